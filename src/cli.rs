@@ -1,0 +1,198 @@
+//! The command line: `run`, `check` and (with the window) `open`; no arguments opens the window.
+//!
+//! Exit codes: 0 ok, 1 the diagram has problems, 2 the file cannot be read or the arguments are
+//! wrong. Errors go to stderr and say what and where.
+
+use crate::cost::Catalog;
+use crate::model::{file, validate};
+use crate::report::{Report, to_text};
+use crate::sim::{Engine, RunOptions, SimTime};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Exit code: all good.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the diagram has problems.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit code: unreadable file or bad arguments.
+pub const EXIT_UNREADABLE: u8 = 2;
+
+/// Cloud Sandbox: draw a cloud architecture, run it, see throughput, latency, failures and cost.
+#[derive(Debug, Parser)]
+#[command(name = "cloud-sandbox", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; without a command the window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a diagram without a window and print its report.
+    Run {
+        /// The diagram file (.ron).
+        file: PathBuf,
+        /// Simulated time to run, e.g. 90s, 10m, 1h (default: the file's duration_secs).
+        #[arg(long, value_parser = parse_duration_secs)]
+        duration: Option<f64>,
+        /// Seed of the random stream (default: the file's seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Simulated seconds before statistics start, e.g. 10 or 30s (default: the file's warmup_secs).
+        #[arg(long, value_parser = parse_duration_secs)]
+        warmup: Option<f64>,
+        /// Print the report as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Read prices from this catalog instead of the built-in one.
+        #[arg(long)]
+        pricing: Option<PathBuf>,
+    },
+    /// Check a diagram file and list its problems.
+    Check {
+        /// The diagram file (.ron).
+        file: PathBuf,
+        /// Check instance types against this catalog instead of the built-in one.
+        #[arg(long)]
+        pricing: Option<PathBuf>,
+    },
+}
+
+/// Parses `90s`, `10m`, `1h`, `2d`, `250ms` or a plain number of seconds.
+pub fn parse_duration_secs(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration: use a number with s, m, h or d, e.g. 90s, 10m, 1h"))?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 0.001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        other => return Err(format!("unknown unit '{other}' in '{text}': use ms, s, m, h or d")),
+    };
+    let secs = value * scale;
+    if secs.is_finite() && secs >= 0.0 { Ok(secs) } else { Err(format!("'{text}' must be a duration of 0 or more")) }
+}
+
+fn load_catalog(path: Option<&PathBuf>) -> Result<Catalog, String> {
+    match path {
+        Some(p) => Catalog::load(p).map_err(|e| format!("pricing catalog: {e}")),
+        None => Ok(Catalog::embedded()),
+    }
+}
+
+/// Runs a headless command; returns the process exit code.
+pub fn run_command(command: Command) -> u8 {
+    match command {
+        Command::Run { file, duration, seed, warmup, json, pricing } => {
+            let catalog = match load_catalog(pricing.as_ref()) {
+                Ok(c) => c,
+                Err(e) => return fail(&e, EXIT_UNREADABLE),
+            };
+            let diagram = match file::load(&file) {
+                Ok(d) => d,
+                Err(e) => return fail(&e.to_string(), EXIT_UNREADABLE),
+            };
+            let options = RunOptions { seed, duration_secs: duration, warmup_secs: warmup };
+            let mut engine = match Engine::new(&diagram, &catalog, &options) {
+                Ok(e) => e,
+                Err(e) => return fail(&format!("{}: {e}", file.display()), EXIT_INVALID),
+            };
+            let started = Instant::now();
+            run_with_progress(&mut engine);
+            let report = Report::from_engine(&engine, started.elapsed().as_secs_f64());
+            if json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", to_text(&report));
+            }
+            EXIT_OK
+        }
+        Command::Check { file, pricing } => {
+            let catalog = match load_catalog(pricing.as_ref()) {
+                Ok(c) => c,
+                Err(e) => return fail(&e, EXIT_UNREADABLE),
+            };
+            let diagram = match file::load(&file) {
+                Ok(d) => d,
+                Err(e) => return fail(&e.to_string(), EXIT_UNREADABLE),
+            };
+            let problems = validate::check(&diagram, &catalog);
+            if problems.is_empty() {
+                println!(
+                    "{}: valid ({} nodes, {} edges, {} faults)",
+                    file.display(),
+                    diagram.nodes.len(),
+                    diagram.edges.len(),
+                    diagram.scenario.faults.len()
+                );
+                EXIT_OK
+            } else {
+                eprintln!("{}: {} problem(s)", file.display(), problems.len());
+                for p in &problems {
+                    eprintln!("  - {p}");
+                }
+                EXIT_INVALID
+            }
+        }
+    }
+}
+
+fn fail(message: &str, code: u8) -> u8 {
+    eprintln!("error: {message}");
+    code
+}
+
+/// Runs to the end in slices of simulated time; after two seconds of wall time, and only when
+/// stderr is a terminal, shows a progress bar.
+fn run_with_progress(engine: &mut Engine) {
+    const SLICE_EVENTS: u64 = 2_000_000;
+    let started = Instant::now();
+    let end = engine.end();
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let interactive = std::io::stderr().is_terminal();
+    while !engine.finished() {
+        engine.run_until(end, SLICE_EVENTS);
+        if interactive && bar.is_none() && started.elapsed().as_secs_f64() > 2.0 {
+            let b = indicatif::ProgressBar::new(end.0 / 1_000_000);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:40} {percent:>3}% of simulated time, eta {eta}")
+            {
+                b.set_style(style);
+            }
+            bar = Some(b);
+        }
+        if let Some(b) = &bar {
+            b.set_position(engine.now().0 / 1_000_000);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let _: SimTime = engine.now();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration_secs("90s"), Ok(90.0));
+        assert_eq!(parse_duration_secs("10m"), Ok(600.0));
+        assert_eq!(parse_duration_secs("1h"), Ok(3600.0));
+        assert_eq!(parse_duration_secs("250ms"), Ok(0.25));
+        assert_eq!(parse_duration_secs("42"), Ok(42.0));
+        assert!(parse_duration_secs("ten").is_err());
+        assert!(parse_duration_secs("5y").unwrap_err().contains("unknown unit"));
+        assert!(parse_duration_secs("-3s").is_err());
+    }
+}

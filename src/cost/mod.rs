@@ -1,0 +1,8 @@
+//! Prices and billing: the catalog read from `assets/pricing.ron` and the published formulas that
+//! turn simulated usage into dollars.
+
+pub mod billing;
+pub mod catalog;
+
+pub use billing::{Bill, NodeUsage};
+pub use catalog::{Catalog, CatalogError, InstanceFamily, InstanceType};

@@ -1,0 +1,116 @@
+//! Reading and writing diagrams as RON files.
+//!
+//! Files are pretty RON with `format_version: 1` and two RON extensions switched on, so that
+//! hand-written files read naturally: `Instance(count: 3)` instead of `Instance((count: 3))`, and
+//! `timeout_ms: 500.0` instead of `timeout_ms: Some(500.0)`. Unknown fields are errors with line and
+//! column. Saving writes a temporary file beside the target and renames it over, so a crash while
+//! saving never leaves half a file.
+
+use super::{Diagram, FORMAT_VERSION};
+use ron::extensions::Extensions;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why a diagram could not be read or written.
+#[derive(Debug, Error)]
+pub enum FileError {
+    /// The file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The text is not a valid diagram.
+    #[error("{origin}:{line}:{col}: {message}")]
+    Syntax {
+        /// The file name, or a label for text that did not come from a file.
+        origin: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        col: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The file was written for another version of the format.
+    #[error("{origin}: format_version {found} is not supported (this program reads version {FORMAT_VERSION})")]
+    Version {
+        /// The file name, or a label.
+        origin: String,
+        /// The version the file declares.
+        found: u32,
+    },
+    /// The diagram could not be turned into text (should not happen with valid data).
+    #[error("could not write the diagram as RON: {0}")]
+    Serialize(String),
+}
+
+fn extensions() -> Extensions {
+    Extensions::UNWRAP_VARIANT_NEWTYPES | Extensions::IMPLICIT_SOME
+}
+
+/// Parses a diagram from RON text; `origin` names it in error messages (usually the file path).
+pub fn from_ron_str(text: &str, origin: &str) -> Result<Diagram, FileError> {
+    let options = ron::Options::default().with_default_extension(extensions());
+    let diagram: Diagram = options.from_str(text).map_err(|e| FileError::Syntax {
+        origin: origin.to_owned(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    if diagram.format_version != FORMAT_VERSION {
+        return Err(FileError::Version { origin: origin.to_owned(), found: diagram.format_version });
+    }
+    Ok(diagram)
+}
+
+/// Writes a diagram as pretty RON text.
+pub fn to_ron_string(diagram: &Diagram) -> Result<String, FileError> {
+    let config = ron::ser::PrettyConfig::new()
+        .extensions(extensions())
+        .struct_names(false)
+        .indentor("    ")
+        .separate_tuple_members(false);
+    let mut text = ron::ser::to_string_pretty(diagram, config).map_err(|e| FileError::Serialize(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Reads a diagram from a file.
+pub fn load(path: &Path) -> Result<Diagram, FileError> {
+    let text = fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_owned(), source })?;
+    from_ron_str(&text, &path.display().to_string())
+}
+
+/// Writes a diagram to a file atomically: a temporary file in the same folder, flushed to disk,
+/// then renamed over the target. On any error the target is left as it was.
+pub fn save(diagram: &Diagram, path: &Path) -> Result<(), FileError> {
+    let text = to_ron_string(diagram)?;
+    write_atomically(path, text.as_bytes())
+}
+
+/// Replaces `path` with `bytes` so that readers see either the old or the new content, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+    let io = |source| FileError::Io { path: path.to_owned(), source };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().map_or_else(|| "diagram".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        // Best effort: the temporary file is ours and useless now.
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(io)
+}

@@ -1,0 +1,307 @@
+//! The diagram people draw and save: nodes, edges and a scenario.
+//!
+//! Everything here is plain data with serde derives. It knows nothing of the engine or the window;
+//! [`file`] reads and writes it as RON, [`validate`] lists what is wrong with it.
+
+pub mod file;
+pub mod params;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub use params::{
+    Arrival, BalancerAlgorithm, BalancerParams, ClientParams, Distribution, FunctionArchitecture, FunctionParams,
+    InstanceParams, MessageType, QueueParams, QueueType, RateStep, TopicParams, TrafficPattern,
+};
+
+/// The file format version this program reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A node's identifier: short, unique within a diagram, used by edges and faults.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+impl NodeId {
+    /// Makes an id from anything string-like.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A whole saved diagram.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diagram {
+    /// Always [`FORMAT_VERSION`] when written by this program.
+    pub format_version: u32,
+    /// Name, seed, duration and faults of the run.
+    #[serde(default)]
+    pub scenario: Scenario,
+    /// The boxes on the canvas.
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    /// The arrows between them.
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+impl Default for Diagram {
+    fn default() -> Self {
+        Self { format_version: FORMAT_VERSION, scenario: Scenario::default(), nodes: Vec::new(), edges: Vec::new() }
+    }
+}
+
+impl Diagram {
+    /// The node with this id, if any.
+    pub fn node(&self, id: &NodeId) -> Option<&Node> {
+        self.nodes.iter().find(|n| &n.id == id)
+    }
+}
+
+/// How a run is set up: everything besides the architecture itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// Short title shown in the window and the report.
+    pub name: String,
+    /// What the diagram shows and what to look for.
+    pub description: String,
+    /// Seed of the one random stream; same seed, same results.
+    pub seed: u64,
+    /// Simulated time to run for, in seconds.
+    pub duration_secs: f64,
+    /// Statistics ignore requests and messages that start before this time.
+    pub warmup_secs: f64,
+    /// Interval between chart samples, in simulated seconds.
+    pub sample_interval_secs: f64,
+    /// Scheduled failures.
+    pub faults: Vec<Fault>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            seed: 1,
+            duration_secs: 600.0,
+            warmup_secs: 0.0,
+            sample_interval_secs: 1.0,
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// A scheduled failure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Fault {
+    /// The node stops: work in progress fails, new work is refused until it recovers.
+    Crash {
+        /// Which node.
+        node: NodeId,
+        /// For an instance node, which instance (0-based); `None` means all of them.
+        #[serde(default)]
+        instance: Option<u32>,
+        /// When it happens, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
+    /// The node works, but every service time or duration is multiplied by `factor`.
+    Slow {
+        /// Which node (an instance or function node).
+        node: NodeId,
+        /// When it starts, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+        /// Service-time multiplier, above 1 for slower.
+        factor: f64,
+    },
+    /// One component of an instance node fails, and since the components share the instances,
+    /// every instance of the node goes down with it.
+    ComponentFailure {
+        /// The instance node.
+        node: NodeId,
+        /// A name from that node's `components`.
+        component: String,
+        /// When it happens, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
+}
+
+impl Fault {
+    /// The node the fault acts on.
+    pub fn node(&self) -> &NodeId {
+        match self {
+            Self::Crash { node, .. } | Self::Slow { node, .. } | Self::ComponentFailure { node, .. } => node,
+        }
+    }
+
+    /// Start and optional length, in simulated seconds.
+    pub fn window_secs(&self) -> (f64, Option<f64>) {
+        match self {
+            Self::Crash { at_secs, for_secs, .. }
+            | Self::Slow { at_secs, for_secs, .. }
+            | Self::ComponentFailure { at_secs, for_secs, .. } => (*at_secs, *for_secs),
+        }
+    }
+}
+
+/// A box on the canvas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Unique id, used by edges and faults.
+    pub id: NodeId,
+    /// Label shown on the canvas; the id when empty.
+    #[serde(default)]
+    pub name: String,
+    /// Position of the node's centre on the canvas, in canvas points.
+    #[serde(default)]
+    pub pos: (f32, f32),
+    /// What the node stands for, with its parameters.
+    pub kind: NodeKind,
+}
+
+impl Node {
+    /// The label to show: the name, or the id when the name is empty.
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() { &self.id.0 } else { &self.name }
+    }
+}
+
+/// The six kinds of node and their parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum NodeKind {
+    /// Users or a caller sending requests.
+    Client(ClientParams),
+    /// A load balancer (Elastic Load Balancing, application type).
+    Balancer(BalancerParams),
+    /// One or more EC2 instances running the same service.
+    Instance(InstanceParams),
+    /// A publish/subscribe topic (SNS).
+    Topic(TopicParams),
+    /// A message queue (SQS).
+    Queue(QueueParams),
+    /// A serverless function (Lambda).
+    Function(FunctionParams),
+}
+
+/// The kind of a node without its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// See [`NodeKind::Client`].
+    Client,
+    /// See [`NodeKind::Balancer`].
+    Balancer,
+    /// See [`NodeKind::Instance`].
+    Instance,
+    /// See [`NodeKind::Topic`].
+    Topic,
+    /// See [`NodeKind::Queue`].
+    Queue,
+    /// See [`NodeKind::Function`].
+    Function,
+}
+
+impl Kind {
+    /// Every kind, in palette order.
+    pub const ALL: [Self; 6] = [Self::Client, Self::Balancer, Self::Instance, Self::Topic, Self::Queue, Self::Function];
+
+    /// Lower-case name, as used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Client => "client",
+            Self::Balancer => "balancer",
+            Self::Instance => "instance",
+            Self::Topic => "topic",
+            Self::Queue => "queue",
+            Self::Function => "function",
+        }
+    }
+
+    /// Whether a node of this kind answers synchronous calls (the caller waits).
+    pub fn answers_calls(self) -> bool {
+        matches!(self, Self::Balancer | Self::Instance | Self::Function)
+    }
+
+    /// Whether a node of this kind takes asynchronous messages (the sender does not wait).
+    pub fn takes_messages(self) -> bool {
+        matches!(self, Self::Topic | Self::Queue)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl NodeKind {
+    /// The kind without parameters.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Client(_) => Kind::Client,
+            Self::Balancer(_) => Kind::Balancer,
+            Self::Instance(_) => Kind::Instance,
+            Self::Topic(_) => Kind::Topic,
+            Self::Queue(_) => Kind::Queue,
+            Self::Function(_) => Kind::Function,
+        }
+    }
+}
+
+/// An arrow from one node to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edge {
+    /// The sending or calling node.
+    pub from: NodeId,
+    /// The receiving or called node.
+    pub to: NodeId,
+    /// One-way network delay in milliseconds; a synchronous call pays it there and back.
+    #[serde(default = "default_edge_latency_ms")]
+    pub latency_ms: f64,
+    /// Queue → queue only: the second queue is the first one's dead-letter queue.
+    #[serde(default)]
+    pub dead_letter: bool,
+    /// Topic → subscriber only: message types this subscription accepts; empty accepts all.
+    #[serde(default)]
+    pub filter: Vec<String>,
+}
+
+/// Default one-way edge latency: half a millisecond, a hop inside one data centre.
+pub const DEFAULT_EDGE_LATENCY_MS: f64 = 0.5;
+
+fn default_edge_latency_ms() -> f64 {
+    DEFAULT_EDGE_LATENCY_MS
+}
+
+impl Edge {
+    /// An edge with the default latency and no options.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: NodeId::new(from),
+            to: NodeId::new(to),
+            latency_ms: DEFAULT_EDGE_LATENCY_MS,
+            dead_letter: false,
+            filter: Vec::new(),
+        }
+    }
+}

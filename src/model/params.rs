@@ -1,0 +1,346 @@
+//! The parameters of each node kind, with their documented defaults.
+//!
+//! Every field carries its unit in its name. Every struct is `#[serde(default)]`, so a file may
+//! leave out any parameter and get the default written here (and in `saves/README.md`).
+
+use serde::{Deserialize, Serialize};
+
+/// A random duration, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Distribution {
+    /// Always the same.
+    Constant {
+        /// The duration.
+        ms: f64,
+    },
+    /// Memoryless: most are short, a few long (the M in M/M/c).
+    Exponential {
+        /// The mean.
+        mean_ms: f64,
+    },
+    /// Skewed with a long tail, as measured service times usually are.
+    LogNormal {
+        /// The mean.
+        mean_ms: f64,
+        /// The standard deviation.
+        std_dev_ms: f64,
+    },
+    /// Anywhere between two bounds with equal chance.
+    Uniform {
+        /// The lower bound.
+        min_ms: f64,
+        /// The upper bound.
+        max_ms: f64,
+    },
+}
+
+impl Distribution {
+    /// The mean duration in milliseconds.
+    pub fn mean_ms(&self) -> f64 {
+        match *self {
+            Self::Constant { ms } => ms,
+            Self::Exponential { mean_ms } | Self::LogNormal { mean_ms, .. } => mean_ms,
+            Self::Uniform { min_ms, max_ms } => f64::midpoint(min_ms, max_ms),
+        }
+    }
+}
+
+/// How the gaps between a client's requests are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Arrival {
+    /// Independent users: exponential gaps (a Poisson process).
+    #[default]
+    Poisson,
+    /// A metronome: equal gaps of 1 / rate.
+    EvenlySpaced,
+}
+
+/// One step of a [`TrafficPattern::Steps`] schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateStep {
+    /// From this simulated time on…
+    pub at_secs: f64,
+    /// …requests arrive at this rate.
+    pub rate_per_sec: f64,
+}
+
+/// How a client's rate changes over simulated time.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum TrafficPattern {
+    /// Always `rate_per_sec`.
+    #[default]
+    Constant,
+    /// `rate_per_sec` until `start_secs`, then a straight line to `to_rate_per_sec` over `ramp_secs`,
+    /// then constant.
+    Ramp {
+        /// The rate at the end of the ramp.
+        to_rate_per_sec: f64,
+        /// When the ramp begins.
+        #[serde(default)]
+        start_secs: f64,
+        /// How long the ramp takes.
+        ramp_secs: f64,
+    },
+    /// A daily cycle: `rate_per_sec × (1 + amplitude × cos(2π (t − peak_at_secs) / period_secs))`.
+    Diurnal {
+        /// Swing around the mean, as a fraction of it (0 to 1).
+        amplitude: f64,
+        /// Length of one cycle; a day by default.
+        #[serde(default = "default_period_secs")]
+        period_secs: f64,
+        /// When in the cycle the rate peaks.
+        #[serde(default)]
+        peak_at_secs: f64,
+    },
+    /// A burst: the rate is multiplied by `multiplier` from `at_secs` for `duration_secs`.
+    Spike {
+        /// When the burst starts.
+        at_secs: f64,
+        /// How long it lasts.
+        duration_secs: f64,
+        /// Rate multiplier during the burst.
+        multiplier: f64,
+    },
+    /// A schedule: `rate_per_sec` before the first step, then each step's rate from its time on.
+    Steps(Vec<RateStep>),
+}
+
+fn default_period_secs() -> f64 {
+    86_400.0
+}
+
+/// A named type of message a client sends, for topic subscription filters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageType {
+    /// The value of the message's type attribute.
+    pub name: String,
+    /// Relative share of the client's requests that carry it.
+    pub weight: f64,
+}
+
+/// Parameters of a client node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClientParams {
+    /// Mean request rate (the base rate the pattern shapes).
+    pub rate_per_sec: f64,
+    /// How gaps between requests are drawn.
+    pub arrival: Arrival,
+    /// How the rate changes over time.
+    pub pattern: TrafficPattern,
+    /// Give up on an attempt after this long; `None` waits forever.
+    pub timeout_ms: Option<f64>,
+    /// Extra attempts after a failed or timed-out one.
+    pub retries: u32,
+    /// Wait before retry n is `backoff_base_ms × 2^(n−1)`, capped at `backoff_max_ms`.
+    pub backoff_base_ms: f64,
+    /// Upper bound of the backoff wait.
+    pub backoff_max_ms: f64,
+    /// Draw each wait uniformly between 0 and the backoff ("full jitter"), so retries spread out.
+    pub jitter: bool,
+    /// Size of each request (also each message's size in queues and topics).
+    pub request_bytes: u32,
+    /// Size of each answer.
+    pub response_bytes: u32,
+    /// Types of message, for topic filters; empty means untyped.
+    pub message_types: Vec<MessageType>,
+}
+
+impl Default for ClientParams {
+    fn default() -> Self {
+        Self {
+            rate_per_sec: 10.0,
+            arrival: Arrival::Poisson,
+            pattern: TrafficPattern::Constant,
+            timeout_ms: None,
+            retries: 0,
+            backoff_base_ms: 100.0,
+            backoff_max_ms: 20_000.0,
+            jitter: true,
+            request_bytes: 1024,
+            response_bytes: 4096,
+            message_types: Vec::new(),
+        }
+    }
+}
+
+/// How a balancer picks a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum BalancerAlgorithm {
+    /// Each healthy target in turn.
+    #[default]
+    RoundRobin,
+    /// The healthy target with the fewest requests in progress (ties: the first).
+    LeastOutstanding,
+    /// A healthy target at random.
+    Random,
+}
+
+/// Parameters of a balancer node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BalancerParams {
+    /// How a target is picked.
+    pub algorithm: BalancerAlgorithm,
+    /// Time between health checks of each target (AWS: 5–300 s).
+    pub health_check_interval_secs: f64,
+    /// Failed checks in a row before a target is taken out (AWS: 2–10).
+    pub unhealthy_threshold: u32,
+    /// Passed checks in a row before a target is put back (AWS: 2–10).
+    pub healthy_threshold: u32,
+}
+
+impl Default for BalancerParams {
+    fn default() -> Self {
+        // The AWS defaults for an application load balancer's target group.
+        Self {
+            algorithm: BalancerAlgorithm::RoundRobin,
+            health_check_interval_secs: 30.0,
+            unhealthy_threshold: 2,
+            healthy_threshold: 5,
+        }
+    }
+}
+
+/// Parameters of an instance node: `count` identical instances of one type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InstanceParams {
+    /// An instance type from the pricing catalog, e.g. `"m5.large"`.
+    pub instance_type: String,
+    /// How many instances run.
+    pub count: u32,
+    /// Requests one instance serves at once; `None` means one per vCPU of the type.
+    pub workers_per_instance: Option<u32>,
+    /// Time one worker spends on one request.
+    pub service_time: Distribution,
+    /// Requests that may wait for a worker on one instance; `None` means no limit.
+    pub backlog_limit: Option<u32>,
+    /// Parts of the application that run inside these instances and share their fate.
+    pub components: Vec<String>,
+}
+
+impl Default for InstanceParams {
+    fn default() -> Self {
+        Self {
+            instance_type: "m5.large".to_owned(),
+            count: 1,
+            workers_per_instance: None,
+            service_time: Distribution::Exponential { mean_ms: 50.0 },
+            backlog_limit: None,
+            components: Vec::new(),
+        }
+    }
+}
+
+/// Parameters of a topic node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TopicParams {
+    /// Extra attempts to deliver to an instance (HTTP) subscriber that fails.
+    pub http_delivery_retries: u32,
+    /// Wait between those attempts.
+    pub http_retry_delay_secs: f64,
+}
+
+impl Default for TopicParams {
+    fn default() -> Self {
+        // SNS's default HTTP delivery policy makes three immediate retries; a short delay keeps
+        // them from all landing inside one outage.
+        Self { http_delivery_retries: 3, http_retry_delay_secs: 20.0 }
+    }
+}
+
+/// Standard or FIFO queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum QueueType {
+    /// Nearly unlimited throughput; order is best effort.
+    #[default]
+    Standard,
+    /// First in, first out within a message group; a group waits while one of its messages is
+    /// being processed.
+    Fifo,
+}
+
+/// Parameters of a queue node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueueParams {
+    /// Standard or FIFO.
+    pub queue_type: QueueType,
+    /// FIFO only: messages are spread over this many groups, each kept in order.
+    pub message_groups: u32,
+    /// A received message stays hidden this long; not deleted by then, it comes back.
+    pub visibility_timeout_secs: f64,
+    /// A message older than this is dropped (expired).
+    pub retention_secs: f64,
+    /// After this many receives without success a message goes to the dead-letter queue;
+    /// `None` means it keeps coming back until it expires.
+    pub max_receives: Option<u32>,
+    /// Messages one receive call takes at most (1–10).
+    pub batch_size: u32,
+}
+
+impl Default for QueueParams {
+    fn default() -> Self {
+        // SQS defaults: visibility timeout 30 s, retention 4 days.
+        Self {
+            queue_type: QueueType::Standard,
+            message_groups: 1,
+            visibility_timeout_secs: 30.0,
+            retention_secs: 345_600.0,
+            max_receives: None,
+            batch_size: 1,
+        }
+    }
+}
+
+/// Processor architecture of a function, which sets its price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum FunctionArchitecture {
+    /// Intel/AMD.
+    #[default]
+    X86_64,
+    /// Graviton (about 20 % cheaper per GB-second).
+    Arm64,
+}
+
+/// Parameters of a function node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FunctionParams {
+    /// Memory given to each execution (128–10,240 MB); billing is per GB-second of it.
+    pub memory_mb: u32,
+    /// Processor architecture.
+    pub architecture: FunctionArchitecture,
+    /// Time one execution takes (per message when it handles a batch).
+    pub duration: Distribution,
+    /// Executions at once at most; beyond it synchronous calls are throttled.
+    pub concurrency_limit: u32,
+    /// Extra time a new execution environment needs before its first run (billed).
+    pub cold_start_ms: f64,
+    /// An environment idle this long is shut down; the next run needs a new one.
+    pub idle_expiry_secs: f64,
+    /// An execution running longer is stopped and fails (1–900 s).
+    pub timeout_secs: f64,
+}
+
+impl Default for FunctionParams {
+    fn default() -> Self {
+        // Lambda defaults: 1,000 concurrent executions, 3 s timeout. Cold start and idle expiry are
+        // typical observed values for a small Node.js or Python function.
+        Self {
+            memory_mb: 512,
+            architecture: FunctionArchitecture::X86_64,
+            duration: Distribution::Exponential { mean_ms: 100.0 },
+            concurrency_limit: 1000,
+            cold_start_ms: 250.0,
+            idle_expiry_secs: 600.0,
+            timeout_secs: 3.0,
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! What is wrong with a diagram: each problem named with the node, edge or fault it concerns.
+//!
+//! The same rules guard the editor (an illegal wiring is refused with the reason) and the `check`
+//! command (every problem listed). A diagram without problems is safe to simulate.
+
+use super::params::{Distribution, TrafficPattern};
+use super::{Diagram, Edge, Fault, Kind, NodeId, NodeKind};
+use crate::cost::Catalog;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// Where a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The scenario settings.
+    Scenario,
+    /// A node, by id.
+    Node(NodeId),
+    /// An edge, by index in the file and its two ends.
+    Edge {
+        /// 0-based position in `edges`.
+        index: usize,
+        /// Its `from`.
+        from: NodeId,
+        /// Its `to`.
+        to: NodeId,
+    },
+    /// A fault, by index in `scenario.faults`.
+    Fault(usize),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Scenario => write!(f, "scenario"),
+            Self::Node(id) => write!(f, "node '{id}'"),
+            Self::Edge { index, from, to } => write!(f, "edge {} ('{from}' → '{to}')", index + 1),
+            Self::Fault(i) => write!(f, "fault {}", i + 1),
+        }
+    }
+}
+
+/// One thing wrong with a diagram.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where it is.
+    pub place: Place,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
+
+/// Why an edge between two kinds of node is not allowed, or `None` when it is.
+///
+/// The editor calls this before it adds an edge, so the same words reach the user there.
+pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String> {
+    use Kind::{Balancer, Client, Function, Instance, Queue, Topic};
+    if dead_letter {
+        return (from != Queue || to != Queue)
+            .then(|| "only a queue → queue edge can be marked dead_letter".to_owned());
+    }
+    match (from, to) {
+        (_, Client) => Some("nothing can send to a client: clients only start requests".to_owned()),
+        (Queue, Queue) => {
+            Some("a queue → queue edge must be marked dead_letter (queues do not forward messages)".to_owned())
+        }
+        (Queue, Topic | Balancer) => Some(
+            "a queue is read by consumers (instances or functions); it does not push to a topic or balancer".to_owned(),
+        ),
+        (Topic, Topic) => Some("a topic cannot subscribe to another topic".to_owned()),
+        (Client | Balancer | Instance | Function | Topic, _) | (Queue, Instance | Function) => None,
+    }
+}
+
+/// Whether an edge from `from` to `to` is a synchronous call (the caller waits for the answer).
+pub fn is_synchronous_call(from: Kind, to: Kind) -> bool {
+    matches!(from, Kind::Client | Kind::Balancer | Kind::Instance | Kind::Function) && to.answers_calls()
+}
+
+/// Lists every problem of a diagram; empty means it is ready to simulate.
+pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    check_scenario(diagram, &mut problems);
+    let kinds = check_nodes(diagram, catalog, &mut problems);
+    check_edges(diagram, &kinds, &mut problems);
+    check_sync_cycles(diagram, &kinds, &mut problems);
+    check_faults(diagram, &mut problems);
+    problems
+}
+
+fn finite_at_least(v: f64, min: f64) -> bool {
+    v.is_finite() && v >= min
+}
+
+fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
+    let s = &d.scenario;
+    let mut bad = |message: String| out.push(Problem { place: Place::Scenario, message });
+    if !(s.duration_secs.is_finite() && s.duration_secs > 0.0) {
+        bad(format!("duration_secs must be above 0, not {}", s.duration_secs));
+    }
+    if !finite_at_least(s.warmup_secs, 0.0) {
+        bad(format!("warmup_secs must be 0 or more, not {}", s.warmup_secs));
+    } else if s.duration_secs.is_finite() && s.warmup_secs >= s.duration_secs {
+        bad(format!(
+            "warmup_secs ({}) must be shorter than duration_secs ({}), or nothing is measured",
+            s.warmup_secs, s.duration_secs
+        ));
+    }
+    if !(s.sample_interval_secs.is_finite() && s.sample_interval_secs >= 0.01) {
+        bad(format!("sample_interval_secs must be at least 0.01, not {}", s.sample_interval_secs));
+    }
+}
+
+fn check_distribution(what: &str, d: &Distribution, bad: &mut impl FnMut(String)) {
+    let ok = match *d {
+        Distribution::Constant { ms } => finite_at_least(ms, 0.0),
+        Distribution::Exponential { mean_ms } => mean_ms.is_finite() && mean_ms > 0.0,
+        Distribution::LogNormal { mean_ms, std_dev_ms } => {
+            mean_ms.is_finite() && mean_ms > 0.0 && finite_at_least(std_dev_ms, 0.0)
+        }
+        Distribution::Uniform { min_ms, max_ms } => {
+            if finite_at_least(min_ms, 0.0) && max_ms.is_finite() && max_ms < min_ms {
+                bad(format!("{what}: max_ms ({max_ms}) is below min_ms ({min_ms})"));
+                return;
+            }
+            finite_at_least(min_ms, 0.0) && finite_at_least(max_ms, 0.0)
+        }
+    };
+    if !ok {
+        bad(format!("{what}: times must be finite and not negative (means above 0): {d:?}"));
+    }
+}
+
+fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeMap<NodeId, Kind> {
+    let mut kinds = BTreeMap::new();
+    for node in &d.nodes {
+        let mut bad = |message: String| out.push(Problem { place: Place::Node(node.id.clone()), message });
+        if node.id.0.trim().is_empty() {
+            bad("the id is empty".to_owned());
+        }
+        if kinds.insert(node.id.clone(), node.kind.kind()).is_some() {
+            bad("this id is used by more than one node".to_owned());
+        }
+        match &node.kind {
+            NodeKind::Client(p) => {
+                if !finite_at_least(p.rate_per_sec, 0.0) {
+                    bad(format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
+                }
+                if let Some(t) = p.timeout_ms
+                    && !(t.is_finite() && t > 0.0)
+                {
+                    bad(format!("timeout_ms must be above 0, not {t}"));
+                }
+                if !finite_at_least(p.backoff_base_ms, 0.0) || !finite_at_least(p.backoff_max_ms, 0.0) {
+                    bad("backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
+                } else if p.backoff_max_ms < p.backoff_base_ms {
+                    bad(format!(
+                        "backoff_max_ms ({}) is below backoff_base_ms ({})",
+                        p.backoff_max_ms, p.backoff_base_ms
+                    ));
+                }
+                for t in &p.message_types {
+                    if !(t.weight.is_finite() && t.weight > 0.0) {
+                        bad(format!("message type '{}': weight must be above 0", t.name));
+                    }
+                }
+                check_pattern(&p.pattern, &mut bad);
+            }
+            NodeKind::Balancer(p) => {
+                if !(5.0..=300.0).contains(&p.health_check_interval_secs) {
+                    bad(format!(
+                        "health_check_interval_secs must be between 5 and 300, not {}",
+                        p.health_check_interval_secs
+                    ));
+                }
+                for (name, v) in
+                    [("unhealthy_threshold", p.unhealthy_threshold), ("healthy_threshold", p.healthy_threshold)]
+                {
+                    if !(2..=10).contains(&v) {
+                        bad(format!("{name} must be between 2 and 10, not {v}"));
+                    }
+                }
+            }
+            NodeKind::Instance(p) => {
+                if catalog.instance_type(&p.instance_type).is_none() {
+                    bad(format!("instance type '{}' is not in the pricing catalog", p.instance_type));
+                }
+                if p.count == 0 {
+                    bad("count must be at least 1".to_owned());
+                }
+                if p.workers_per_instance == Some(0) {
+                    bad("workers_per_instance must be at least 1".to_owned());
+                }
+                check_distribution("service_time", &p.service_time, &mut bad);
+                let mut seen = BTreeSet::new();
+                for c in &p.components {
+                    if !seen.insert(c) {
+                        bad(format!("component '{c}' is listed twice"));
+                    }
+                }
+            }
+            NodeKind::Topic(p) => {
+                if !finite_at_least(p.http_retry_delay_secs, 0.0) {
+                    bad(format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs));
+                }
+            }
+            NodeKind::Queue(p) => {
+                if !(0.0..=43_200.0).contains(&p.visibility_timeout_secs) {
+                    bad(format!(
+                        "visibility_timeout_secs must be between 0 and 43,200 (12 h), not {}",
+                        p.visibility_timeout_secs
+                    ));
+                }
+                if !(60.0..=1_209_600.0).contains(&p.retention_secs) {
+                    bad(format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", p.retention_secs));
+                }
+                if p.max_receives == Some(0) {
+                    bad("max_receives must be at least 1".to_owned());
+                }
+                if !(1..=10).contains(&p.batch_size) {
+                    bad(format!("batch_size must be between 1 and 10, not {}", p.batch_size));
+                }
+                if p.message_groups == 0 {
+                    bad("message_groups must be at least 1".to_owned());
+                }
+            }
+            NodeKind::Function(p) => {
+                if !(128..=10_240).contains(&p.memory_mb) {
+                    bad(format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
+                }
+                if p.concurrency_limit == 0 {
+                    bad("concurrency_limit must be at least 1".to_owned());
+                }
+                check_distribution("duration", &p.duration, &mut bad);
+                if !finite_at_least(p.cold_start_ms, 0.0) {
+                    bad(format!("cold_start_ms must be 0 or more, not {}", p.cold_start_ms));
+                }
+                if !finite_at_least(p.idle_expiry_secs, 0.0) {
+                    bad(format!("idle_expiry_secs must be 0 or more, not {}", p.idle_expiry_secs));
+                }
+                if !(p.timeout_secs > 0.0 && p.timeout_secs <= 900.0) {
+                    bad(format!("timeout_secs must be above 0 and at most 900, not {}", p.timeout_secs));
+                }
+            }
+        }
+    }
+    kinds
+}
+
+fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {
+    match pattern {
+        TrafficPattern::Constant => {}
+        TrafficPattern::Ramp { to_rate_per_sec, start_secs, ramp_secs } => {
+            if !finite_at_least(*to_rate_per_sec, 0.0)
+                || !finite_at_least(*start_secs, 0.0)
+                || !finite_at_least(*ramp_secs, 0.0)
+            {
+                bad("ramp: to_rate_per_sec, start_secs and ramp_secs must be 0 or more".to_owned());
+            }
+        }
+        TrafficPattern::Diurnal { amplitude, period_secs, peak_at_secs } => {
+            if !(0.0..=1.0).contains(amplitude) {
+                bad(format!("diurnal: amplitude must be between 0 and 1, not {amplitude}"));
+            }
+            if !(period_secs.is_finite() && *period_secs > 0.0) || !peak_at_secs.is_finite() {
+                bad("diurnal: period_secs must be above 0 and peak_at_secs finite".to_owned());
+            }
+        }
+        TrafficPattern::Spike { at_secs, duration_secs, multiplier } => {
+            if !finite_at_least(*at_secs, 0.0)
+                || !finite_at_least(*duration_secs, 0.0)
+                || !finite_at_least(*multiplier, 0.0)
+            {
+                bad("spike: at_secs, duration_secs and multiplier must be 0 or more".to_owned());
+            }
+        }
+        TrafficPattern::Steps(steps) => {
+            if steps.iter().any(|s| !finite_at_least(s.at_secs, 0.0) || !finite_at_least(s.rate_per_sec, 0.0)) {
+                bad("steps: every at_secs and rate_per_sec must be 0 or more".to_owned());
+            }
+            if steps.windows(2).any(|w| w[1].at_secs < w[0].at_secs) {
+                bad("steps: at_secs must be in increasing order".to_owned());
+            }
+        }
+    }
+}
+
+fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Problem>) {
+    let mut seen = BTreeSet::new();
+    let mut dead_letter_targets: BTreeMap<&NodeId, usize> = BTreeMap::new();
+    for (index, edge) in d.edges.iter().enumerate() {
+        let place = || Place::Edge { index, from: edge.from.clone(), to: edge.to.clone() };
+        let mut bad = |message: String| out.push(Problem { place: place(), message });
+        let (from, to) = (kinds.get(&edge.from), kinds.get(&edge.to));
+        for (end, id, kind) in [("from", &edge.from, from), ("to", &edge.to, to)] {
+            if kind.is_none() {
+                bad(format!("{end} names node '{id}', which does not exist"));
+            }
+        }
+        if !finite_at_least(edge.latency_ms, 0.0) {
+            bad(format!("latency_ms must be 0 or more, not {}", edge.latency_ms));
+        }
+        let (Some(&from), Some(&to)) = (from, to) else { continue };
+        if edge.from == edge.to {
+            bad("an edge cannot connect a node to itself".to_owned());
+            continue;
+        }
+        if !seen.insert((&edge.from, &edge.to)) {
+            bad("the same two nodes are connected twice in this direction".to_owned());
+        }
+        if let Some(reason) = wiring_refusal(from, to, edge.dead_letter) {
+            bad(reason);
+        }
+        if !edge.filter.is_empty() && from != Kind::Topic {
+            bad("only an edge from a topic (a subscription) can have a filter".to_owned());
+        }
+        if edge.dead_letter {
+            *dead_letter_targets.entry(&edge.from).or_default() += 1;
+        }
+    }
+    for (queue, n) in dead_letter_targets {
+        if n > 1 {
+            out.push(Problem {
+                place: Place::Node(queue.clone()),
+                message: format!("a queue has at most one dead-letter queue, this one has {n}"),
+            });
+        }
+    }
+}
+
+/// A cycle of synchronous calls would make a request wait for itself.
+fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Problem>) {
+    let mut calls: BTreeMap<&NodeId, Vec<&NodeId>> = BTreeMap::new();
+    for Edge { from, to, .. } in &d.edges {
+        if let (Some(&f), Some(&t)) = (kinds.get(from), kinds.get(to))
+            && from != to
+            && is_synchronous_call(f, t)
+        {
+            calls.entry(from).or_default().push(to);
+        }
+    }
+    // Depth-first search with colours; report each cycle once, at the node that closes it.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Colour {
+        White,
+        Grey,
+        Black,
+    }
+    let mut colour: BTreeMap<&NodeId, Colour> = kinds.keys().map(|k| (k, Colour::White)).collect();
+    for start in kinds.keys() {
+        if colour[start] != Colour::White {
+            continue;
+        }
+        let mut stack: Vec<(&NodeId, usize)> = vec![(start, 0)];
+        colour.insert(start, Colour::Grey);
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let succ = calls.get(node).map_or(&[][..], Vec::as_slice);
+            if let Some(&child) = succ.get(*next) {
+                *next += 1;
+                match colour[child] {
+                    Colour::White => {
+                        colour.insert(child, Colour::Grey);
+                        stack.push((child, 0));
+                    }
+                    Colour::Grey => {
+                        let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                        let path: Vec<String> =
+                            stack[from..].iter().map(|(n, _)| format!("'{n}'")).chain([format!("'{child}'")]).collect();
+                        out.push(Problem {
+                            place: Place::Node(child.clone()),
+                            message: format!(
+                                "synchronous calls form a cycle ({}): a request would wait for itself",
+                                path.join(" → ")
+                            ),
+                        });
+                    }
+                    Colour::Black => {}
+                }
+            } else {
+                colour.insert(node, Colour::Black);
+                stack.pop();
+            }
+        }
+    }
+}
+
+fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
+    for (i, fault) in d.scenario.faults.iter().enumerate() {
+        let mut bad = |message: String| out.push(Problem { place: Place::Fault(i), message });
+        let (at, len) = fault.window_secs();
+        if !finite_at_least(at, 0.0) {
+            bad(format!("at_secs must be 0 or more, not {at}"));
+        }
+        if let Some(len) = len
+            && !(len.is_finite() && len > 0.0)
+        {
+            bad(format!("for_secs must be above 0, not {len}"));
+        }
+        let Some(node) = d.node(fault.node()) else {
+            bad(format!("names node '{}', which does not exist", fault.node()));
+            continue;
+        };
+        match (fault, &node.kind) {
+            (Fault::Crash { .. }, NodeKind::Client(_)) => {
+                bad("a client cannot crash; to stop traffic, change its rate or pattern".to_owned());
+            }
+            (Fault::Crash { instance: Some(k), .. }, NodeKind::Instance(p)) if *k >= p.count => {
+                bad(format!("instance {k} does not exist: node '{}' has {} (0 to {})", node.id, p.count, p.count - 1));
+            }
+            (Fault::Crash { instance: Some(_), .. }, kind) if kind.kind() != Kind::Instance => {
+                bad("only an instance node has numbered instances".to_owned());
+            }
+            (Fault::Slow { factor, .. }, kind) => {
+                if !matches!(kind.kind(), Kind::Instance | Kind::Function) {
+                    bad("only an instance or a function node can be slowed".to_owned());
+                }
+                if !(factor.is_finite() && *factor > 0.0) {
+                    bad(format!("factor must be above 0, not {factor}"));
+                }
+            }
+            (Fault::ComponentFailure { component, .. }, kind) => match kind {
+                NodeKind::Instance(p) if p.components.contains(component) => {}
+                NodeKind::Instance(_) => bad(format!("node '{}' has no component '{component}'", node.id)),
+                _ => bad("only an instance node has components".to_owned()),
+            },
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! What a run reports: totals, failures by reason, latency percentiles, per-node figures and cost,
+//! as a readable table or as JSON (the keys described in the product design, snake_case).
+
+mod text;
+
+use crate::model::Kind;
+use crate::sim::stats::LatencySummary;
+use crate::sim::{ClientTotals, Engine, NodeFigures, QueueTotals};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub use text::to_text;
+
+/// Hours in the month used for projections (the AWS Pricing Calculator's convention).
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// The report of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Simulated seconds run.
+    pub sim_seconds: f64,
+    /// Simulated seconds before statistics started.
+    pub warmup_seconds: f64,
+    /// Events the engine ran.
+    pub events: u64,
+    /// Wall-clock seconds the run took.
+    pub wall_seconds: f64,
+    /// Client requests generated after warm-up, by outcome.
+    pub requests: ClientTotals,
+    /// Final failures of client requests by reason.
+    pub failures: BTreeMap<String, u64>,
+    /// End-to-end latency of successful client requests, in ms.
+    pub latency_ms: LatencyMs,
+    /// Successful client requests per second of measured time.
+    pub throughput_rps: f64,
+    /// The bill.
+    pub cost_usd: CostReport,
+    /// Per-node figures, in diagram order.
+    pub nodes: Vec<NodeReport>,
+}
+
+/// Latency summary without the count.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct LatencyMs {
+    /// Exact mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Exact maximum.
+    pub max: f64,
+}
+
+impl From<LatencySummary> for LatencyMs {
+    fn from(s: LatencySummary) -> Self {
+        Self { mean: s.mean, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max }
+    }
+}
+
+/// The bill of a run, from its start.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostReport {
+    /// Dollars since the start of the run (warm-up included: the resources ran then too).
+    pub total: f64,
+    /// Average dollars per simulated hour.
+    pub per_hour: f64,
+    /// `per_hour` × 730.
+    pub monthly_projection: f64,
+    /// Dollars per million successful client requests.
+    pub per_million_requests: f64,
+    /// Dollars by node id.
+    pub by_node: BTreeMap<String, f64>,
+    /// Dollars by service.
+    pub by_service: BTreeMap<String, f64>,
+}
+
+/// Figures of one node. Fields that do not apply to the node's kind are left out of the JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeReport {
+    /// The node's id.
+    pub id: String,
+    /// The node's label.
+    pub name: String,
+    /// The kind, in lower case.
+    pub kind: Kind,
+    /// Figures every node has, and those of its kind.
+    #[serde(flatten)]
+    pub figures: NodeFigures,
+    /// This node's cost since the start.
+    pub cost_usd: f64,
+    /// Clients only.
+    #[serde(flatten)]
+    pub client: Option<ClientTotals>,
+    /// Queues only.
+    #[serde(flatten)]
+    pub queue: Option<QueueTotals>,
+}
+
+impl Report {
+    /// Builds the report of `engine` as it stands; `wall_seconds` is how long the run took.
+    pub fn from_engine(engine: &Engine, wall_seconds: f64) -> Self {
+        let now_secs = engine.now().as_secs();
+        let warmup = engine.diagram().scenario.warmup_secs;
+        let measured_secs = (now_secs - warmup).max(0.0);
+        let requests = engine.client_totals();
+        let bill = engine.bill();
+        let hours = now_secs / 3600.0;
+        let per_hour = if hours > 0.0 { bill.total / hours } else { 0.0 };
+        let diagram = engine.diagram();
+        let nodes: Vec<NodeReport> = engine
+            .node_figures()
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| NodeReport {
+                id: diagram.nodes[i].id.0.clone(),
+                name: diagram.nodes[i].label().to_owned(),
+                kind: diagram.nodes[i].kind.kind(),
+                figures: f,
+                cost_usd: bill.by_node[i],
+                client: engine.client_totals_of(i),
+                queue: engine.queue_totals(i),
+            })
+            .collect();
+        Self {
+            scenario: diagram.scenario.name.clone(),
+            seed: engine.seed(),
+            sim_seconds: now_secs,
+            warmup_seconds: warmup,
+            events: engine.events_processed(),
+            wall_seconds,
+            requests,
+            failures: engine.failures().into_iter().map(|(r, n)| (r.name().to_owned(), n)).collect(),
+            latency_ms: engine.latencies().summary().into(),
+            throughput_rps: if measured_secs > 0.0 { requests.succeeded as f64 / measured_secs } else { 0.0 },
+            cost_usd: CostReport {
+                total: bill.total,
+                per_hour,
+                monthly_projection: per_hour * HOURS_PER_MONTH,
+                per_million_requests: if requests.succeeded > 0 {
+                    bill.total / requests.succeeded as f64 * 1e6
+                } else {
+                    0.0
+                },
+                by_node: diagram.nodes.iter().zip(&bill.by_node).map(|(n, c)| (n.id.0.clone(), *c)).collect(),
+                by_service: bill.by_service.iter().map(|(s, c)| ((*s).to_owned(), *c)).collect(),
+            },
+            nodes,
+        }
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    }
+}

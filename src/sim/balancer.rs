@@ -1,0 +1,202 @@
+//! Balancers: route each call to one target they believe healthy, by round robin, least
+//! outstanding requests or at random. Targets behind an instance node are its machines, one by
+//! one. A balancer learns that a target died only from its health checks: until `unhealthy_threshold`
+//! checks in a row have failed, it keeps sending there, and those calls fail.
+
+use super::call::{Caller, Link, NO_INSTANCE, Phase};
+use super::events::Event;
+use super::slab::Key;
+use super::time::secs_to_nanos;
+use super::{Behaviour, Engine, FailReason};
+use crate::cost::billing::BalancerHour;
+use crate::model::{BalancerAlgorithm, BalancerParams, Diagram, NodeKind};
+use rand::Rng;
+use std::collections::BTreeMap;
+
+/// One target as the balancer sees it.
+#[derive(Debug)]
+pub(crate) struct Target {
+    link: usize,
+    node: u32,
+    /// The machine, for instance nodes.
+    instance: u32,
+    healthy: bool,
+    failed_checks: u32,
+    passed_checks: u32,
+    outstanding: u32,
+}
+
+/// A balancer node's running state.
+#[derive(Debug)]
+pub(crate) struct BalancerState {
+    algorithm: BalancerAlgorithm,
+    pub interval_ns: u64,
+    unhealthy_threshold: u32,
+    healthy_threshold: u32,
+    targets: Vec<Target>,
+    next: usize,
+    /// Traffic per clock hour, for LCU billing.
+    pub hours: Vec<BalancerHour>,
+    /// Calls refused for want of a healthy target (after warm-up).
+    pub no_target: u64,
+}
+
+impl BalancerState {
+    pub fn new(p: &BalancerParams, links: &[Link], diagram: &Diagram, _index: &BTreeMap<&str, u32>) -> Self {
+        let mut targets = Vec::new();
+        for (link, l) in links.iter().enumerate() {
+            let machines = match &diagram.nodes[l.to as usize].kind {
+                NodeKind::Instance(i) => (0..i.count).collect(),
+                _ => vec![NO_INSTANCE],
+            };
+            for instance in machines {
+                targets.push(Target {
+                    link,
+                    node: l.to,
+                    instance,
+                    healthy: true,
+                    failed_checks: 0,
+                    passed_checks: 0,
+                    outstanding: 0,
+                });
+            }
+        }
+        Self {
+            algorithm: p.algorithm,
+            interval_ns: secs_to_nanos(p.health_check_interval_secs),
+            unhealthy_threshold: p.unhealthy_threshold,
+            healthy_threshold: p.healthy_threshold,
+            targets,
+            next: 0,
+            hours: Vec::new(),
+            no_target: 0,
+        }
+    }
+
+    /// Targets believed healthy now, out of all.
+    pub fn healthy_targets(&self) -> (usize, usize) {
+        (self.targets.iter().filter(|t| t.healthy).count(), self.targets.len())
+    }
+
+    fn hour(&mut self, now: u64) -> &mut BalancerHour {
+        let h = (now / 3_600_000_000_000) as usize;
+        if self.hours.len() <= h {
+            self.hours.resize(h + 1, BalancerHour::default());
+        }
+        &mut self.hours[h]
+    }
+}
+
+impl Engine {
+    fn balancer(&mut self, node: u32) -> &mut BalancerState {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Balancer(b) => b,
+            _ => unreachable!("node {node} is not a balancer"),
+        }
+    }
+
+    /// A call reaches the balancer: it picks a healthy target and forwards the call there.
+    pub(crate) fn balancer_arrive(&mut self, node: u32, key: Key) {
+        if self.nodes[node as usize].down_count > 0 {
+            self.finish(key, Some(FailReason::NodeDown));
+            return;
+        }
+        let now = self.now;
+        let measured = self.measured(now);
+        let Some(call) = self.calls.get(key) else { return };
+        let payload = call.payload;
+        let Behaviour::Balancer(b) = &mut self.nodes[node as usize].behaviour else { return };
+        let hour = b.hour(now);
+        hour.new_connections += 1;
+        hour.processed_bytes += u64::from(payload.request_bytes) + u64::from(payload.response_bytes);
+        let n = b.targets.len();
+        let chosen = match b.algorithm {
+            BalancerAlgorithm::RoundRobin => {
+                let found = (0..n).map(|k| (b.next + k) % n).find(|&t| b.targets[t].healthy);
+                if let Some(t) = found {
+                    b.next = (t + 1) % n;
+                }
+                found
+            }
+            BalancerAlgorithm::LeastOutstanding => (0..n)
+                .map(|k| (b.next + k) % n)
+                .filter(|&t| b.targets[t].healthy)
+                .min_by_key(|&t| b.targets[t].outstanding)
+                .inspect(|&t| b.next = (t + 1) % n),
+            BalancerAlgorithm::Random => {
+                let healthy = b.targets.iter().filter(|t| t.healthy).count();
+                if healthy == 0 {
+                    None
+                } else {
+                    let pick = self.rng.random_range(0..healthy);
+                    b.targets.iter().enumerate().filter(|(_, t)| t.healthy).nth(pick).map(|(i, _)| i)
+                }
+            }
+        };
+        let Some(t) = chosen else {
+            if measured {
+                b.no_target += 1;
+            }
+            self.finish(key, Some(FailReason::NoHealthyTarget));
+            return;
+        };
+        let target = &mut b.targets[t];
+        target.outstanding += 1;
+        let (link, instance) = (target.link, target.instance);
+        if let Some(call) = self.calls.get_mut(key) {
+            call.instance = t as u32;
+            call.phase = Phase::Downstream;
+            call.pending = 1;
+        }
+        self.send(node, link, Caller::Call(key), payload, instance);
+    }
+
+    /// The chosen target answered (or the balancer gave up): the balancer answers its caller.
+    pub(crate) fn balancer_complete(&mut self, node: u32, key: Key) {
+        let now = self.now;
+        let Some(call) = self.calls.get(key) else { return };
+        let (t, arrived_at, failure) = (call.instance as usize, call.arrived_at, call.failure);
+        let b = self.balancer(node);
+        if let Some(target) = b.targets.get_mut(t) {
+            target.outstanding = target.outstanding.saturating_sub(1);
+        }
+        b.hour(arrived_at).connection_secs += (now - arrived_at) as f64 / 1e9;
+        self.finish(key, failure);
+    }
+
+    /// Every target is checked; beliefs change after enough checks in a row.
+    pub(crate) fn health_check(&mut self, node: u32) {
+        let up: Vec<bool> = {
+            let Behaviour::Balancer(b) = &self.nodes[node as usize].behaviour else { return };
+            b.targets.iter().map(|t| self.target_is_up(t.node, t.instance)).collect()
+        };
+        let now = self.now;
+        let b = self.balancer(node);
+        let (unhealthy_after, healthy_after) = (b.unhealthy_threshold, b.healthy_threshold);
+        for (target, up) in b.targets.iter_mut().zip(up) {
+            if up {
+                target.failed_checks = 0;
+                target.passed_checks += 1;
+                if !target.healthy && target.passed_checks >= healthy_after {
+                    target.healthy = true;
+                }
+            } else {
+                target.passed_checks = 0;
+                target.failed_checks += 1;
+                if target.healthy && target.failed_checks >= unhealthy_after {
+                    target.healthy = false;
+                }
+            }
+        }
+        let next = now + b.interval_ns;
+        self.events.push(next, Event::HealthCheck { balancer: node });
+    }
+
+    fn target_is_up(&self, node: u32, instance: u32) -> bool {
+        let n = &self.nodes[node as usize];
+        match &n.behaviour {
+            Behaviour::Instance(s) => s.machines.get(instance as usize).is_some_and(super::instance::Machine::is_up),
+            _ => n.down_count == 0,
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! Clients: generate requests by an arrival process and a traffic pattern, wait for answers,
+//! time out, and retry with exponential backoff.
+
+use super::call::{Caller, NO_INSTANCE, Payload};
+use super::events::Event;
+use super::slab::Key;
+use super::stats::Latencies;
+use super::time::{ms_to_nanos, secs_to_nanos};
+use super::{Behaviour, Engine, FailReason};
+use crate::model::{Arrival, ClientParams, TrafficPattern};
+use rand::Rng;
+use rand_distr::{Distribution as _, Exp1};
+use std::collections::BTreeMap;
+
+/// A client's running state and its end-to-end statistics.
+#[derive(Debug)]
+pub(crate) struct ClientState {
+    pub params: ClientParams,
+    peak_rate: f64,
+    next_link: usize,
+    /// Cumulative weights of the message types, with their ids.
+    type_cdf: Vec<(f64, u16)>,
+    timeout_ns: Option<u64>,
+    /// Counted for requests generated after warm-up.
+    pub generated: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub failures: BTreeMap<FailReason, u64>,
+    pub attempts: u64,
+    pub latencies: Latencies,
+    /// Every outcome, warm-up included, for the charts.
+    pub succeeded_all: u64,
+    pub failed_all: u64,
+    pub interval_latencies: Latencies,
+}
+
+/// One logical request of a client (all its attempts).
+#[derive(Debug)]
+pub(crate) struct Request {
+    client: u32,
+    generated_at: u64,
+    pub measured: bool,
+    attempt: u32,
+    /// The attempt's call, while one is outstanding.
+    call: Option<Key>,
+    payload: Payload,
+}
+
+/// The client's rate at `t_secs` under its pattern.
+pub(crate) fn rate_at(p: &ClientParams, t_secs: f64) -> f64 {
+    let base = p.rate_per_sec;
+    match &p.pattern {
+        TrafficPattern::Constant => base,
+        TrafficPattern::Ramp { to_rate_per_sec, start_secs, ramp_secs } => {
+            if t_secs <= *start_secs {
+                base
+            } else if *ramp_secs <= 0.0 || t_secs >= start_secs + ramp_secs {
+                *to_rate_per_sec
+            } else {
+                base + (to_rate_per_sec - base) * (t_secs - start_secs) / ramp_secs
+            }
+        }
+        TrafficPattern::Diurnal { amplitude, period_secs, peak_at_secs } => {
+            let phase = std::f64::consts::TAU * (t_secs - peak_at_secs) / period_secs;
+            base * amplitude.mul_add(phase.cos(), 1.0)
+        }
+        TrafficPattern::Spike { at_secs, duration_secs, multiplier } => {
+            if t_secs >= *at_secs && t_secs < at_secs + duration_secs { base * multiplier } else { base }
+        }
+        TrafficPattern::Steps(steps) => {
+            steps.iter().rev().find(|s| t_secs >= s.at_secs).map_or(base, |s| s.rate_per_sec)
+        }
+    }
+}
+
+/// The highest rate the pattern ever asks for.
+fn peak_rate(p: &ClientParams) -> f64 {
+    let base = p.rate_per_sec;
+    match &p.pattern {
+        TrafficPattern::Constant => base,
+        TrafficPattern::Ramp { to_rate_per_sec, .. } => base.max(*to_rate_per_sec),
+        TrafficPattern::Diurnal { amplitude, .. } => base * (1.0 + amplitude),
+        TrafficPattern::Spike { multiplier, .. } => base * multiplier.max(1.0),
+        TrafficPattern::Steps(steps) => steps.iter().map(|s| s.rate_per_sec).fold(base, f64::max),
+    }
+}
+
+impl ClientState {
+    pub fn new(p: &ClientParams, message_types: &BTreeMap<String, u16>) -> Self {
+        let mut total = 0.0;
+        let type_cdf = p
+            .message_types
+            .iter()
+            .map(|t| {
+                total += t.weight;
+                (total, message_types[t.name.as_str()])
+            })
+            .collect();
+        Self {
+            params: p.clone(),
+            peak_rate: peak_rate(p),
+            next_link: 0,
+            type_cdf,
+            timeout_ns: p.timeout_ms.map(ms_to_nanos),
+            generated: 0,
+            succeeded: 0,
+            failed: 0,
+            failures: BTreeMap::new(),
+            attempts: 0,
+            latencies: Latencies::default(),
+            succeeded_all: 0,
+            failed_all: 0,
+            interval_latencies: Latencies::default(),
+        }
+    }
+}
+
+impl Engine {
+    fn client(&mut self, node: u32) -> &mut ClientState {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Client(c) => c,
+            _ => unreachable!("node {node} is not a client"),
+        }
+    }
+
+    /// Schedules the client's next request, if one comes before the end.
+    pub(crate) fn schedule_next_request(&mut self, node: u32) {
+        let now = self.now;
+        let end = self.end;
+        let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
+        let peak = c.peak_rate;
+        if peak <= 0.0 {
+            return;
+        }
+        let constant = matches!(c.params.pattern, TrafficPattern::Constant);
+        let next = match c.params.arrival {
+            Arrival::Poisson => {
+                // Thinning (Lewis & Shedler): candidates at the peak rate, each kept with
+                // probability rate(t) / peak. With a constant pattern every candidate is kept.
+                let mut t = now;
+                loop {
+                    let gap: f64 = Exp1.sample(&mut self.rng);
+                    t += secs_to_nanos(gap / peak).max(1);
+                    if t > end {
+                        return;
+                    }
+                    if constant {
+                        break t;
+                    }
+                    let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
+                    let keep = rate_at(&c.params, t as f64 / 1e9) / peak;
+                    if self.rng.random::<f64>() < keep {
+                        break t;
+                    }
+                }
+            }
+            Arrival::EvenlySpaced => {
+                // One gap of 1 / rate(now); while the rate is zero, look again every 100 ms.
+                let mut t = now;
+                loop {
+                    let rate = rate_at(&c.params, t as f64 / 1e9);
+                    if rate > 0.0 {
+                        t += secs_to_nanos(1.0 / rate).max(1);
+                        break;
+                    }
+                    t += 100_000_000;
+                    if t > end {
+                        return;
+                    }
+                }
+                t
+            }
+        };
+        if next <= end {
+            self.events.push(next, Event::Generate { client: node });
+        }
+    }
+
+    /// A client produces a request.
+    pub(crate) fn generate(&mut self, node: u32) {
+        let now = self.now;
+        let measured = self.measured(now);
+        let draw: f64 = self.rng.random();
+        let c = self.client(node);
+        let message_type = match c.type_cdf.last() {
+            Some(&(total, _)) => c.type_cdf.iter().find(|(w, _)| draw * total < *w).map_or(0, |&(_, id)| id),
+            None => 0,
+        };
+        let payload =
+            Payload { request_bytes: c.params.request_bytes, response_bytes: c.params.response_bytes, message_type };
+        if measured {
+            c.generated += 1;
+        }
+        let request = self.requests.insert(Request {
+            client: node,
+            generated_at: now,
+            measured,
+            attempt: 1,
+            call: None,
+            payload,
+        });
+        self.schedule_next_request(node);
+        self.start_attempt(request);
+    }
+
+    fn start_attempt(&mut self, request: Key) {
+        let Some(r) = self.requests.get(request) else { return };
+        let (node, attempt, payload, measured) = (r.client, r.attempt, r.payload, r.measured);
+        let links = self.links[node as usize].len();
+        let c = self.client(node);
+        if measured {
+            c.attempts += 1;
+        }
+        let timeout = c.timeout_ns;
+        let link = c.next_link % links.max(1);
+        c.next_link = c.next_link.wrapping_add(1);
+        if let Some(t) = timeout {
+            self.events.push(self.now + t, Event::AttemptTimeout { request, attempt });
+        }
+        // Validation guarantees every client has a target.
+        let call = self.send(node, link, Caller::Client { request, attempt }, payload, NO_INSTANCE);
+        // The answer may already be in (zero latency): only keep the call if still waiting.
+        if let Some(r) = self.requests.get_mut(request)
+            && r.attempt == attempt
+            && self.calls.get(call).is_some()
+        {
+            r.call = Some(call);
+        }
+    }
+
+    /// An attempt's answer came back.
+    pub(crate) fn attempt_done(&mut self, request: Key, attempt: u32, failure: Option<FailReason>) {
+        let Some(r) = self.requests.get_mut(request) else { return };
+        if r.attempt != attempt {
+            return;
+        }
+        r.call = None;
+        match failure {
+            None => {
+                let Some(r) = self.requests.remove(request) else { return };
+                let latency = self.now - r.generated_at;
+                let c = self.client(r.client);
+                c.succeeded_all += 1;
+                c.interval_latencies.record(latency);
+                if r.measured {
+                    c.succeeded += 1;
+                    c.latencies.record(latency);
+                }
+            }
+            Some(reason) => self.retry_or_fail(request, reason),
+        }
+    }
+
+    /// The client stops waiting for an attempt.
+    pub(crate) fn attempt_timeout(&mut self, request: Key, attempt: u32) {
+        let Some(r) = self.requests.get_mut(request) else { return };
+        if r.attempt != attempt {
+            return;
+        }
+        let Some(call) = r.call.take() else { return };
+        // The work goes on downstream, but nobody waits for its answer any more.
+        if let Some(c) = self.calls.get_mut(call) {
+            c.caller = Caller::Detached;
+        }
+        self.retry_or_fail(request, FailReason::Timeout);
+    }
+
+    fn retry_or_fail(&mut self, request: Key, reason: FailReason) {
+        let Some(r) = self.requests.get(request) else { return };
+        let (node, attempt) = (r.client, r.attempt);
+        let p = &self.client(node).params;
+        if attempt <= p.retries {
+            let exponent = attempt.saturating_sub(1).min(62);
+            let backoff_ms = (p.backoff_base_ms * 2f64.powi(exponent as i32)).min(p.backoff_max_ms);
+            let jitter = p.jitter;
+            let wait_ms = if jitter { self.rng.random::<f64>() * backoff_ms } else { backoff_ms };
+            self.events.push(self.now + ms_to_nanos(wait_ms), Event::Retry { request });
+        } else if let Some(r) = self.requests.remove(request) {
+            let c = self.client(node);
+            c.failed_all += 1;
+            if r.measured {
+                c.failed += 1;
+                *c.failures.entry(reason).or_default() += 1;
+            }
+        }
+    }
+
+    /// The next attempt starts after its backoff.
+    pub(crate) fn retry(&mut self, request: Key) {
+        let Some(r) = self.requests.get_mut(request) else { return };
+        r.attempt += 1;
+        self.start_attempt(request);
+    }
+
+    /// Requests of `node` (or of all clients) generated after warm-up and still without an outcome.
+    pub(crate) fn requests_in_flight(&self, node: Option<u32>) -> u64 {
+        self.requests.iter().filter(|(_, r)| r.measured && node.is_none_or(|n| r.client == n)).count() as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RateStep;
+
+    fn params(pattern: TrafficPattern) -> ClientParams {
+        ClientParams { rate_per_sec: 100.0, pattern, ..ClientParams::default() }
+    }
+
+    #[test]
+    fn patterns_give_the_documented_rates() {
+        let ramp = params(TrafficPattern::Ramp { to_rate_per_sec: 300.0, start_secs: 10.0, ramp_secs: 20.0 });
+        assert_eq!(rate_at(&ramp, 5.0), 100.0);
+        assert_eq!(rate_at(&ramp, 20.0), 200.0);
+        assert_eq!(rate_at(&ramp, 99.0), 300.0);
+        let day = params(TrafficPattern::Diurnal { amplitude: 0.5, period_secs: 100.0, peak_at_secs: 25.0 });
+        assert!((rate_at(&day, 25.0) - 150.0).abs() < 1e-9);
+        assert!((rate_at(&day, 75.0) - 50.0).abs() < 1e-9);
+        let spike = params(TrafficPattern::Spike { at_secs: 10.0, duration_secs: 5.0, multiplier: 4.0 });
+        assert_eq!(rate_at(&spike, 12.0), 400.0);
+        assert_eq!(rate_at(&spike, 15.0), 100.0);
+        let steps = params(TrafficPattern::Steps(vec![
+            RateStep { at_secs: 10.0, rate_per_sec: 50.0 },
+            RateStep { at_secs: 20.0, rate_per_sec: 0.0 },
+        ]));
+        assert_eq!(rate_at(&steps, 0.0), 100.0);
+        assert_eq!(rate_at(&steps, 10.0), 50.0);
+        assert_eq!(rate_at(&steps, 25.0), 0.0);
+        assert_eq!(peak_rate(&steps), 100.0);
+    }
+}

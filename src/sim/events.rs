@@ -1,0 +1,115 @@
+//! The future event list: a binary heap ordered by time, then by scheduling order (FIFO ties).
+
+use super::slab::Key;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// Something that will happen at a simulated time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A client produces its next request.
+    Generate { client: u32 },
+    /// A call or message reaches its target node.
+    Arrive { call: Key },
+    /// A finished call's answer reaches its caller.
+    Respond { call: Key },
+    /// A worker of an instance finishes its request.
+    WorkDone { node: u32, instance: u32, slot: u32, epoch: u32 },
+    /// A function execution finishes its own work.
+    FunctionDone { call: Key },
+    /// A client stops waiting for an attempt.
+    AttemptTimeout { request: Key, attempt: u32 },
+    /// A client starts its next attempt after backoff.
+    Retry { request: Key },
+    /// A balancer checks its targets.
+    HealthCheck { balancer: u32 },
+    /// A received message's visibility timeout ends.
+    VisibilityExpire { message: Key, receive_seq: u32 },
+    /// A topic tries a failed delivery again.
+    Redeliver { delivery: Key },
+    /// Metrics are sampled.
+    Sample,
+    /// A scheduled fault begins.
+    FaultStart { fault: u32 },
+    /// A scheduled fault ends.
+    FaultEnd { fault: u32 },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Scheduled {
+    time: u64,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.seq == other.seq
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    // BinaryHeap is a max-heap: reverse, so the earliest (time, seq) comes out first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.time.cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+/// Pending events, earliest first; equal times come out in the order they were scheduled.
+#[derive(Debug, Default)]
+pub struct EventQueue {
+    heap: BinaryHeap<Scheduled>,
+    next_seq: u64,
+}
+
+impl EventQueue {
+    /// Schedules `event` at `time` (nanoseconds).
+    pub fn push(&mut self, time: u64, event: Event) {
+        self.heap.push(Scheduled { time, seq: self.next_seq, event });
+        self.next_seq += 1;
+    }
+
+    /// The time of the earliest pending event.
+    pub fn peek_time(&self) -> Option<u64> {
+        self.heap.peek().map(|s| s.time)
+    }
+
+    /// Removes and returns the earliest pending event.
+    pub fn pop(&mut self) -> Option<(u64, Event)> {
+        self.heap.pop().map(|s| (s.time, s.event))
+    }
+
+    /// Number of pending events.
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    /// Whether nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn earliest_first_and_fifo_among_equal_times() {
+        let mut q = EventQueue::default();
+        q.push(5, Event::HealthCheck { balancer: 1 });
+        q.push(3, Event::Sample);
+        q.push(5, Event::HealthCheck { balancer: 2 });
+        q.push(5, Event::HealthCheck { balancer: 3 });
+        assert_eq!(q.pop(), Some((3, Event::Sample)));
+        for b in 1..=3 {
+            assert_eq!(q.pop(), Some((5, Event::HealthCheck { balancer: b })));
+        }
+        assert!(q.is_empty());
+    }
+}

@@ -1,0 +1,64 @@
+//! Scheduled faults from the scenario: crashes, slow-downs and component failures.
+
+use super::{Behaviour, Engine, FailReason};
+use crate::model::Fault;
+
+impl Engine {
+    fn fault_node(&self, fault: u32) -> Option<(Fault, u32)> {
+        let f = self.diagram.scenario.faults.get(fault as usize)?.clone();
+        let index = self.diagram.nodes.iter().position(|n| &n.id == f.node())? as u32;
+        Some((f, index))
+    }
+
+    /// A fault begins.
+    pub(crate) fn fault_start(&mut self, fault: u32) {
+        let Some((f, node)) = self.fault_node(fault) else { return };
+        match f {
+            Fault::Crash { instance, .. } => self.take_down(node, instance, FailReason::NodeDown),
+            Fault::ComponentFailure { .. } => self.take_down(node, None, FailReason::ComponentFailed),
+            Fault::Slow { factor, .. } => self.nodes[node as usize].slow_factor = factor,
+        }
+    }
+
+    /// A fault ends.
+    pub(crate) fn fault_end(&mut self, fault: u32) {
+        let Some((f, node)) = self.fault_node(fault) else { return };
+        match f {
+            Fault::Crash { instance, .. } => self.bring_up(node, instance),
+            Fault::ComponentFailure { .. } => self.bring_up(node, None),
+            Fault::Slow { .. } => self.nodes[node as usize].slow_factor = 1.0,
+        }
+    }
+
+    fn take_down(&mut self, node: u32, instance: Option<u32>, reason: FailReason) {
+        match self.nodes[node as usize].behaviour {
+            Behaviour::Instance(_) => self.instance_down(node, instance, reason),
+            Behaviour::Function(_) => {
+                self.nodes[node as usize].down_count += 1;
+                self.function_down(node, reason);
+            }
+            Behaviour::Balancer(_) => {
+                self.nodes[node as usize].down_count += 1;
+                self.fail_calls_at(node, None, reason);
+            }
+            // Validation refuses faults on clients; queues and topics are managed services that
+            // this model keeps available.
+            Behaviour::Client(_) | Behaviour::Queue(_) | Behaviour::Topic(_) => {}
+        }
+    }
+
+    fn bring_up(&mut self, node: u32, instance: Option<u32>) {
+        match self.nodes[node as usize].behaviour {
+            Behaviour::Instance(_) => self.instance_up(node, instance),
+            Behaviour::Function(_) => {
+                let n = &mut self.nodes[node as usize];
+                n.down_count = n.down_count.saturating_sub(1);
+                self.function_pull(node);
+            }
+            _ => {
+                let n = &mut self.nodes[node as usize];
+                n.down_count = n.down_count.saturating_sub(1);
+            }
+        }
+    }
+}

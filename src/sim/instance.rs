@@ -1,0 +1,322 @@
+//! Instances: `count` machines, each with `workers` servers and one FIFO backlog. A worker that
+//! frees up takes the oldest waiting call, then messages already received, then polls the queues
+//! the node consumes from.
+
+use super::call::{Caller, NO_INSTANCE, Phase};
+use super::events::Event;
+use super::sampler::Sampler;
+use super::slab::Key;
+use super::stats::TimeAverage;
+use super::{Behaviour, Engine, FailReason};
+use crate::cost::{Catalog, NodeUsage};
+use crate::model::InstanceParams;
+use std::collections::VecDeque;
+
+/// One machine of an instance node.
+#[derive(Debug)]
+pub(crate) struct Machine {
+    /// Outages in force (crash and component faults may overlap).
+    pub down_count: u32,
+    pub down_reason: FailReason,
+    /// Bumped at each crash so that completions scheduled before it are ignored.
+    epoch: u32,
+    slots: Vec<Option<Key>>,
+    free: Vec<u32>,
+    backlog: VecDeque<Key>,
+    /// Messages received from a queue and not yet started: (receive, index in it).
+    prefetched: VecDeque<(Key, u32)>,
+    launched_at: u64,
+}
+
+impl Machine {
+    /// Whether the machine serves.
+    pub fn is_up(&self) -> bool {
+        self.down_count == 0
+    }
+}
+
+/// An instance node's running state.
+#[derive(Debug)]
+pub(crate) struct InstanceState {
+    pub instance_type: String,
+    pub workers: u32,
+    backlog_limit: Option<u32>,
+    sampler: Sampler,
+    pub machines: Vec<Machine>,
+    next_machine: usize,
+    /// Queues this node consumes from.
+    sources: Vec<u32>,
+    next_source: usize,
+    /// Busy workers over time.
+    pub busy: TimeAverage,
+    /// Workers of running machines over time.
+    pub capacity: TimeAverage,
+    /// Calls waiting in backlogs over time.
+    pub backlog: TimeAverage,
+    /// Sum and count of waits before service, for calls arriving after warm-up.
+    pub wait_ns: f64,
+    pub waits: u64,
+}
+
+impl InstanceState {
+    pub fn new(p: &InstanceParams, catalog: &Catalog, sources: Vec<u32>) -> Self {
+        let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
+        let workers = p.workers_per_instance.unwrap_or(vcpu).max(1);
+        let machines = (0..p.count)
+            .map(|_| Machine {
+                down_count: 0,
+                down_reason: FailReason::NodeDown,
+                epoch: 0,
+                slots: vec![None; workers as usize],
+                free: (0..workers).rev().collect(),
+                backlog: VecDeque::new(),
+                prefetched: VecDeque::new(),
+                launched_at: 0,
+            })
+            .collect();
+        Self {
+            instance_type: p.instance_type.clone(),
+            workers,
+            backlog_limit: p.backlog_limit,
+            sampler: Sampler::new(&p.service_time),
+            machines,
+            next_machine: 0,
+            sources,
+            next_source: 0,
+            busy: TimeAverage::default(),
+            capacity: TimeAverage::default(),
+            backlog: TimeAverage::default(),
+            wait_ns: 0.0,
+            waits: 0,
+        }
+    }
+
+    /// The machines start running at `now`.
+    pub fn start(&mut self, now: u64, from: u64) {
+        let running = self.machines.iter().filter(|m| m.is_up()).count() as f64;
+        self.capacity.add(now, from, running * f64::from(self.workers));
+    }
+
+    /// Machines running now.
+    pub fn running(&self) -> u32 {
+        self.machines.iter().filter(|m| m.is_up()).count() as u32
+    }
+
+    /// Calls waiting in backlogs now.
+    pub fn backlog_now(&self) -> u64 {
+        self.machines.iter().map(|m| m.backlog.len() as u64).sum()
+    }
+
+    /// Running time of each machine so far, for billing.
+    pub fn usage(&self, now: u64) -> NodeUsage {
+        NodeUsage::Instances {
+            instance_type: self.instance_type.clone(),
+            running_secs: self.machines.iter().map(|m| now.saturating_sub(m.launched_at) as f64 / 1e9).collect(),
+        }
+    }
+}
+
+impl Engine {
+    fn instance(&mut self, node: u32) -> &mut InstanceState {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Instance(s) => s,
+            _ => unreachable!("node {node} is not an instance node"),
+        }
+    }
+
+    /// A call reaches an instance node: a worker takes it, or it waits, or it is refused.
+    pub(crate) fn instance_arrive(&mut self, node: u32, key: Key) {
+        let Some(call) = self.calls.get(key) else { return };
+        let preset = call.instance;
+        let s = self.instance(node);
+        let machine = if preset == NO_INSTANCE {
+            // Called directly: round robin over the running machines.
+            let n = s.machines.len();
+            let found = (0..n).map(|k| (s.next_machine + k) % n).find(|&m| s.machines[m].is_up());
+            match found {
+                Some(m) => {
+                    s.next_machine = m + 1;
+                    m
+                }
+                None => {
+                    let reason = s.machines.first().map_or(FailReason::NodeDown, |m| m.down_reason);
+                    self.finish(key, Some(reason));
+                    return;
+                }
+            }
+        } else {
+            preset as usize
+        };
+        let m = &mut s.machines[machine];
+        if !m.is_up() {
+            let reason = m.down_reason;
+            self.finish(key, Some(reason));
+            return;
+        }
+        if let Some(c) = self.calls.get_mut(key) {
+            c.instance = machine as u32;
+        }
+        let s = self.instance(node);
+        let m = &mut s.machines[machine];
+        if let Some(slot) = m.free.pop() {
+            self.start_work(node, machine as u32, slot, key);
+        } else if s.backlog_limit.is_none_or(|limit| m.backlog.len() < limit as usize) {
+            m.backlog.push_back(key);
+            let (now, from) = (self.now, self.measure_from);
+            self.instance(node).backlog.add(now, from, 1.0);
+        } else {
+            self.finish(key, Some(FailReason::BacklogFull));
+        }
+    }
+
+    fn start_work(&mut self, node: u32, machine: u32, slot: u32, key: Key) {
+        let (now, from) = (self.now, self.measure_from);
+        let slow = self.nodes[node as usize].slow_factor;
+        let Some(call) = self.calls.get_mut(key) else { return };
+        call.phase = Phase::Working;
+        call.started_at = now;
+        let arrived_at = call.arrived_at;
+        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let m = &mut s.machines[machine as usize];
+        m.slots[slot as usize] = Some(key);
+        let epoch = m.epoch;
+        s.busy.add(now, from, 1.0);
+        if arrived_at >= from {
+            s.wait_ns += (now - arrived_at) as f64;
+            s.waits += 1;
+        }
+        let mut service = s.sampler.draw(&mut self.rng);
+        if slow != 1.0 {
+            service = (service as f64 * slow).round() as u64;
+        }
+        self.events.push(now + service, Event::WorkDone { node, instance: machine, slot, epoch });
+    }
+
+    /// A worker finishes its call: it takes the next piece of work, and the call goes downstream.
+    pub(crate) fn work_done(&mut self, node: u32, machine: u32, slot: u32, epoch: u32) {
+        let (now, from) = (self.now, self.measure_from);
+        let s = self.instance(node);
+        let m = &mut s.machines[machine as usize];
+        if m.epoch != epoch {
+            return;
+        }
+        let Some(key) = m.slots[slot as usize].take() else { return };
+        m.free.push(slot);
+        s.busy.add(now, from, -1.0);
+        self.fill_workers(node, machine);
+        self.spawn_downstream(key);
+    }
+
+    /// Gives every free worker of a running machine something to do, if there is anything.
+    pub(crate) fn fill_workers(&mut self, node: u32, machine: u32) {
+        loop {
+            let (now, from) = (self.now, self.measure_from);
+            let s = self.instance(node);
+            let m = &mut s.machines[machine as usize];
+            if !m.is_up() || m.free.is_empty() {
+                return;
+            }
+            if let Some(key) = m.backlog.pop_front() {
+                let slot = m.free.pop().unwrap_or_default();
+                s.backlog.add(now, from, -1.0);
+                self.start_work(node, machine, slot, key);
+            } else if let Some((receive, index)) = m.prefetched.pop_front() {
+                let slot = m.free.pop().unwrap_or_default();
+                let Some(payload) = self.received_payload(receive, index) else {
+                    self.message_done(receive, index, false);
+                    m_restore_slot(self, node, machine, slot);
+                    continue;
+                };
+                let key = self.local_call(node, Caller::QueueMessage { receive, index }, payload, machine, 1);
+                self.start_work(node, machine, slot, key);
+            } else {
+                // Poll the queues this node reads, in turn, until one has messages.
+                let (sources, start, batch) = {
+                    let s = self.instance(node);
+                    (s.sources.len(), s.next_source, 0)
+                };
+                let _ = batch;
+                let mut got = None;
+                for k in 0..sources {
+                    let queue = self.instance(node).sources[(start + k) % sources];
+                    let batch = self.queue_batch_size(queue);
+                    if let Some((receive, count)) = self.receive(queue, batch) {
+                        self.instance(node).next_source = (start + k + 1) % sources;
+                        got = Some((receive, count));
+                        break;
+                    }
+                }
+                let Some((receive, count)) = got else { return };
+                let m = &mut self.instance(node).machines[machine as usize];
+                m.prefetched.extend((0..count).map(|i| (receive, i)));
+            }
+        }
+    }
+
+    /// Whether the node could take a queue message now on some machine; if so, that machine polls.
+    pub(crate) fn instance_pull(&mut self, node: u32) {
+        let n = self.instance(node).machines.len();
+        for machine in 0..n {
+            let m = &self.instance(node).machines[machine];
+            if m.is_up() && !m.free.is_empty() {
+                self.fill_workers(node, machine as u32);
+            }
+        }
+    }
+
+    /// Machine `machine` (or every machine) of `node` goes down for `reason`.
+    pub(crate) fn instance_down(&mut self, node: u32, machine: Option<u32>, reason: FailReason) {
+        let (now, from) = (self.now, self.measure_from);
+        let n = self.instance(node).machines.len() as u32;
+        for i in (0..n).filter(|i| machine.is_none_or(|m| m == *i)) {
+            let s = self.instance(node);
+            let workers = f64::from(s.workers);
+            let m = &mut s.machines[i as usize];
+            m.down_count += 1;
+            if m.down_count > 1 {
+                continue;
+            }
+            m.down_reason = reason;
+            m.epoch = m.epoch.wrapping_add(1);
+            let busy = m.slots.iter().filter(|s| s.is_some()).count() as f64;
+            m.slots.iter_mut().for_each(|s| *s = None);
+            m.free = (0..workers as u32).rev().collect();
+            let waiting = m.backlog.len() as f64;
+            m.backlog.clear();
+            let prefetched: Vec<(Key, u32)> = m.prefetched.drain(..).collect();
+            s.busy.add(now, from, -busy);
+            s.backlog.add(now, from, -waiting);
+            s.capacity.add(now, from, -workers);
+            // Received messages never started: not deleted, so they come back after their
+            // visibility timeout.
+            for (receive, index) in prefetched {
+                self.message_done(receive, index, false);
+            }
+            self.fail_calls_at(node, Some(i), reason);
+        }
+    }
+
+    /// Machine `machine` (or every machine) of `node` comes back.
+    pub(crate) fn instance_up(&mut self, node: u32, machine: Option<u32>) {
+        let (now, from) = (self.now, self.measure_from);
+        let n = self.instance(node).machines.len() as u32;
+        for i in (0..n).filter(|i| machine.is_none_or(|m| m == *i)) {
+            let s = self.instance(node);
+            let workers = f64::from(s.workers);
+            let m = &mut s.machines[i as usize];
+            if m.down_count == 0 {
+                continue;
+            }
+            m.down_count -= 1;
+            if m.down_count == 0 {
+                s.capacity.add(now, from, workers);
+                self.fill_workers(node, i);
+            }
+        }
+    }
+}
+
+/// Puts a worker slot back after a prefetched message turned out to be gone.
+fn m_restore_slot(engine: &mut Engine, node: u32, machine: u32, slot: u32) {
+    engine.instance(node).machines[machine as usize].free.push(slot);
+}

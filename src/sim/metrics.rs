@@ -1,0 +1,449 @@
+//! Sampling on a fixed simulated-time interval into bounded series (for charts and CSV), and the
+//! totals that reports read.
+
+use super::stats::{Latencies, Mergeable, Series};
+use super::time::secs_to_nanos;
+use super::{Behaviour, Engine, FailReason};
+use crate::cost::Bill;
+use crate::model::Diagram;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Points kept per series before older ones are merged pairwise.
+pub const SERIES_CAPACITY: usize = 4096;
+
+/// One sample of the whole system.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct GlobalSample {
+    /// End of the sampled interval, in simulated seconds.
+    pub t_secs: f64,
+    /// Length of the interval.
+    pub interval_secs: f64,
+    /// Client requests that succeeded in the interval.
+    pub succeeded: u64,
+    /// Client requests that failed in the interval.
+    pub failed: u64,
+    /// Latency percentiles of the interval's successes, in ms.
+    pub p50_ms: f64,
+    /// 95th percentile.
+    pub p95_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Cost since the start, in dollars.
+    pub cost_usd: f64,
+}
+
+impl Mergeable for GlobalSample {
+    fn merge(&self, later: &Self) -> Self {
+        Self {
+            t_secs: later.t_secs,
+            interval_secs: self.interval_secs + later.interval_secs,
+            succeeded: self.succeeded + later.succeeded,
+            failed: self.failed + later.failed,
+            // Percentiles do not add up; the worse of the two keeps a spike visible.
+            p50_ms: self.p50_ms.max(later.p50_ms),
+            p95_ms: self.p95_ms.max(later.p95_ms),
+            p99_ms: self.p99_ms.max(later.p99_ms),
+            cost_usd: later.cost_usd,
+        }
+    }
+}
+
+/// One sample of one node.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct NodeSample {
+    /// End of the sampled interval, in simulated seconds.
+    pub t_secs: f64,
+    /// Backlog (instances), visible messages (queues) or executions (functions) at the sample.
+    pub depth: f64,
+    /// Busy share of capacity over the interval (instances, functions), 0 to 1.
+    pub utilization: f64,
+    /// Machines running (instances) at the sample.
+    pub running: f64,
+    /// Cost of the node since the start.
+    pub cost_usd: f64,
+}
+
+impl Mergeable for NodeSample {
+    fn merge(&self, later: &Self) -> Self {
+        Self {
+            t_secs: later.t_secs,
+            depth: self.depth.max(later.depth),
+            utilization: f64::midpoint(self.utilization, later.utilization),
+            running: later.running,
+            cost_usd: later.cost_usd,
+        }
+    }
+}
+
+/// Totals of client requests (after warm-up).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClientTotals {
+    /// Requests generated.
+    pub generated: u64,
+    /// Requests answered successfully (possibly after retries).
+    pub succeeded: u64,
+    /// Requests that failed for good.
+    pub failed: u64,
+    /// Requests without an outcome yet.
+    pub in_flight: u64,
+}
+
+/// Totals of one queue (messages that entered after warm-up).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueTotals {
+    /// Messages that entered the queue.
+    pub sent: u64,
+    /// Receives of them (a message received twice counts twice).
+    pub received: u64,
+    /// Deleted after successful processing.
+    pub deleted: u64,
+    /// Dropped for age.
+    pub expired: u64,
+    /// Moved to (or counted for) the dead-letter queue.
+    pub dead_lettered: u64,
+    /// Still in the queue, visible or received.
+    pub in_queue_at_end: u64,
+    /// Most visible messages at once.
+    pub max_depth: u64,
+}
+
+/// The sampled series of a run.
+#[derive(Debug)]
+pub(crate) struct Metrics {
+    pub interval_ns: u64,
+    pub global: Series<GlobalSample>,
+    pub nodes: Vec<Series<NodeSample>>,
+    last_t: u64,
+    last_succeeded: u64,
+    last_failed: u64,
+    /// Busy and capacity areas at the previous sample, per node.
+    last_areas: Vec<(f64, f64)>,
+}
+
+impl Metrics {
+    pub fn new(diagram: &Diagram) -> Self {
+        let n = diagram.nodes.len();
+        Self {
+            interval_ns: secs_to_nanos(diagram.scenario.sample_interval_secs).max(1),
+            global: Series::new(SERIES_CAPACITY),
+            nodes: (0..n).map(|_| Series::new(SERIES_CAPACITY)).collect(),
+            last_t: 0,
+            last_succeeded: 0,
+            last_failed: 0,
+            last_areas: vec![(0.0, 0.0); n],
+        }
+    }
+}
+
+impl Engine {
+    /// Takes one sample of every series, and drops expired queue messages.
+    pub(crate) fn sample(&mut self) {
+        let now = self.now;
+        for i in 0..self.nodes.len() as u32 {
+            if matches!(self.nodes[i as usize].behaviour, Behaviour::Queue(_)) {
+                self.sweep_expired(i);
+            }
+        }
+        let bill = Bill::compute(&self.usages(), &self.catalog);
+        let mut interval = Latencies::default();
+        let (mut succeeded, mut failed) = (0, 0);
+        for node in &mut self.nodes {
+            if let Behaviour::Client(c) = &mut node.behaviour {
+                succeeded += c.succeeded_all;
+                failed += c.failed_all;
+                interval.merge(&c.interval_latencies);
+                c.interval_latencies.clear();
+            }
+        }
+        let m = &mut self.metrics;
+        let s = interval.summary();
+        m.global.push(GlobalSample {
+            t_secs: now as f64 / 1e9,
+            interval_secs: (now - m.last_t) as f64 / 1e9,
+            succeeded: succeeded - m.last_succeeded,
+            failed: failed - m.last_failed,
+            p50_ms: s.p50,
+            p95_ms: s.p95,
+            p99_ms: s.p99,
+            cost_usd: bill.total,
+        });
+        m.last_succeeded = succeeded;
+        m.last_failed = failed;
+        m.last_t = now;
+        for (i, node) in self.nodes.iter().enumerate() {
+            // Areas from the start (warm-up included): charts show the whole run.
+            let (depth, busy, capacity, running) = match &node.behaviour {
+                Behaviour::Instance(s) => (
+                    s.backlog_now() as f64,
+                    s.busy.area_until(now, 0),
+                    s.capacity.area_until(now, 0),
+                    f64::from(s.running()),
+                ),
+                Behaviour::Queue(q) => (q.visible() as f64, 0.0, 0.0, 0.0),
+                Behaviour::Function(f) => {
+                    (f64::from(f.running), f.concurrency.area_until(now, 0), f64::from(f.limit) * now as f64, 0.0)
+                }
+                _ => (0.0, 0.0, 0.0, 0.0),
+            };
+            let (last_busy, last_capacity) = self.metrics.last_areas[i];
+            let d_capacity = capacity - last_capacity;
+            let utilization = if d_capacity > 0.0 { (busy - last_busy) / d_capacity } else { 0.0 };
+            self.metrics.last_areas[i] = (busy, capacity);
+            self.metrics.nodes[i].push(NodeSample {
+                t_secs: now as f64 / 1e9,
+                depth,
+                utilization,
+                running,
+                cost_usd: bill.by_node[i],
+            });
+        }
+        let next = now + self.metrics.interval_ns;
+        if next <= self.end {
+            self.events.push(next, Event::Sample);
+        }
+    }
+
+    /// The whole-system series.
+    pub fn global_series(&self) -> &[GlobalSample] {
+        self.metrics.global.points()
+    }
+
+    /// One node's series, by node index in the diagram.
+    pub fn node_series(&self, node: usize) -> &[NodeSample] {
+        self.metrics.nodes.get(node).map_or(&[], |s| s.points())
+    }
+
+    /// Request totals over all clients.
+    pub fn client_totals(&self) -> ClientTotals {
+        let mut t = ClientTotals::default();
+        for node in &self.nodes {
+            if let Behaviour::Client(c) = &node.behaviour {
+                t.generated += c.generated;
+                t.succeeded += c.succeeded;
+                t.failed += c.failed;
+            }
+        }
+        t.in_flight = self.requests_in_flight(None);
+        t
+    }
+
+    /// Request totals of one client node.
+    pub fn client_totals_of(&self, node: usize) -> Option<ClientTotals> {
+        let Behaviour::Client(c) = &self.nodes.get(node)?.behaviour else { return None };
+        Some(ClientTotals {
+            generated: c.generated,
+            succeeded: c.succeeded,
+            failed: c.failed,
+            in_flight: self.requests_in_flight(Some(node as u32)),
+        })
+    }
+
+    /// Final failures of client requests by reason, over all clients.
+    pub fn failures(&self) -> BTreeMap<FailReason, u64> {
+        let mut out = BTreeMap::new();
+        for node in &self.nodes {
+            if let Behaviour::Client(c) = &node.behaviour {
+                for (r, n) in &c.failures {
+                    *out.entry(*r).or_default() += n;
+                }
+            }
+        }
+        out
+    }
+
+    /// End-to-end latency of successful client requests, over all clients.
+    pub fn latencies(&self) -> Latencies {
+        let mut all = Latencies::default();
+        for node in &self.nodes {
+            if let Behaviour::Client(c) = &node.behaviour {
+                all.merge(&c.latencies);
+            }
+        }
+        all
+    }
+
+    /// Totals of a queue node; `in_queue_at_end` is found by looking at every stored message.
+    pub fn queue_totals(&self, node: usize) -> Option<QueueTotals> {
+        let Behaviour::Queue(q) = &self.nodes.get(node)?.behaviour else { return None };
+        Some(QueueTotals {
+            sent: q.sent,
+            received: q.received,
+            deleted: q.deleted,
+            expired: q.expired,
+            dead_lettered: q.dead_lettered,
+            in_queue_at_end: self.messages_present(node as u32),
+            max_depth: q.depth.max() as u64,
+        })
+    }
+
+    /// The bill so far.
+    pub fn bill(&self) -> Bill {
+        Bill::compute(&self.usages(), &self.catalog)
+    }
+}
+
+use super::events::Event;
+
+/// Figures every node has, plus those of its kind (left out of JSON for other kinds).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct NodeFigures {
+    /// Calls or messages that reached the node after warm-up.
+    pub arrivals: u64,
+    /// Of those, handled successfully (including everything downstream).
+    pub completed: u64,
+    /// Of those, failed here or downstream.
+    pub failed: u64,
+    /// Mean time waiting before service (instances, functions) or before the first receive
+    /// (queues), in ms.
+    pub mean_wait_ms: f64,
+    /// Mean time from arrival to answer, in ms.
+    pub mean_sojourn_ms: f64,
+    /// Mean amount of work at the node over measured time (Little's L).
+    pub mean_in_node: f64,
+    /// Mean waiting backlog (instances) or visible messages (queues).
+    pub mean_backlog: f64,
+    /// Largest waiting backlog (instances) or visible messages (queues).
+    pub max_backlog: f64,
+    /// Busy workers / running workers (instances) or executions / limit (functions), averaged.
+    pub utilization: f64,
+    /// Instance nodes only.
+    #[serde(flatten)]
+    pub instance: Option<InstanceFigures>,
+    /// Functions only.
+    #[serde(flatten)]
+    pub function: Option<FunctionFigures>,
+    /// Topics only.
+    #[serde(flatten)]
+    pub topic: Option<TopicFigures>,
+    /// Balancers only.
+    #[serde(flatten)]
+    pub balancer: Option<BalancerFigures>,
+}
+
+/// Instance-node figures.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct InstanceFigures {
+    /// Machines running at the end.
+    pub running: u32,
+    /// Machines wanted at the end.
+    pub desired: u32,
+    /// Workers per machine.
+    pub workers_per_instance: u32,
+}
+
+/// Function figures.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct FunctionFigures {
+    /// Executions started (after warm-up).
+    pub invocations: u64,
+    /// Synchronous calls refused at the concurrency limit.
+    pub throttled: u64,
+    /// Executions that needed a new environment.
+    pub cold_starts: u64,
+    /// Executions stopped by the function timeout.
+    pub timeouts: u64,
+    /// Executions running at the end.
+    pub concurrent_at_end: u32,
+    /// Warm environments idle at the end.
+    pub warm_idle_at_end: u64,
+}
+
+/// Topic figures.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct TopicFigures {
+    /// Messages published.
+    pub published: u64,
+    /// Copies sent to subscribers.
+    pub deliveries: u64,
+    /// Copies delivered.
+    pub delivered: u64,
+    /// Copies given up on.
+    pub delivery_failures: u64,
+    /// Copies not sent because a subscription filter refused them.
+    pub filtered_out: u64,
+    /// Copies still being delivered at the end.
+    pub deliveries_pending: u64,
+}
+
+/// Balancer figures.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct BalancerFigures {
+    /// Targets believed healthy at the end.
+    pub healthy_targets: usize,
+    /// All targets (machines of instance nodes count one by one).
+    pub targets: usize,
+    /// Calls refused because no target was believed healthy.
+    pub no_healthy_target: u64,
+}
+
+impl Engine {
+    /// Figures of every node, in diagram order, as things stand.
+    pub fn node_figures(&self) -> Vec<NodeFigures> {
+        let (now, from) = (self.now, self.measure_from);
+        let ms = |ns: f64, n: u64| if n > 0 { ns / n as f64 / 1e6 } else { 0.0 };
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let c = &node.counters;
+                let mut f = NodeFigures {
+                    arrivals: c.arrivals,
+                    completed: c.completed,
+                    failed: c.failed,
+                    mean_sojourn_ms: ms(c.sojourn_ns, c.completed + c.failed),
+                    mean_in_node: c.in_node.mean(now, from),
+                    ..NodeFigures::default()
+                };
+                match &node.behaviour {
+                    Behaviour::Instance(s) => {
+                        f.mean_wait_ms = ms(s.wait_ns, s.waits);
+                        f.mean_backlog = s.backlog.mean(now, from);
+                        f.max_backlog = s.backlog.max();
+                        let capacity = s.capacity.area_until(now, from);
+                        f.utilization = if capacity > 0.0 { s.busy.area_until(now, from) / capacity } else { 0.0 };
+                        f.instance = Some(InstanceFigures {
+                            running: s.running(),
+                            desired: s.machines.len() as u32,
+                            workers_per_instance: s.workers,
+                        });
+                    }
+                    Behaviour::Queue(q) => {
+                        f.mean_wait_ms = ms(q.wait_ns, q.waits);
+                        f.mean_backlog = q.depth.mean(now, from);
+                        f.max_backlog = q.depth.max();
+                    }
+                    Behaviour::Function(fs) => {
+                        f.mean_wait_ms = ms(fs.wait_ns, fs.waits);
+                        f.utilization =
+                            if now > from { fs.concurrency.mean(now, from) / f64::from(fs.limit) } else { 0.0 };
+                        f.function = Some(FunctionFigures {
+                            invocations: fs.invocations,
+                            throttled: fs.throttled,
+                            cold_starts: fs.cold_starts,
+                            timeouts: fs.timeouts,
+                            concurrent_at_end: fs.running,
+                            warm_idle_at_end: fs.warm_idle(now),
+                        });
+                    }
+                    Behaviour::Topic(t) => {
+                        f.topic = Some(TopicFigures {
+                            published: t.published,
+                            deliveries: t.deliveries,
+                            delivered: t.delivered,
+                            delivery_failures: t.delivery_failures,
+                            filtered_out: t.filtered_out,
+                            deliveries_pending: self.deliveries_pending(i as u32),
+                        });
+                    }
+                    Behaviour::Balancer(b) => {
+                        let (healthy_targets, targets) = b.healthy_targets();
+                        f.balancer = Some(BalancerFigures { healthy_targets, targets, no_healthy_target: b.no_target });
+                    }
+                    Behaviour::Client(_) => {}
+                }
+                f
+            })
+            .collect()
+    }
+}

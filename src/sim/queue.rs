@@ -1,0 +1,378 @@
+//! Queues: messages wait until a consumer receives them; a received message is hidden for the
+//! visibility timeout and deleted when processed; one not deleted in time comes back (at-least-once
+//! delivery); after `max_receives` receives it goes to the dead-letter queue; one older than the
+//! retention period expires.
+
+use super::call::Payload;
+use super::events::Event;
+use super::slab::Key;
+use super::stats::TimeAverage;
+use super::time::secs_to_nanos;
+use super::{Behaviour, Engine};
+use crate::cost::billing::chunked_requests;
+use crate::model::{QueueParams, QueueType};
+use std::collections::VecDeque;
+
+/// One message in a queue (visible or received).
+#[derive(Debug)]
+pub(crate) struct Message {
+    queue: u32,
+    /// When it entered the queue; retention counts from here.
+    enqueued_at: u64,
+    group: u32,
+    receive_count: u32,
+    receive_seq: u32,
+    in_flight: bool,
+    /// Entered its queue after warm-up: counted in that queue's totals.
+    measured: bool,
+    payload: Payload,
+}
+
+/// One receive call: the messages it took, and how many are still being processed.
+#[derive(Debug)]
+pub(crate) struct Receive {
+    queue: u32,
+    messages: Vec<(Key, u32)>,
+    remaining: u32,
+    deleted: u32,
+}
+
+/// A queue node's running state and totals.
+#[derive(Debug)]
+pub(crate) struct QueueState {
+    pub fifo: bool,
+    visibility_ns: u64,
+    retention_ns: u64,
+    max_receives: Option<u32>,
+    pub batch_size: u32,
+    /// Visible messages, one FIFO per message group (a standard queue has one).
+    groups: Vec<VecDeque<Key>>,
+    /// FIFO: messages of each group being processed (the group waits while any are).
+    group_in_flight: Vec<u32>,
+    next_group: usize,
+    sent_seq: u64,
+    consumers: Vec<u32>,
+    next_consumer: usize,
+    dead_letter: Option<u32>,
+    /// Visible messages over time.
+    pub depth: TimeAverage,
+    pub in_flight: u64,
+    /// Totals over messages that entered after warm-up.
+    pub sent: u64,
+    pub received: u64,
+    pub deleted: u64,
+    pub expired: u64,
+    pub dead_lettered: u64,
+    /// Time counted messages waited before their first receive, summed, and how many.
+    pub wait_ns: f64,
+    pub waits: u64,
+    /// Processed after their visibility timeout had already returned them: done twice.
+    pub duplicates: u64,
+    /// Billable requests since the start (send, receive, delete; chunked by size).
+    pub billable_requests: u64,
+    chunk_bytes: u32,
+}
+
+impl QueueState {
+    pub fn new(p: &QueueParams, consumers: Vec<u32>, dead_letter: Option<u32>) -> Self {
+        let fifo = p.queue_type == QueueType::Fifo;
+        let groups = if fifo { p.message_groups.max(1) as usize } else { 1 };
+        Self {
+            fifo,
+            visibility_ns: secs_to_nanos(p.visibility_timeout_secs),
+            retention_ns: secs_to_nanos(p.retention_secs),
+            max_receives: p.max_receives,
+            batch_size: p.batch_size.max(1),
+            groups: vec![VecDeque::new(); groups],
+            group_in_flight: vec![0; groups],
+            next_group: 0,
+            sent_seq: 0,
+            consumers,
+            next_consumer: 0,
+            dead_letter,
+            depth: TimeAverage::default(),
+            in_flight: 0,
+            sent: 0,
+            received: 0,
+            deleted: 0,
+            expired: 0,
+            dead_lettered: 0,
+            wait_ns: 0.0,
+            waits: 0,
+            duplicates: 0,
+            billable_requests: 0,
+            chunk_bytes: 65_536,
+        }
+    }
+
+    /// Visible messages now.
+    pub fn visible(&self) -> u64 {
+        self.groups.iter().map(|g| g.len() as u64).sum()
+    }
+}
+
+impl Engine {
+    fn queue(&mut self, node: u32) -> &mut QueueState {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Queue(q) => q,
+            _ => unreachable!("node {node} is not a queue"),
+        }
+    }
+
+    pub(crate) fn queue_batch_size(&mut self, node: u32) -> u32 {
+        self.queue(node).batch_size
+    }
+
+    /// A send reaches the queue: the message is stored and the sender gets its acknowledgement.
+    pub(crate) fn queue_arrive(&mut self, node: u32, key: Key) {
+        let Some(call) = self.calls.get(key) else { return };
+        let payload = call.payload;
+        let chunk = self.catalog.queue.chunk_bytes;
+        let q = self.queue(node);
+        q.chunk_bytes = chunk;
+        q.billable_requests += chunked_requests(payload.request_bytes, chunk);
+        self.enqueue(node, payload);
+        self.finish(key, None);
+        self.dispatch_queue(node);
+    }
+
+    fn enqueue(&mut self, node: u32, payload: Payload) {
+        let (now, from) = (self.now, self.measure_from);
+        let measured = now >= from;
+        let q = self.queue(node);
+        let group = (q.sent_seq % q.groups.len() as u64) as u32;
+        q.sent_seq += 1;
+        let key = self.messages.insert(Message {
+            queue: node,
+            enqueued_at: now,
+            group,
+            receive_count: 0,
+            receive_seq: 0,
+            in_flight: false,
+            measured,
+            payload,
+        });
+        let q = self.queue(node);
+        q.groups[group as usize].push_back(key);
+        q.depth.add(now, from, 1.0);
+        if measured {
+            q.sent += 1;
+        }
+    }
+
+    /// Lets the consumers take what they can.
+    pub(crate) fn dispatch_queue(&mut self, node: u32) {
+        let q = self.queue(node);
+        if q.visible() == 0 || q.consumers.is_empty() {
+            return;
+        }
+        let n = q.consumers.len();
+        let start = q.next_consumer;
+        q.next_consumer = (start + 1) % n;
+        for k in 0..n {
+            let consumer = self.queue(node).consumers[(start + k) % n];
+            match self.nodes[consumer as usize].behaviour {
+                Behaviour::Instance(_) => self.instance_pull(consumer),
+                Behaviour::Function(_) => self.function_pull(consumer),
+                _ => {}
+            }
+            if self.queue(node).visible() == 0 {
+                break;
+            }
+        }
+    }
+
+    /// A consumer receives up to `max` messages; `None` when none is available.
+    pub(crate) fn receive(&mut self, node: u32, max: u32) -> Option<(Key, u32)> {
+        let (now, from) = (self.now, self.measure_from);
+        let mut taken: Vec<(Key, u32)> = Vec::new();
+        loop {
+            let q = self.queue(node);
+            if taken.len() >= max as usize {
+                break;
+            }
+            // Standard: the one group. FIFO: the first group in turn with nothing in flight; a
+            // batch stays within that group so its order holds.
+            let group = if q.fifo {
+                let n = q.groups.len();
+                let fixed = taken.first().map(|&(k, _)| k);
+                if let Some(first) = fixed {
+                    self.messages.get(first).map_or(0, |m| m.group as usize)
+                } else {
+                    let found = (0..n)
+                        .map(|k| (q.next_group + k) % n)
+                        .find(|&g| q.group_in_flight[g] == 0 && !q.groups[g].is_empty());
+                    let Some(g) = found else { break };
+                    q.next_group = (g + 1) % n;
+                    g
+                }
+            } else {
+                0
+            };
+            let q = self.queue(node);
+            let Some(key) = q.groups[group].pop_front() else { break };
+            q.depth.add(now, from, -1.0);
+            let retention = q.retention_ns;
+            let visibility = q.visibility_ns;
+            let Some(m) = self.messages.get_mut(key) else { continue };
+            if now.saturating_sub(m.enqueued_at) > retention {
+                let measured = m.measured;
+                self.messages.remove(key);
+                if measured {
+                    self.queue(node).expired += 1;
+                }
+                continue;
+            }
+            m.in_flight = true;
+            let first_wait = (m.receive_count == 0 && m.measured).then(|| (now - m.enqueued_at) as f64);
+            m.receive_count += 1;
+            m.receive_seq = m.receive_seq.wrapping_add(1);
+            let (seq, measured, group) = (m.receive_seq, m.measured, m.group);
+            self.events.push(now + visibility, Event::VisibilityExpire { message: key, receive_seq: seq });
+            let q = self.queue(node);
+            q.in_flight += 1;
+            q.group_in_flight[group as usize] += 1;
+            if measured {
+                q.received += 1;
+            }
+            if let Some(wait) = first_wait {
+                q.wait_ns += wait;
+                q.waits += 1;
+            }
+            taken.push((key, seq));
+        }
+        if taken.is_empty() {
+            return None;
+        }
+        // One receive call, however many messages it returns.
+        self.queue(node).billable_requests += 1;
+        let count = taken.len() as u32;
+        let receive = self.receives.insert(Receive { queue: node, messages: taken, remaining: count, deleted: 0 });
+        Some((receive, count))
+    }
+
+    /// What message `index` of a receive carries, if it still exists.
+    pub(crate) fn received_payload(&self, receive: Key, index: u32) -> Option<Payload> {
+        let r = self.receives.get(receive)?;
+        let (key, _) = r.messages.get(index as usize)?;
+        self.messages.get(*key).map(|m| m.payload)
+    }
+
+    /// The first message's payload of a receive (a function batch is described by it).
+    pub(crate) fn batch_payload(&self, receive: Key) -> Payload {
+        self.received_payload(receive, 0).unwrap_or_default()
+    }
+
+    /// A consumer finished message `index` of a receive; on success it deletes the message.
+    pub(crate) fn message_done(&mut self, receive: Key, index: u32, success: bool) {
+        let Some(r) = self.receives.get_mut(receive) else { return };
+        let queue = r.queue;
+        let (key, seq) = r.messages[index as usize];
+        r.remaining -= 1;
+        if success {
+            let current = self.messages.get(key).is_some_and(|m| m.in_flight && m.receive_seq == seq);
+            if current {
+                if let Some(m) = self.messages.remove(key) {
+                    let q = self.queue(queue);
+                    q.in_flight -= 1;
+                    q.group_in_flight[m.group as usize] -= 1;
+                    if m.measured {
+                        q.deleted += 1;
+                    }
+                }
+                if let Some(r) = self.receives.get_mut(receive) {
+                    r.deleted += 1;
+                }
+            } else {
+                // The message came back (or went on) before this consumer finished: the work was
+                // done, but another receive owns the message now.
+                self.queue(queue).duplicates += 1;
+            }
+        }
+        let Some(r) = self.receives.get(receive) else { return };
+        if r.remaining == 0 {
+            // One delete call (DeleteMessage, or DeleteMessageBatch for a batch) if any succeeded.
+            if r.deleted > 0 {
+                self.queue(queue).billable_requests += 1;
+            }
+            self.receives.remove(receive);
+            // A FIFO group may be free again.
+            self.dispatch_queue(queue);
+        }
+    }
+
+    /// A function finished a whole batch: every message succeeded or none did.
+    pub(crate) fn batch_done(&mut self, receive: Key, success: bool) {
+        let count = self.receives.get(receive).map_or(0, |r| r.messages.len() as u32);
+        for index in 0..count {
+            self.message_done(receive, index, success);
+        }
+    }
+
+    /// A received message was not deleted in time: it becomes visible again, or is dead-lettered.
+    pub(crate) fn visibility_expire(&mut self, key: Key, receive_seq: u32) {
+        let (now, from) = (self.now, self.measure_from);
+        let Some(m) = self.messages.get_mut(key) else { return };
+        if !m.in_flight || m.receive_seq != receive_seq {
+            return;
+        }
+        m.in_flight = false;
+        let (queue, group, receives, measured) = (m.queue, m.group, m.receive_count, m.measured);
+        let q = self.queue(queue);
+        q.in_flight -= 1;
+        q.group_in_flight[group as usize] -= 1;
+        if q.max_receives.is_some_and(|max| receives >= max) {
+            if measured {
+                q.dead_lettered += 1;
+            }
+            let dlq = q.dead_letter;
+            match (dlq, self.messages.remove(key)) {
+                (Some(dlq), Some(m)) => {
+                    self.enqueue(dlq, m.payload);
+                    self.dispatch_queue(dlq);
+                }
+                _ => {}
+            }
+        } else {
+            // Back where it was: at the head of its group for FIFO, at the end for standard.
+            if q.fifo {
+                q.groups[group as usize].push_front(key);
+            } else {
+                q.groups[group as usize].push_back(key);
+            }
+            q.depth.add(now, from, 1.0);
+        }
+        self.dispatch_queue(queue);
+    }
+
+    /// Drops visible messages older than the retention period.
+    pub(crate) fn sweep_expired(&mut self, node: u32) {
+        let (now, from) = (self.now, self.measure_from);
+        let Behaviour::Queue(q) = &mut self.nodes[node as usize].behaviour else { return };
+        let retention = q.retention_ns;
+        let messages = &mut self.messages;
+        let mut expired = 0u64;
+        let mut removed = 0u64;
+        for group in &mut q.groups {
+            group.retain(|&key| {
+                let old = messages.get(key).is_none_or(|m| now.saturating_sub(m.enqueued_at) > retention);
+                if old {
+                    if let Some(m) = messages.remove(key) {
+                        expired += u64::from(m.measured);
+                    }
+                    removed += 1;
+                }
+                !old
+            });
+        }
+        q.expired += expired;
+        if removed > 0 {
+            q.depth.add(now, from, -(removed as f64));
+        }
+    }
+
+    /// Counted messages still in the queue (visible or received), found by looking at each one.
+    pub(crate) fn messages_present(&self, node: u32) -> u64 {
+        self.messages.iter().filter(|(_, m)| m.queue == node && m.measured).count() as u64
+    }
+}

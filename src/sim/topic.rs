@@ -1,0 +1,136 @@
+//! Topics: every publish is acknowledged at once and copied to each subscriber whose filter
+//! accepts it. Queue and function subscribers take their copy as it comes; an instance subscriber
+//! is an HTTP endpoint, and a failed delivery to it is retried after a delay, then counted failed.
+
+use super::call::{Caller, NO_INSTANCE, Payload};
+use super::events::Event;
+use super::slab::Key;
+use super::time::secs_to_nanos;
+use super::{Behaviour, Engine, FailReason};
+use crate::cost::billing::chunked_requests;
+use crate::model::TopicParams;
+
+/// One copy of a published message on its way to one subscriber.
+#[derive(Debug)]
+pub(crate) struct Delivery {
+    topic: u32,
+    link: u32,
+    attempt: u32,
+    payload: Payload,
+    measured: bool,
+}
+
+/// A topic node's running state and totals.
+#[derive(Debug)]
+pub(crate) struct TopicState {
+    retries: u32,
+    retry_delay_ns: u64,
+    /// Totals for publishes after warm-up.
+    pub published: u64,
+    pub deliveries: u64,
+    pub delivered: u64,
+    pub delivery_failures: u64,
+    pub filtered_out: u64,
+    /// Billing, since the start.
+    pub billable_publishes: u64,
+    pub http_deliveries: u64,
+}
+
+impl TopicState {
+    pub fn new(p: &TopicParams) -> Self {
+        Self {
+            retries: p.http_delivery_retries,
+            retry_delay_ns: secs_to_nanos(p.http_retry_delay_secs),
+            published: 0,
+            deliveries: 0,
+            delivered: 0,
+            delivery_failures: 0,
+            filtered_out: 0,
+            billable_publishes: 0,
+            http_deliveries: 0,
+        }
+    }
+}
+
+impl Engine {
+    fn topic(&mut self, node: u32) -> &mut TopicState {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Topic(t) => t,
+            _ => unreachable!("node {node} is not a topic"),
+        }
+    }
+
+    /// A publish reaches the topic: acknowledged, then fanned out.
+    pub(crate) fn topic_arrive(&mut self, node: u32, key: Key) {
+        let Some(call) = self.calls.get(key) else { return };
+        let payload = call.payload;
+        let measured = self.measured(self.now);
+        let chunk = self.catalog.topic.chunk_bytes;
+        let t = self.topic(node);
+        t.billable_publishes += chunked_requests(payload.request_bytes, chunk);
+        if measured {
+            t.published += 1;
+        }
+        self.finish(key, None);
+        for link in 0..self.links[node as usize].len() {
+            let filter = &self.links[node as usize][link].filter;
+            if !filter.is_empty() && !filter.contains(&payload.message_type) {
+                if measured {
+                    self.topic(node).filtered_out += 1;
+                }
+                continue;
+            }
+            if measured {
+                self.topic(node).deliveries += 1;
+            }
+            let delivery =
+                self.deliveries.insert(Delivery { topic: node, link: link as u32, attempt: 0, payload, measured });
+            self.deliver(delivery);
+        }
+    }
+
+    /// Sends (or sends again) one delivery.
+    pub(crate) fn deliver(&mut self, delivery: Key) {
+        let Some(d) = self.deliveries.get_mut(delivery) else { return };
+        d.attempt += 1;
+        let (topic, link, payload) = (d.topic, d.link as usize, d.payload);
+        let to = self.links[topic as usize][link].to;
+        if matches!(self.nodes[to as usize].behaviour, Behaviour::Instance(_) | Behaviour::Balancer(_)) {
+            self.topic(topic).http_deliveries += 1;
+        }
+        self.send(topic, link, Caller::Delivery(delivery), payload, NO_INSTANCE);
+    }
+
+    /// A delivery's outcome came back.
+    pub(crate) fn delivery_done(&mut self, delivery: Key, failure: Option<FailReason>) {
+        let Some(d) = self.deliveries.get(delivery) else { return };
+        let (topic, link, attempt, measured) = (d.topic, d.link as usize, d.attempt, d.measured);
+        let to = self.links[topic as usize][link].to;
+        let http = matches!(self.nodes[to as usize].behaviour, Behaviour::Instance(_) | Behaviour::Balancer(_));
+        let now = self.now;
+        let t = self.topic(topic);
+        match failure {
+            None => {
+                if measured {
+                    t.delivered += 1;
+                }
+                self.deliveries.remove(delivery);
+            }
+            Some(_) if http && attempt <= t.retries => {
+                let at = now + t.retry_delay_ns;
+                self.events.push(at, Event::Redeliver { delivery });
+            }
+            Some(_) => {
+                if measured {
+                    t.delivery_failures += 1;
+                }
+                self.deliveries.remove(delivery);
+            }
+        }
+    }
+
+    /// Deliveries of `node` published after warm-up and not yet delivered or failed.
+    pub(crate) fn deliveries_pending(&self, node: u32) -> u64 {
+        self.deliveries.iter().filter(|(_, d)| d.topic == node && d.measured).count() as u64
+    }
+}
