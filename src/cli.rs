@@ -35,13 +35,13 @@ pub enum Command {
     Run {
         /// The diagram file (.ron).
         file: PathBuf,
-        /// Simulated time to run, e.g. 90s, 10m, 1h (default: the file's duration_secs).
+        /// Simulated time to run, e.g. 90s, 10m, 1h (default: the duration set in the file).
         #[arg(long, value_parser = parse_duration_secs)]
         duration: Option<f64>,
         /// Seed of the random stream (default: the file's seed).
         #[arg(long)]
         seed: Option<u64>,
-        /// Simulated seconds before statistics start, e.g. 10 or 30s (default: the file's warmup_secs).
+        /// Simulated seconds before statistics start, e.g. 10 or 30s (default: the warm-up set in the file).
         #[arg(long, value_parser = parse_duration_secs)]
         warmup: Option<f64>,
         /// Print the report as JSON instead of a table.

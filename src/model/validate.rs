@@ -267,7 +267,7 @@ fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {
             if !(0.0..=1.0).contains(amplitude) {
                 bad(format!("diurnal: amplitude must be between 0 and 1, not {amplitude}"));
             }
-            if !(period_secs.is_finite() && *period_secs > 0.0) || !peak_at_secs.is_finite() {
+            if !period_secs.is_finite() || *period_secs <= 0.0 || !peak_at_secs.is_finite() {
                 bad("diurnal: period_secs must be above 0 and peak_at_secs finite".to_owned());
             }
         }
@@ -323,6 +323,14 @@ fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Proble
             *dead_letter_targets.entry(&edge.from).or_default() += 1;
         }
     }
+    for node in &d.nodes {
+        if node.kind.kind() == Kind::Client && !d.edges.iter().any(|e| e.from == node.id) {
+            out.push(Problem {
+                place: Place::Node(node.id.clone()),
+                message: "this client sends to nothing: connect it to the node its requests go to".to_owned(),
+            });
+        }
+    }
     for (queue, n) in dead_letter_targets {
         if n > 1 {
             out.push(Problem {
@@ -331,6 +339,14 @@ fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Proble
             });
         }
     }
+}
+
+/// Depth-first search state of a node.
+#[derive(Clone, Copy, PartialEq)]
+enum Colour {
+    White,
+    Grey,
+    Black,
 }
 
 /// A cycle of synchronous calls would make a request wait for itself.
@@ -345,12 +361,6 @@ fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<
         }
     }
     // Depth-first search with colours; report each cycle once, at the node that closes it.
-    #[derive(Clone, Copy, PartialEq)]
-    enum Colour {
-        White,
-        Grey,
-        Black,
-    }
     let mut colour: BTreeMap<&NodeId, Colour> = kinds.keys().map(|k| (k, Colour::White)).collect();
     for start in kinds.keys() {
         if colour[start] != Colour::White {
@@ -408,6 +418,9 @@ fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
         match (fault, &node.kind) {
             (Fault::Crash { .. }, NodeKind::Client(_)) => {
                 bad("a client cannot crash; to stop traffic, change its rate or pattern".to_owned());
+            }
+            (Fault::Crash { .. }, NodeKind::Queue(_) | NodeKind::Topic(_)) => {
+                bad("queues and topics are managed services that stay available in this model; crash their consumers instead".to_owned());
             }
             (Fault::Crash { instance: Some(k), .. }, NodeKind::Instance(p)) if *k >= p.count => {
                 bad(format!("instance {k} does not exist: node '{}' has {} (0 to {})", node.id, p.count, p.count - 1));

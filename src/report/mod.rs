@@ -1,5 +1,5 @@
 //! What a run reports: totals, failures by reason, latency percentiles, per-node figures and cost,
-//! as a readable table or as JSON (the keys described in the product design, snake_case).
+//! as a readable table or as JSON (the keys described in the product design, in snake case).
 
 mod text;
 

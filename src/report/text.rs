@@ -12,17 +12,17 @@ pub fn to_text(r: &Report) -> String {
         "{title}: {:.1} s simulated (statistics after {:.1} s), seed {}, {} events in {:.3} s",
         r.sim_seconds, r.warmup_seconds, r.seed, r.events, r.wall_seconds
     );
-    let q = &r.requests;
-    let pct = |n: u64| if q.generated > 0 { 100.0 * n as f64 / q.generated as f64 } else { 0.0 };
+    let totals = &r.requests;
+    let pct = |n: u64| if totals.generated > 0 { 100.0 * n as f64 / totals.generated as f64 } else { 0.0 };
     let _ = writeln!(
         out,
         "requests: {} generated, {} succeeded ({:.2} %), {} failed ({:.2} %), {} in flight; {:.1} req/s",
-        q.generated,
-        q.succeeded,
-        pct(q.succeeded),
-        q.failed,
-        pct(q.failed),
-        q.in_flight,
+        totals.generated,
+        totals.succeeded,
+        pct(totals.succeeded),
+        totals.failed,
+        pct(totals.failed),
+        totals.in_flight,
         r.throughput_rps
     );
     if !r.failures.is_empty() {

@@ -271,7 +271,7 @@ impl Engine {
         let p = &self.client(node).params;
         if attempt <= p.retries {
             let exponent = attempt.saturating_sub(1).min(62);
-            let backoff_ms = (p.backoff_base_ms * 2f64.powi(exponent as i32)).min(p.backoff_max_ms);
+            let backoff_ms = (p.backoff_base_ms * 2f64.powf(f64::from(exponent))).min(p.backoff_max_ms);
             let jitter = p.jitter;
             let wait_ms = if jitter { self.rng.random::<f64>() * backoff_ms } else { backoff_ms };
             self.events.push(self.now + ms_to_nanos(wait_ms), Event::Retry { request });

@@ -133,16 +133,13 @@ impl Engine {
             // Called directly: round robin over the running machines.
             let n = s.machines.len();
             let found = (0..n).map(|k| (s.next_machine + k) % n).find(|&m| s.machines[m].is_up());
-            match found {
-                Some(m) => {
-                    s.next_machine = m + 1;
-                    m
-                }
-                None => {
-                    let reason = s.machines.first().map_or(FailReason::NodeDown, |m| m.down_reason);
-                    self.finish(key, Some(reason));
-                    return;
-                }
+            if let Some(m) = found {
+                s.next_machine = m + 1;
+                m
+            } else {
+                let reason = s.machines.first().map_or(FailReason::NodeDown, |m| m.down_reason);
+                self.finish(key, Some(reason));
+                return;
             }
         } else {
             preset as usize

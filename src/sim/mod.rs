@@ -80,7 +80,7 @@ pub enum FailReason {
 }
 
 impl FailReason {
-    /// The snake_case name used in reports.
+    /// The name used in reports, in snake case.
     pub fn name(self) -> &'static str {
         match self {
             Self::NodeDown => "node_down",
@@ -122,8 +122,10 @@ pub enum RunStatus {
     BudgetExhausted,
 }
 
-/// Per-kind state of a node.
+/// Per-kind state of a node. One per node and never moved in the hot path, so the size of the
+/// largest variant (a client's histograms) costs nothing worth boxing for.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Behaviour {
     Client(ClientState),
     Balancer(BalancerState),

@@ -326,12 +326,9 @@ impl Engine {
                 q.dead_lettered += 1;
             }
             let dlq = q.dead_letter;
-            match (dlq, self.messages.remove(key)) {
-                (Some(dlq), Some(m)) => {
-                    self.enqueue(dlq, m.payload);
-                    self.dispatch_queue(dlq);
-                }
-                _ => {}
+            if let (Some(dlq), Some(m)) = (dlq, self.messages.remove(key)) {
+                self.enqueue(dlq, m.payload);
+                self.dispatch_queue(dlq);
             }
         } else {
             // Back where it was: at the head of its group for FIFO, at the end for standard.

@@ -3,7 +3,7 @@
 use super::time::ms_to_nanos;
 use crate::model::Distribution;
 use rand::Rng;
-use rand_distr::{Distribution as _, Exp1, LogNormal, StandardNormal};
+use rand_distr::{Distribution as _, Exp1, StandardNormal};
 
 /// A duration distribution ready to draw from, in nanoseconds.
 #[derive(Debug, Clone, Copy)]
@@ -44,13 +44,10 @@ impl Sampler {
                 let e: f64 = Exp1.sample(rng);
                 e * mean_ns
             }
-            Self::LogNormal { mu, sigma } => match LogNormal::new(mu, sigma) {
-                Ok(d) => d.sample(rng),
-                Err(_) => {
-                    let z: f64 = StandardNormal.sample(rng);
-                    z.mul_add(sigma, mu).exp()
-                }
-            },
+            Self::LogNormal { mu, sigma } => {
+                let z: f64 = StandardNormal.sample(rng);
+                z.mul_add(sigma, mu).exp()
+            }
             Self::Uniform { min_ns, max_ns } => {
                 if max_ns > min_ns {
                     rng.random_range(min_ns..max_ns)

@@ -174,11 +174,13 @@ pub struct Series<P> {
 /// A sample that two neighbours can be merged into.
 pub trait Mergeable: Clone {
     /// The point standing for `self` followed by `later`.
+    #[must_use]
     fn merge(&self, later: &Self) -> Self;
 }
 
 impl<P: Mergeable> Series<P> {
     /// An empty series holding at most `capacity` points (at least 2).
+    #[must_use]
     pub fn new(capacity: usize) -> Self {
         Self { points: Vec::new(), capacity: capacity.max(2), stride: 1, pending: None }
     }

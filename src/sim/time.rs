@@ -53,8 +53,9 @@ mod tests {
     #[test]
     fn conversions_round_and_clamp() {
         assert_eq!(SimTime::from_secs(1.5).0, 1_500_000_000);
-        assert_eq!(ms_to_nanos(0.0004), 0);
-        assert_eq!(ms_to_nanos(0.0006), 1);
+        assert_eq!(ms_to_nanos(0.000_000_4), 0);
+        assert_eq!(ms_to_nanos(0.0004), 400);
+        assert_eq!(ms_to_nanos(0.000_000_6), 1);
         assert_eq!(secs_to_nanos(-3.0), 0);
         assert_eq!(secs_to_nanos(f64::NAN), 0);
         assert_eq!(nanos_to_ms(2_500_000), 2.5);

@@ -1,0 +1,155 @@
+//! The command line as a user meets it: exit codes, messages on stderr, the JSON report's keys.
+#![allow(clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cloud-sandbox"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn mm10_for_an_hour_reports_the_erlang_c_wait() {
+    let o = cli(&["run", "saves/theory/mm10.ron", "--duration", "1h", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let server = v["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "server").unwrap();
+    let wait = server["mean_wait_ms"].as_f64().unwrap();
+    // Erlang C for λ = 900/s, μ = 100/s, c = 10: Wq = 6.687315 ms (shared/reference/queueing.md).
+    assert!((wait - 6.687_315).abs() / 6.687_315 < 0.05, "mean_wait_ms {wait}");
+    assert_eq!(v["sim_seconds"].as_f64(), Some(3600.0));
+}
+
+#[test]
+fn json_report_has_every_documented_key() {
+    let o = cli(&["run", "saves/coffee-shop-microservices.ron", "--json", "--duration", "5m", "--seed", "9"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for key in [
+        "seed",
+        "sim_seconds",
+        "events",
+        "wall_seconds",
+        "requests",
+        "failures",
+        "latency_ms",
+        "throughput_rps",
+        "cost_usd",
+        "nodes",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(v["seed"], 9);
+    for key in ["generated", "succeeded", "failed", "in_flight"] {
+        assert!(v["requests"][key].is_u64(), "requests.{key}");
+    }
+    for key in ["mean", "p50", "p95", "p99", "max"] {
+        assert!(v["latency_ms"][key].is_f64(), "latency_ms.{key}");
+    }
+    for key in ["total", "per_hour", "monthly_projection"] {
+        assert!(v["cost_usd"][key].is_f64(), "cost_usd.{key}");
+    }
+    let nodes = v["nodes"].as_array().unwrap();
+    let by_id = |id: &str| nodes.iter().find(|n| n["id"] == id).unwrap();
+    for n in nodes {
+        for key in ["id", "name", "kind", "arrivals", "completed", "failed", "mean_wait_ms", "utilization", "cost_usd"]
+        {
+            assert!(n.get(key).is_some(), "node {} lacks {key}", n["id"]);
+        }
+    }
+    assert_eq!(by_id("orders")["kind"], "queue");
+    for key in ["sent", "received", "deleted", "expired", "dead_lettered", "in_queue_at_end", "max_depth"] {
+        assert!(by_id("orders")[key].is_u64(), "queue {key}");
+    }
+    assert_eq!(by_id("barista")["kind"], "instance");
+    assert!(by_id("barista")["running"].is_u64() && by_id("barista")["desired"].is_u64());
+    assert_eq!(by_id("customers")["kind"], "client");
+}
+
+#[test]
+fn function_nodes_report_invocations_throttles_and_cold_starts() {
+    let o = cli(&["run", "saves/thumbnail-lambda.ron", "--json", "--duration", "60s"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = v["nodes"].as_array().unwrap().iter().find(|n| n["kind"] == "function").unwrap();
+    for key in ["invocations", "throttled", "cold_starts"] {
+        assert!(f[key].is_u64(), "function {key}");
+    }
+}
+
+#[test]
+fn text_report_and_check_succeed() {
+    let o = cli(&["run", "saves/web-app.ron", "--duration", "60s"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("requests:") && out.contains("latency ms:") && out.contains("cost:"), "{out}");
+    let o = cli(&["check", "saves/web-app.ron"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("valid"));
+}
+
+#[test]
+fn an_invalid_diagram_exits_1_naming_the_node() {
+    let (_dir, path) = temp_file(
+        "bad.ron",
+        "(format_version: 1, nodes: [(id: \"c\", kind: Client(rate_per_sec: -1.0)), (id: \"s\", kind: Instance(count: 0))], edges: [(from: \"c\", to: \"s\")])",
+    );
+    for command in ["check", "run"] {
+        let o = cli(&[command, path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{command}");
+        let err = stderr(&o);
+        assert!(err.contains("node 'c'") && err.contains("node 's'") && err.contains("count"), "{err}");
+    }
+}
+
+#[test]
+fn an_unreadable_file_exits_2_saying_where() {
+    let (_dir, path) = temp_file("broken.ron", "(format_version: 1,\n nodes: [ (id: \"x\" ]\n");
+    for command in ["check", "run"] {
+        let o = cli(&[command, path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{command}");
+        assert!(stderr(&o).contains("broken.ron:2:"), "{}", stderr(&o));
+    }
+    let o = cli(&["run", "no/such/file.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/file.ron"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    for args in [
+        &["run", "saves/web-app.ron", "--duration", "ten minutes"][..],
+        &["run", "saves/web-app.ron", "--seed", "-4"],
+        &["run"],
+        &["frobnicate"],
+        &["run", "saves/web-app.ron", "--pricing", "no-such-catalog.ron"],
+    ] {
+        let o = cli(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty(), "{args:?}");
+    }
+    let o = cli(&["run", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--duration"));
+}
+
+#[test]
+fn no_arguments_says_the_window_is_not_built_yet() {
+    let o = cli(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("window"), "{}", stderr(&o));
+}

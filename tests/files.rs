@@ -1,0 +1,181 @@
+//! The file format: every example round-trips; saves are atomic; bad files give errors with line
+//! and column; `check` names each kind of problem with the node it concerns.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use cloud_sandbox::cost::Catalog;
+use cloud_sandbox::model::file::{self, FileError};
+use cloud_sandbox::model::validate::check;
+use cloud_sandbox::model::{Diagram, Distribution, Edge, Fault, NodeId, NodeKind, QueueParams};
+use common::*;
+
+#[test]
+fn every_example_round_trips_through_text_and_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in example_files() {
+        let d = file::load(&path).unwrap();
+        assert!(check(&d, &Catalog::embedded()).is_empty(), "{} has problems", path.display());
+        let text = file::to_ron_string(&d).unwrap();
+        assert_eq!(file::from_ron_str(&text, "again").unwrap(), d, "{}", path.display());
+        let copy = dir.path().join(path.file_name().unwrap());
+        file::save(&d, &copy).unwrap();
+        assert_eq!(file::load(&copy).unwrap(), d);
+    }
+    // Only the saved files remain: no temporary files left behind.
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(
+        names.iter().all(|n| std::path::Path::new(n).extension().is_some_and(|e| e == "ron") && !n.starts_with('.')),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn save_replaces_the_old_file_and_a_failed_save_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.ron");
+    let mut d = example("web-app.ron");
+    file::save(&d, &path).unwrap();
+    d.scenario.name = "changed".into();
+    file::save(&d, &path).unwrap();
+    assert_eq!(file::load(&path).unwrap().scenario.name, "changed");
+    // A folder that does not exist: an error, nothing written.
+    let err = file::save(&d, &dir.path().join("missing").join("d.ron")).unwrap_err();
+    assert!(matches!(err, FileError::Io { .. }), "{err}");
+}
+
+#[test]
+fn missing_optional_fields_take_their_defaults() {
+    let d = file::from_ron_str(
+        "(format_version: 1, nodes: [(id: \"c\", kind: Client()), (id: \"s\", kind: Instance())], \
+         edges: [(from: \"c\", to: \"s\")])",
+        "short.ron",
+    )
+    .unwrap();
+    assert_eq!(d.scenario.duration_secs, 600.0);
+    assert_eq!(d.edges[0].latency_ms, 0.5);
+    let NodeKind::Instance(p) = &d.nodes[1].kind else { panic!() };
+    assert_eq!(p.instance_type, "m5.large");
+    assert_eq!(p.count, 1);
+    assert!(check(&d, &Catalog::embedded()).is_empty());
+}
+
+#[test]
+fn syntax_errors_say_where() {
+    let err =
+        file::from_ron_str("(format_version: 1,\n  nodes: [\n    (id: \"a\" kind: Client()),\n  ],\n)", "bad.ron")
+            .unwrap_err();
+    let FileError::Syntax { line, .. } = &err else { panic!("{err}") };
+    assert_eq!(*line, 3, "{err}");
+    assert!(err.to_string().starts_with("bad.ron:3:"), "{err}");
+}
+
+#[test]
+fn unknown_fields_are_errors_with_their_name() {
+    let err =
+        file::from_ron_str("(format_version: 1, nodes: [(id: \"c\", kind: Client(rate_per_second: 5.0))])", "typo.ron")
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("rate_per_second") && err.starts_with("typo.ron:1:"), "{err}");
+}
+
+#[test]
+fn another_format_version_is_refused() {
+    let err = file::from_ron_str("(format_version: 2)", "future.ron").unwrap_err();
+    assert!(matches!(err, FileError::Version { found: 2, .. }), "{err}");
+    assert!(err.to_string().contains("version 1"), "{err}");
+}
+
+fn problems_of(d: &Diagram) -> Vec<String> {
+    check(d, &Catalog::embedded()).iter().map(ToString::to_string).collect()
+}
+
+fn has(problems: &[String], place: &str, words: &str) -> bool {
+    problems.iter().any(|p| p.contains(place) && p.contains(words))
+}
+
+fn base() -> Diagram {
+    diagram(vec![node("c", poisson(10.0)), node("s", servers(1, 2, 10.0))], vec![edge("c", "s")], 60.0, 0.0)
+}
+
+#[test]
+fn check_names_each_kind_of_problem_with_its_place() {
+    assert!(problems_of(&base()).is_empty());
+
+    let mut d = base();
+    d.edges.push(edge("s", "ghost"));
+    assert!(has(&problems_of(&d), "edge 2", "'ghost', which does not exist"));
+
+    let mut d = base();
+    d.nodes.push(node("s", servers(1, 1, 1.0)));
+    assert!(has(&problems_of(&d), "node 's'", "more than one node"));
+
+    let mut d = base();
+    d.edges.push(edge("s", "c"));
+    assert!(has(&problems_of(&d), "edge 2", "nothing can send to a client"));
+
+    let mut d = base();
+    d.nodes.push(node("t", servers(1, 1, 1.0)));
+    d.edges.push(edge("s", "t"));
+    d.edges.push(edge("t", "s"));
+    assert!(has(&problems_of(&d), "node '", "synchronous calls form a cycle"));
+
+    let mut d = base();
+    d.nodes[0].kind = poisson(-5.0);
+    assert!(has(&problems_of(&d), "node 'c'", "rate_per_sec must be 0 or more"));
+
+    let mut d = base();
+    d.nodes[1].kind = servers(1, 0, 10.0);
+    assert!(has(&problems_of(&d), "node 's'", "workers_per_instance must be at least 1"));
+
+    let mut d = base();
+    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
+        p.service_time = Distribution::Uniform { min_ms: 50.0, max_ms: 10.0 };
+        p.instance_type = "x9.huge".into();
+    }
+    let p = problems_of(&d);
+    assert!(has(&p, "node 's'", "max_ms (10) is below min_ms (50)"), "{p:?}");
+    assert!(has(&p, "node 's'", "'x9.huge' is not in the pricing catalog"), "{p:?}");
+
+    let mut d = base();
+    d.nodes.push(node("lonely", poisson(1.0)));
+    assert!(has(&problems_of(&d), "node 'lonely'", "sends to nothing"));
+
+    let mut d = base();
+    d.scenario.warmup_secs = 60.0;
+    assert!(has(&problems_of(&d), "scenario", "warmup_secs (60) must be shorter"));
+
+    let mut d = base();
+    d.scenario.faults.push(Fault::Crash { node: NodeId::new("nope"), instance: None, at_secs: 1.0, for_secs: None });
+    d.scenario.faults.push(Fault::ComponentFailure {
+        node: NodeId::new("s"),
+        component: "db".into(),
+        at_secs: 1.0,
+        for_secs: Some(5.0),
+    });
+    d.scenario.faults.push(Fault::Crash { node: NodeId::new("s"), instance: Some(3), at_secs: 1.0, for_secs: None });
+    let p = problems_of(&d);
+    assert!(has(&p, "fault 1", "'nope', which does not exist"), "{p:?}");
+    assert!(has(&p, "fault 2", "no component 'db'"), "{p:?}");
+    assert!(has(&p, "fault 3", "instance 3 does not exist"), "{p:?}");
+
+    let mut d = base();
+    d.nodes.push(node("q1", NodeKind::Queue(QueueParams::default())));
+    d.nodes.push(node("q2", NodeKind::Queue(QueueParams::default())));
+    d.edges.push(edge("s", "q1"));
+    d.edges.push(edge("q1", "q2"));
+    d.edges.push(Edge { dead_letter: true, ..edge("s", "q2") });
+    let p = problems_of(&d);
+    assert!(has(&p, "edge 3", "must be marked dead_letter"), "{p:?}");
+    assert!(has(&p, "edge 4", "only a queue → queue edge"), "{p:?}");
+}
+
+#[test]
+fn the_engine_refuses_a_diagram_with_problems() {
+    let mut d = base();
+    d.nodes[1].kind = servers(0, 1, 10.0);
+    let err = cloud_sandbox::sim::Engine::new(&d, &Catalog::embedded(), &cloud_sandbox::sim::RunOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().contains("node 's': count must be at least 1"), "{err}");
+}
