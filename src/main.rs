@@ -13,14 +13,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cli.command {
-        Some(command) => ExitCode::from(run_command(command)),
-        None => {
-            eprintln!(
-                "cloud-sandbox: the window is not built yet. Use `cloud-sandbox run FILE` or \
-                 `cloud-sandbox check FILE`; see `cloud-sandbox --help`."
-            );
-            ExitCode::from(EXIT_UNREADABLE)
-        }
+    if let Some(command) = cli.command {
+        ExitCode::from(run_command(command))
+    } else {
+        eprintln!(
+            "cloud-sandbox: the window is not built yet. Use `cloud-sandbox run FILE` or \
+             `cloud-sandbox check FILE`; see `cloud-sandbox --help`."
+        );
+        ExitCode::from(EXIT_UNREADABLE)
     }
 }

@@ -193,8 +193,13 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 if p.count == 0 {
                     bad("count must be at least 1".to_owned());
                 }
-                if p.workers_per_instance == Some(0) {
-                    bad("workers_per_instance must be at least 1".to_owned());
+                if p.count > 65_535 {
+                    bad(format!("count must be at most 65,535, not {}", p.count));
+                }
+                match p.workers_per_instance {
+                    Some(0) => bad("workers_per_instance must be at least 1".to_owned()),
+                    Some(w) if w > 65_535 => bad(format!("workers_per_instance must be at most 65,535, not {w}")),
+                    _ => {}
                 }
                 check_distribution("service_time", &p.service_time, &mut bad);
                 let mut seen = BTreeSet::new();

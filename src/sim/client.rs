@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 pub(crate) struct ClientState {
     pub params: ClientParams,
     peak_rate: f64,
+    /// Mean gap at the peak rate, in ns (multiplying is much cheaper than dividing per arrival).
+    peak_gap_ns: f64,
     next_link: usize,
     /// Cumulative weights of the message types, with their ids.
     type_cdf: Vec<(f64, u16)>,
@@ -31,7 +33,6 @@ pub(crate) struct ClientState {
     /// Every outcome, warm-up included, for the charts.
     pub succeeded_all: u64,
     pub failed_all: u64,
-    pub interval_latencies: Latencies,
 }
 
 /// One logical request of a client (all its attempts).
@@ -99,6 +100,7 @@ impl ClientState {
         Self {
             params: p.clone(),
             peak_rate: peak_rate(p),
+            peak_gap_ns: 1e9 / peak_rate(p),
             next_link: 0,
             type_cdf,
             timeout_ns: p.timeout_ms.map(ms_to_nanos),
@@ -110,7 +112,6 @@ impl ClientState {
             latencies: Latencies::default(),
             succeeded_all: 0,
             failed_all: 0,
-            interval_latencies: Latencies::default(),
         }
     }
 }
@@ -128,7 +129,7 @@ impl Engine {
         let now = self.now;
         let end = self.end;
         let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
-        let peak = c.peak_rate;
+        let (peak, peak_gap_ns) = (c.peak_rate, c.peak_gap_ns);
         if peak <= 0.0 {
             return;
         }
@@ -140,7 +141,8 @@ impl Engine {
                 let mut t = now;
                 loop {
                     let gap: f64 = Exp1.sample(&mut self.rng);
-                    t += secs_to_nanos(gap / peak).max(1);
+                    // Non-negative: adding one half and truncating rounds.
+                    t += ((gap * peak_gap_ns + 0.5) as u64).max(1);
                     if t > end {
                         return;
                     }
@@ -180,10 +182,12 @@ impl Engine {
     pub(crate) fn generate(&mut self, node: u32) {
         let now = self.now;
         let measured = self.measured(now);
-        let draw: f64 = self.rng.random();
-        let c = self.client(node);
+        let Behaviour::Client(c) = &mut self.nodes[node as usize].behaviour else { return };
         let message_type = match c.type_cdf.last() {
-            Some(&(total, _)) => c.type_cdf.iter().find(|(w, _)| draw * total < *w).map_or(0, |&(_, id)| id),
+            Some(&(total, _)) => {
+                let draw: f64 = self.rng.random();
+                c.type_cdf.iter().find(|(w, _)| draw * total < *w).map_or(0, |&(_, id)| id)
+            }
             None => 0,
         };
         let payload =
@@ -212,8 +216,9 @@ impl Engine {
             c.attempts += 1;
         }
         let timeout = c.timeout_ns;
-        let link = c.next_link % links.max(1);
-        c.next_link = c.next_link.wrapping_add(1);
+        // Round robin over the client's targets (no division on the common one-target path).
+        let link = if c.next_link < links { c.next_link } else { 0 };
+        c.next_link = link + 1;
         if let Some(t) = timeout {
             self.events.push(self.now + t, Event::AttemptTimeout { request, attempt });
         }
@@ -239,9 +244,9 @@ impl Engine {
             None => {
                 let Some(r) = self.requests.remove(request) else { return };
                 let latency = self.now - r.generated_at;
+                self.metrics.interval_latencies.record(latency);
                 let c = self.client(r.client);
                 c.succeeded_all += 1;
-                c.interval_latencies.record(latency);
                 if r.measured {
                     c.succeeded += 1;
                     c.latencies.record(latency);

@@ -13,8 +13,9 @@ pub enum Event {
     Arrive { call: Key },
     /// A finished call's answer reaches its caller.
     Respond { call: Key },
-    /// A worker of an instance finishes its request.
-    WorkDone { node: u32, instance: u32, slot: u32, epoch: u32 },
+    /// A worker of an instance finishes its request. Machine and slot are 16-bit so that an event
+    /// stays 16 bytes (a node has at most 65,535 machines of 65,535 workers).
+    WorkDone { node: u32, instance: u16, slot: u16, epoch: u32 },
     /// A function execution finishes its own work.
     FunctionDone { call: Key },
     /// A client stops waiting for an attempt.
@@ -53,10 +54,19 @@ impl PartialOrd for Scheduled {
         Some(self.cmp(other))
     }
 }
+impl Scheduled {
+    /// Time and scheduling order as one number, so that ordering is a single comparison.
+    #[inline]
+    fn order_key(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.seq)
+    }
+}
+
 impl Ord for Scheduled {
     // BinaryHeap is a max-heap: reverse, so the earliest (time, seq) comes out first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other.time.cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+        other.order_key().cmp(&self.order_key())
     }
 }
 
@@ -98,6 +108,12 @@ impl EventQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_stay_small() {
+        assert!(std::mem::size_of::<Event>() <= 16);
+        assert!(std::mem::size_of::<Scheduled>() <= 32);
+    }
 
     #[test]
     fn earliest_first_and_fifo_among_equal_times() {

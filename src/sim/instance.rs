@@ -132,7 +132,8 @@ impl Engine {
         let machine = if preset == NO_INSTANCE {
             // Called directly: round robin over the running machines.
             let n = s.machines.len();
-            let found = (0..n).map(|k| (s.next_machine + k) % n).find(|&m| s.machines[m].is_up());
+            let first = if s.next_machine < n { s.next_machine } else { 0 };
+            let found = (first..n).chain(0..first).find(|&m| s.machines[m].is_up());
             if let Some(m) = found {
                 s.next_machine = m + 1;
                 m
@@ -186,11 +187,12 @@ impl Engine {
         if slow != 1.0 {
             service = (service as f64 * slow).round() as u64;
         }
-        self.events.push(now + service, Event::WorkDone { node, instance: machine, slot, epoch });
+        self.events.push(now + service, Event::WorkDone { node, instance: machine as u16, slot: slot as u16, epoch });
     }
 
     /// A worker finishes its call: it takes the next piece of work, and the call goes downstream.
-    pub(crate) fn work_done(&mut self, node: u32, machine: u32, slot: u32, epoch: u32) {
+    pub(crate) fn work_done(&mut self, node: u32, machine: u16, slot: u16, epoch: u32) {
+        let (machine, slot) = (u32::from(machine), u32::from(slot));
         let (now, from) = (self.now, self.measure_from);
         let s = self.instance(node);
         let m = &mut s.machines[machine as usize];

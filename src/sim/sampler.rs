@@ -56,7 +56,8 @@ impl Sampler {
                 }
             }
         };
-        ns.round().max(0.0) as u64
+        // Non-negative: adding one half and truncating rounds (and `as` saturates).
+        (ns.max(0.0) + 0.5) as u64
     }
 }
 

@@ -73,24 +73,25 @@ pub struct Latencies {
 
 impl Default for Latencies {
     fn default() -> Self {
-        Self {
-            // Three significant digits (0.1 % resolution), auto-resizing so no value is refused.
-            histogram: new_histogram(),
-            count: 0,
-            sum_ns: 0.0,
-            max_ns: 0,
-        }
+        // Three significant digits: percentiles within 0.1 %.
+        Self::with_precision(3)
     }
 }
 
-fn new_histogram() -> Histogram<u64> {
-    match Histogram::new(3) {
-        Ok(mut h) => {
-            h.auto(true);
-            h
-        }
-        // Three significant figures is always a valid precision.
-        Err(e) => unreachable!("histogram with 3 significant figures: {e}"),
+impl Latencies {
+    /// An empty set whose percentiles keep `digits` significant digits (1 to 5; clamped).
+    #[must_use]
+    pub fn with_precision(digits: u8) -> Self {
+        // Auto-resizing, so no value is ever refused; the range starts at 1 µs.
+        let histogram = match Histogram::new(digits.clamp(1, 5)) {
+            Ok(mut h) => {
+                h.auto(true);
+                h
+            }
+            // Every precision from 1 to 5 is valid for hdrhistogram.
+            Err(e) => unreachable!("histogram with {digits} significant figures: {e}"),
+        };
+        Self { histogram, count: 0, sum_ns: 0.0, max_ns: 0 }
     }
 }
 

@@ -33,7 +33,8 @@ impl fmt::Display for SimTime {
 
 /// Seconds to whole nanoseconds, rounded; negative and NaN give 0, huge values saturate.
 pub fn secs_to_nanos(secs: f64) -> u64 {
-    if secs.is_nan() || secs <= 0.0 { 0 } else { (secs * NANOS_PER_SEC as f64).round() as u64 }
+    // Adding one half and truncating rounds a non-negative value without a libm call.
+    if secs.is_nan() || secs <= 0.0 { 0 } else { (secs * NANOS_PER_SEC as f64 + 0.5) as u64 }
 }
 
 /// Milliseconds to whole nanoseconds, rounded.
