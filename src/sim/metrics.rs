@@ -87,6 +87,8 @@ pub struct ClientTotals {
     pub failed: u64,
     /// Requests without an outcome yet.
     pub in_flight: u64,
+    /// Attempts made (first tries plus retries).
+    pub attempts: u64,
 }
 
 /// Totals of one queue (messages that entered after warm-up).
@@ -224,6 +226,7 @@ impl Engine {
                 t.generated += c.generated;
                 t.succeeded += c.succeeded;
                 t.failed += c.failed;
+                t.attempts += c.attempts;
             }
         }
         t.in_flight = self.requests_in_flight(None);
@@ -238,6 +241,7 @@ impl Engine {
             succeeded: c.succeeded,
             failed: c.failed,
             in_flight: self.requests_in_flight(Some(node as u32)),
+            attempts: c.attempts,
         })
     }
 
