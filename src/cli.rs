@@ -4,12 +4,12 @@
 //! wrong. Errors go to stderr and say what and where.
 
 use crate::cost::Catalog;
-use crate::model::{file, validate};
+use crate::model::{Diagram, file, validate};
 use crate::report::{Report, to_text};
-use crate::sim::{Engine, RunOptions, SimTime};
+use crate::sim::{Engine, RunOptions};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Exit code: all good.
@@ -82,24 +82,24 @@ pub fn parse_duration_secs(text: &str) -> Result<f64, String> {
     if secs.is_finite() && secs >= 0.0 { Ok(secs) } else { Err(format!("'{text}' must be a duration of 0 or more")) }
 }
 
-fn load_catalog(path: Option<&PathBuf>) -> Result<Catalog, String> {
-    match path {
-        Some(p) => Catalog::load(p).map_err(|e| format!("pricing catalog: {e}")),
-        None => Ok(Catalog::embedded()),
-    }
+/// Reads the catalog (given or built in) and the diagram; on failure, reports it and returns the
+/// exit code.
+fn load_inputs(file: &Path, pricing: Option<&PathBuf>) -> Result<(Catalog, Diagram), u8> {
+    let catalog = match pricing {
+        Some(p) => Catalog::load(p).map_err(|e| fail(&format!("pricing catalog: {e}"), EXIT_UNREADABLE))?,
+        None => Catalog::embedded(),
+    };
+    let diagram = file::load(file).map_err(|e| fail(&e.to_string(), EXIT_UNREADABLE))?;
+    Ok((catalog, diagram))
 }
 
 /// Runs a headless command; returns the process exit code.
 pub fn run_command(command: Command) -> u8 {
     match command {
         Command::Run { file, duration, seed, warmup, json, pricing } => {
-            let catalog = match load_catalog(pricing.as_ref()) {
-                Ok(c) => c,
-                Err(e) => return fail(&e, EXIT_UNREADABLE),
-            };
-            let diagram = match file::load(&file) {
-                Ok(d) => d,
-                Err(e) => return fail(&e.to_string(), EXIT_UNREADABLE),
+            let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
+                Ok(inputs) => inputs,
+                Err(code) => return code,
             };
             let options = RunOptions { seed, duration_secs: duration, warmup_secs: warmup };
             let mut engine = match Engine::new(&diagram, &catalog, &options) {
@@ -117,13 +117,9 @@ pub fn run_command(command: Command) -> u8 {
             EXIT_OK
         }
         Command::Check { file, pricing } => {
-            let catalog = match load_catalog(pricing.as_ref()) {
-                Ok(c) => c,
-                Err(e) => return fail(&e, EXIT_UNREADABLE),
-            };
-            let diagram = match file::load(&file) {
-                Ok(d) => d,
-                Err(e) => return fail(&e.to_string(), EXIT_UNREADABLE),
+            let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
+                Ok(inputs) => inputs,
+                Err(code) => return code,
             };
             let problems = validate::check(&diagram, &catalog);
             if problems.is_empty() {
@@ -177,7 +173,6 @@ fn run_with_progress(engine: &mut Engine) {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let _: SimTime = engine.now();
 }
 
 #[cfg(test)]

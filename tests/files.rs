@@ -66,8 +66,8 @@ fn syntax_errors_say_where() {
     let err =
         file::from_ron_str("(format_version: 1,\n  nodes: [\n    (id: \"a\" kind: Client()),\n  ],\n)", "bad.ron")
             .unwrap_err();
-    let FileError::Syntax { line, .. } = &err else { panic!("{err}") };
-    assert_eq!(*line, 3, "{err}");
+    let FileError::Syntax(syntax) = &err else { panic!("{err}") };
+    assert_eq!(syntax.line, 3, "{err}");
     assert!(err.to_string().starts_with("bad.ron:3:"), "{err}");
 }
 

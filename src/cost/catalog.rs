@@ -1,5 +1,6 @@
 //! The pricing catalog: instance types and service rates with their sources.
 
+use crate::model::file::SyntaxError;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use thiserror::Error;
@@ -19,17 +20,8 @@ pub enum CatalogError {
         source: std::io::Error,
     },
     /// The text is not a valid catalog.
-    #[error("{origin}:{line}:{col}: {message}")]
-    Syntax {
-        /// File name or label.
-        origin: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        col: usize,
-        /// What is wrong there.
-        message: String,
-    },
+    #[error(transparent)]
+    Syntax(#[from] SyntaxError),
     /// A value that cannot be a price or a size.
     #[error("{origin}: {message}")]
     Invalid {
@@ -185,12 +177,7 @@ impl Catalog {
 
     /// Parses and checks a catalog; `origin` names it in error messages.
     pub fn from_ron_str(text: &str, origin: &str) -> Result<Self, CatalogError> {
-        let catalog: Self = ron::from_str(text).map_err(|e| CatalogError::Syntax {
-            origin: origin.to_owned(),
-            line: e.span.start.line,
-            col: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
+        let catalog: Self = ron::from_str(text).map_err(|e| SyntaxError::from_ron(&e, origin))?;
         catalog.check().map_err(|message| CatalogError::Invalid { origin: origin.to_owned(), message })?;
         Ok(catalog)
     }

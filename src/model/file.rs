@@ -25,17 +25,8 @@ pub enum FileError {
         source: std::io::Error,
     },
     /// The text is not a valid diagram.
-    #[error("{origin}:{line}:{col}: {message}")]
-    Syntax {
-        /// The file name, or a label for text that did not come from a file.
-        origin: String,
-        /// 1-based line of the problem.
-        line: usize,
-        /// 1-based column of the problem.
-        col: usize,
-        /// What is wrong there.
-        message: String,
-    },
+    #[error(transparent)]
+    Syntax(#[from] SyntaxError),
     /// The file was written for another version of the format.
     #[error("{origin}: format_version {found} is not supported (this program reads version {FORMAT_VERSION})")]
     Version {
@@ -49,6 +40,27 @@ pub enum FileError {
     Serialize(String),
 }
 
+/// A place in RON text that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{origin}:{line}:{col}: {message}")]
+pub struct SyntaxError {
+    /// The file name, or a label for text that did not come from a file.
+    pub origin: String,
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// 1-based column of the problem.
+    pub col: usize,
+    /// What is wrong there.
+    pub message: String,
+}
+
+impl SyntaxError {
+    /// Names the place of a RON parse error in `origin`.
+    pub fn from_ron(e: &ron::error::SpannedError, origin: &str) -> Self {
+        Self { origin: origin.to_owned(), line: e.span.start.line, col: e.span.start.col, message: e.code.to_string() }
+    }
+}
+
 fn extensions() -> Extensions {
     Extensions::UNWRAP_VARIANT_NEWTYPES | Extensions::IMPLICIT_SOME
 }
@@ -56,12 +68,7 @@ fn extensions() -> Extensions {
 /// Parses a diagram from RON text; `origin` names it in error messages (usually the file path).
 pub fn from_ron_str(text: &str, origin: &str) -> Result<Diagram, FileError> {
     let options = ron::Options::default().with_default_extension(extensions());
-    let diagram: Diagram = options.from_str(text).map_err(|e| FileError::Syntax {
-        origin: origin.to_owned(),
-        line: e.span.start.line,
-        col: e.span.start.col,
-        message: e.code.to_string(),
-    })?;
+    let diagram: Diagram = options.from_str(text).map_err(|e| SyntaxError::from_ron(&e, origin))?;
     if diagram.format_version != FORMAT_VERSION {
         return Err(FileError::Version { origin: origin.to_owned(), found: diagram.format_version });
     }

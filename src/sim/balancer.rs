@@ -11,7 +11,6 @@ use super::{Behaviour, Engine, FailReason};
 use crate::cost::billing::BalancerHour;
 use crate::model::{BalancerAlgorithm, BalancerParams, Diagram, NodeKind};
 use rand::Rng;
-use std::collections::BTreeMap;
 
 /// One target as the balancer sees it.
 #[derive(Debug)]
@@ -42,7 +41,7 @@ pub(crate) struct BalancerState {
 }
 
 impl BalancerState {
-    pub fn new(p: &BalancerParams, links: &[Link], diagram: &Diagram, _index: &BTreeMap<&str, u32>) -> Self {
+    pub fn new(p: &BalancerParams, links: &[Link], diagram: &Diagram) -> Self {
         let mut targets = Vec::new();
         for (link, l) in links.iter().enumerate() {
             let machines = match &diagram.nodes[l.to as usize].kind {

@@ -5,6 +5,7 @@
 
 use super::call::{Caller, Phase};
 use super::events::Event;
+use super::queue::Sources;
 use super::sampler::Sampler;
 use super::slab::Key;
 use super::stats::TimeAverage;
@@ -30,8 +31,8 @@ pub(crate) struct FunctionState {
     idle_since: VecDeque<u64>,
     /// Asynchronous invocations waiting for room.
     waiting: VecDeque<Key>,
-    sources: Vec<u32>,
-    next_source: usize,
+    /// Queues this function consumes from.
+    pub sources: Sources,
     /// Executions over time.
     pub concurrency: TimeAverage,
     /// Totals for invocations arriving after warm-up.
@@ -59,8 +60,7 @@ impl FunctionState {
             running: 0,
             idle_since: VecDeque::new(),
             waiting: VecDeque::new(),
-            sources,
-            next_source: 0,
+            sources: Sources { queues: sources, next: 0 },
             concurrency: TimeAverage::default(),
             invocations: 0,
             throttled: 0,
@@ -195,18 +195,7 @@ impl Engine {
                 self.function_start(node, key);
                 continue;
             }
-            let (n, start) = (f.sources.len(), f.next_source);
-            let mut got = None;
-            for k in 0..n {
-                let queue = self.function(node).sources[(start + k) % n];
-                let batch = self.queue_batch_size(queue);
-                if let Some((receive, count)) = self.receive(queue, batch) {
-                    self.function(node).next_source = (start + k + 1) % n;
-                    got = Some((receive, count));
-                    break;
-                }
-            }
-            let Some((receive, count)) = got else { return };
+            let Some((receive, count)) = self.poll_sources(node) else { return };
             let payload = self.batch_payload(receive);
             let key = self.local_call(node, Caller::QueueBatch { receive }, payload, super::call::NO_INSTANCE, count);
             self.function_start(node, key);

@@ -4,6 +4,7 @@
 
 use super::call::{Caller, NO_INSTANCE, Phase};
 use super::events::Event;
+use super::queue::Sources;
 use super::sampler::Sampler;
 use super::slab::Key;
 use super::stats::TimeAverage;
@@ -45,8 +46,7 @@ pub(crate) struct InstanceState {
     pub machines: Vec<Machine>,
     next_machine: usize,
     /// Queues this node consumes from.
-    sources: Vec<u32>,
-    next_source: usize,
+    pub sources: Sources,
     /// Busy workers over time.
     pub busy: TimeAverage,
     /// Workers of running machines over time.
@@ -81,8 +81,7 @@ impl InstanceState {
             sampler: Sampler::new(&p.service_time),
             machines,
             next_machine: 0,
-            sources,
-            next_source: 0,
+            sources: Sources { queues: sources, next: 0 },
             busy: TimeAverage::default(),
             capacity: TimeAverage::default(),
             backlog: TimeAverage::default(),
@@ -229,23 +228,7 @@ impl Engine {
                 let key = self.local_call(node, Caller::QueueMessage { receive, index }, payload, machine, 1);
                 self.start_work(node, machine, slot, key);
             } else {
-                // Poll the queues this node reads, in turn, until one has messages.
-                let (sources, start, batch) = {
-                    let s = self.instance(node);
-                    (s.sources.len(), s.next_source, 0)
-                };
-                let _ = batch;
-                let mut got = None;
-                for k in 0..sources {
-                    let queue = self.instance(node).sources[(start + k) % sources];
-                    let batch = self.queue_batch_size(queue);
-                    if let Some((receive, count)) = self.receive(queue, batch) {
-                        self.instance(node).next_source = (start + k + 1) % sources;
-                        got = Some((receive, count));
-                        break;
-                    }
-                }
-                let Some((receive, count)) = got else { return };
+                let Some((receive, count)) = self.poll_sources(node) else { return };
                 let m = &mut self.instance(node).machines[machine as usize];
                 m.prefetched.extend((0..count).map(|i| (receive, i)));
             }

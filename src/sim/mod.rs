@@ -232,7 +232,7 @@ impl Engine {
         for (i, node) in diagram.nodes.iter().enumerate() {
             let behaviour = match &node.kind {
                 NodeKind::Client(p) => Behaviour::Client(ClientState::new(p, &message_types)),
-                NodeKind::Balancer(p) => Behaviour::Balancer(BalancerState::new(p, &links[i], &diagram, &index)),
+                NodeKind::Balancer(p) => Behaviour::Balancer(BalancerState::new(p, &links[i], &diagram)),
                 NodeKind::Instance(p) => Behaviour::Instance(InstanceState::new(p, catalog, sources[i].clone())),
                 NodeKind::Topic(p) => Behaviour::Topic(TopicState::new(p)),
                 NodeKind::Queue(p) => {

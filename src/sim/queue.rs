@@ -13,6 +13,13 @@ use crate::cost::billing::chunked_requests;
 use crate::model::{QueueParams, QueueType};
 use std::collections::VecDeque;
 
+/// The queues a consumer reads, and which it polls first next time.
+#[derive(Debug, Default)]
+pub(crate) struct Sources {
+    pub queues: Vec<u32>,
+    pub next: usize,
+}
+
 /// One message in a queue (visible or received).
 #[derive(Debug)]
 pub(crate) struct Message {
@@ -70,7 +77,6 @@ pub(crate) struct QueueState {
     pub duplicates: u64,
     /// Billable requests since the start (send, receive, delete; chunked by size).
     pub billable_requests: u64,
-    chunk_bytes: u32,
 }
 
 impl QueueState {
@@ -101,7 +107,6 @@ impl QueueState {
             waits: 0,
             duplicates: 0,
             billable_requests: 0,
-            chunk_bytes: 65_536,
         }
     }
 
@@ -119,17 +124,12 @@ impl Engine {
         }
     }
 
-    pub(crate) fn queue_batch_size(&mut self, node: u32) -> u32 {
-        self.queue(node).batch_size
-    }
-
     /// A send reaches the queue: the message is stored and the sender gets its acknowledgement.
     pub(crate) fn queue_arrive(&mut self, node: u32, key: Key) {
         let Some(call) = self.calls.get(key) else { return };
         let payload = call.payload;
         let chunk = self.catalog.queue.chunk_bytes;
         let q = self.queue(node);
-        q.chunk_bytes = chunk;
         q.billable_requests += chunked_requests(payload.request_bytes, chunk);
         self.enqueue(node, payload);
         self.finish(key, None);
@@ -249,6 +249,29 @@ impl Engine {
         let count = taken.len() as u32;
         let receive = self.receives.insert(Receive { queue: node, messages: taken, remaining: count, deleted: 0 });
         Some((receive, count))
+    }
+
+    /// A consumer polls the queues it reads, in turn from where it left off, until one hands it
+    /// messages; returns that receive and how many messages it holds.
+    pub(crate) fn poll_sources(&mut self, consumer: u32) -> Option<(Key, u32)> {
+        let (n, start) = (self.sources(consumer).queues.len(), self.sources(consumer).next);
+        for k in 0..n {
+            let queue = self.sources(consumer).queues[(start + k) % n];
+            let batch = self.queue(queue).batch_size;
+            if let Some(got) = self.receive(queue, batch) {
+                self.sources(consumer).next = (start + k + 1) % n;
+                return Some(got);
+            }
+        }
+        None
+    }
+
+    fn sources(&mut self, consumer: u32) -> &mut Sources {
+        match &mut self.nodes[consumer as usize].behaviour {
+            Behaviour::Instance(s) => &mut s.sources,
+            Behaviour::Function(f) => &mut f.sources,
+            _ => unreachable!("node {consumer} does not consume from queues"),
+        }
     }
 
     /// What message `index` of a receive carries, if it still exists.
