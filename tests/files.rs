@@ -139,6 +139,13 @@ fn check_names_each_kind_of_problem_with_its_place() {
     assert!(has(&p, "node 's'", "'x9.huge' is not in the pricing catalog"), "{p:?}");
 
     let mut d = base();
+    d.nodes[1].kind = servers(2000, 1000, 10.0);
+    d.edges[0].latency_ms = 1e300;
+    let p = problems_of(&d);
+    assert!(has(&p, "node 's'", "at most 1,000,000 workers"), "{p:?}");
+    assert!(has(&p, "edge 1", "latency_ms is beyond ten years"), "{p:?}");
+
+    let mut d = base();
     d.nodes.push(node("lonely", poisson(1.0)));
     assert!(has(&problems_of(&d), "node 'lonely'", "sends to nothing"));
 
@@ -178,4 +185,50 @@ fn the_engine_refuses_a_diagram_with_problems() {
     let err = cloud_sandbox::sim::Engine::new(&d, &Catalog::embedded(), &cloud_sandbox::sim::RunOptions::default())
         .unwrap_err();
     assert!(err.to_string().contains("node 's': count must be at least 1"), "{err}");
+}
+
+mod mutations {
+    use super::*;
+    use cloud_sandbox::sim::{Engine, RunOptions};
+    use proptest::prelude::*;
+
+    fn texts() -> Vec<String> {
+        example_files().iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Damaged files (a character replaced, a number changed, a piece deleted) are refused with
+        /// an error or accepted and run: never a panic.
+        #[test]
+        fn damaged_files_never_panic(
+            which in 0..7usize,
+            at in 0.0..1.0f64,
+            len in 0..12usize,
+            replacement in prop_oneof![
+                Just(String::new()), Just("-".to_owned()), Just("1e300".to_owned()), Just("0".to_owned()),
+                Just("None".to_owned()), Just(")".to_owned()), Just("99999".to_owned()), Just("NaN".to_owned()),
+                "[a-z_:,(). 0-9]{1,6}",
+            ],
+        ) {
+            let texts = texts();
+            let text = &texts[which % texts.len()];
+            let mut start = ((text.len() as f64) * at) as usize;
+            while !text.is_char_boundary(start) { start -= 1; }
+            let mut end = (start + len).min(text.len());
+            while !text.is_char_boundary(end) { end += 1; }
+            let damaged = format!("{}{}{}", &text[..start], replacement, &text[end..]);
+            let Ok(mut d) = file::from_ron_str(&damaged, "damaged.ron") else { return Ok(()) };
+            if !check(&d, &Catalog::embedded()).is_empty() {
+                return Ok(());
+            }
+            // Valid after all: it must run. Keep the run short so huge rates stay quick.
+            d.scenario.duration_secs = d.scenario.duration_secs.min(2.0);
+            d.scenario.warmup_secs = d.scenario.warmup_secs.min(1.0);
+            if let Ok(mut e) = Engine::new(&d, &Catalog::embedded(), &RunOptions::default()) {
+                e.run_until(e.end(), 200_000);
+            }
+        }
+    }
 }

@@ -82,6 +82,16 @@ pub fn is_synchronous_call(from: Kind, to: Kind) -> bool {
     matches!(from, Kind::Client | Kind::Balancer | Kind::Instance | Kind::Function) && to.answers_calls()
 }
 
+/// The longest time any setting may name: ten years, in seconds. Simulated time is counted in
+/// nanoseconds in 64 bits (584 years), so sums of such times cannot overflow.
+pub const MAX_SECS: f64 = 315_360_000.0;
+
+/// The most workers one instance node may have in all (machines × workers per machine).
+pub const MAX_WORKERS_PER_NODE: u64 = 1_000_000;
+
+/// The highest request rate a client may have, per second.
+pub const MAX_RATE_PER_SEC: f64 = 10_000_000.0;
+
 /// Lists every problem of a diagram; empty means it is ready to simulate.
 pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -90,11 +100,82 @@ pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
     check_edges(diagram, &kinds, &mut problems);
     check_sync_cycles(diagram, &kinds, &mut problems);
     check_faults(diagram, &mut problems);
+    check_time_bounds(diagram, &mut problems);
     problems
 }
 
 fn finite_at_least(v: f64, min: f64) -> bool {
     v.is_finite() && v >= min
+}
+
+/// Every time setting (in seconds) of the diagram, named, for the upper bound check.
+fn time_settings(d: &Diagram) -> Vec<(Place, &'static str, f64)> {
+    let mut out = vec![
+        (Place::Scenario, "duration_secs", d.scenario.duration_secs),
+        (Place::Scenario, "warmup_secs", d.scenario.warmup_secs),
+        (Place::Scenario, "sample_interval_secs", d.scenario.sample_interval_secs),
+    ];
+    for (i, f) in d.scenario.faults.iter().enumerate() {
+        let (at, len) = f.window_secs();
+        out.push((Place::Fault(i), "at_secs", at));
+        out.push((Place::Fault(i), "for_secs", len.unwrap_or(0.0)));
+    }
+    for (index, e) in d.edges.iter().enumerate() {
+        let place = Place::Edge { index, from: e.from.clone(), to: e.to.clone() };
+        out.push((place, "latency_ms", e.latency_ms / 1000.0));
+    }
+    let dist = |d: &Distribution| match *d {
+        Distribution::Constant { ms } => ms,
+        Distribution::Exponential { mean_ms } => mean_ms,
+        Distribution::LogNormal { mean_ms, std_dev_ms } => mean_ms.max(std_dev_ms),
+        Distribution::Uniform { min_ms, max_ms } => min_ms.max(max_ms),
+    } / 1000.0;
+    for n in &d.nodes {
+        let place = || Place::Node(n.id.clone());
+        match &n.kind {
+            NodeKind::Client(p) => {
+                out.push((place(), "timeout_ms", p.timeout_ms.unwrap_or(0.0) / 1000.0));
+                out.push((place(), "backoff_max_ms", p.backoff_max_ms / 1000.0));
+                out.push((place(), "backoff_base_ms", p.backoff_base_ms / 1000.0));
+                match &p.pattern {
+                    TrafficPattern::Ramp { start_secs, ramp_secs, .. } => {
+                        out.push((place(), "ramp start_secs", *start_secs));
+                        out.push((place(), "ramp_secs", *ramp_secs));
+                    }
+                    TrafficPattern::Diurnal { period_secs, peak_at_secs, .. } => {
+                        out.push((place(), "period_secs", *period_secs));
+                        out.push((place(), "peak_at_secs", peak_at_secs.abs()));
+                    }
+                    TrafficPattern::Spike { at_secs, duration_secs, .. } => {
+                        out.push((place(), "spike at_secs", *at_secs));
+                        out.push((place(), "spike duration_secs", *duration_secs));
+                    }
+                    TrafficPattern::Steps(steps) => {
+                        out.extend(steps.iter().map(|s| (place(), "step at_secs", s.at_secs)));
+                    }
+                    TrafficPattern::Constant => {}
+                }
+            }
+            NodeKind::Instance(p) => out.push((place(), "service_time", dist(&p.service_time))),
+            NodeKind::Function(p) => {
+                out.push((place(), "duration", dist(&p.duration)));
+                out.push((place(), "cold_start_ms", p.cold_start_ms / 1000.0));
+                out.push((place(), "idle_expiry_secs", p.idle_expiry_secs));
+            }
+            NodeKind::Topic(p) => out.push((place(), "http_retry_delay_secs", p.http_retry_delay_secs)),
+            NodeKind::Balancer(_) | NodeKind::Queue(_) => {}
+        }
+    }
+    out
+}
+
+fn check_time_bounds(d: &Diagram, out: &mut Vec<Problem>) {
+    for (place, name, secs) in time_settings(d) {
+        // NaN and negative values are reported by the specific checks.
+        if secs.is_finite() && secs > MAX_SECS || secs.is_infinite() {
+            out.push(Problem { place, message: format!("{name} is beyond ten years; use a shorter time") });
+        }
+    }
 }
 
 fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
@@ -151,6 +232,9 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 if !finite_at_least(p.rate_per_sec, 0.0) {
                     bad(format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
                 }
+                if p.rate_per_sec > MAX_RATE_PER_SEC {
+                    bad(format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
+                }
                 if let Some(t) = p.timeout_ms
                     && !(t.is_finite() && t > 0.0)
                 {
@@ -195,6 +279,14 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 }
                 if p.count > 65_535 {
                     bad(format!("count must be at most 65,535, not {}", p.count));
+                }
+                if let Some(w) = p.workers_per_instance
+                    && u64::from(w) * u64::from(p.count) > MAX_WORKERS_PER_NODE
+                {
+                    bad(format!(
+                        "count × workers_per_instance is {}; at most 1,000,000 workers per node",
+                        u64::from(w) * u64::from(p.count)
+                    ));
                 }
                 match p.workers_per_instance {
                     Some(0) => bad("workers_per_instance must be at least 1".to_owned()),

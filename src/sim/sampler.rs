@@ -5,6 +5,9 @@ use crate::model::Distribution;
 use rand::Rng;
 use rand_distr::{Distribution as _, Exp1, StandardNormal};
 
+/// The longest single draw, in nanoseconds (10^17 ns, about three years).
+const MAX_DRAW_NS: f64 = 1e17;
+
 /// A duration distribution ready to draw from, in nanoseconds.
 #[derive(Debug, Clone, Copy)]
 pub enum Sampler {
@@ -56,8 +59,9 @@ impl Sampler {
                 }
             }
         };
-        // Non-negative: adding one half and truncating rounds (and `as` saturates).
-        (ns.max(0.0) + 0.5) as u64
+        // Non-negative: adding one half and truncating rounds. A draw from a long tail is capped at
+        // about three years, so that adding it to the clock can never overflow.
+        (ns.clamp(0.0, MAX_DRAW_NS) + 0.5) as u64
     }
 }
 
