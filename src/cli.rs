@@ -1,4 +1,4 @@
-//! The command line: `run`, `check` and (with the window) `open`; no arguments opens the window.
+//! The command line: `run`, `check` and `open`; no arguments opens the window.
 //!
 //! Exit codes: 0 ok, 1 the diagram has problems, 2 the file cannot be read or the arguments are
 //! wrong. Errors go to stderr and say what and where.
@@ -28,9 +28,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The headless commands.
+/// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open a diagram in the window.
+    Open {
+        /// The diagram file (.ron).
+        file: PathBuf,
+    },
     /// Run a diagram without a window and print its report.
     Run {
         /// The diagram file (.ron).
@@ -93,9 +98,17 @@ fn load_inputs(file: &Path, pricing: Option<&PathBuf>) -> Result<(Catalog, Diagr
     Ok((catalog, diagram))
 }
 
-/// Runs a headless command; returns the process exit code.
+/// Runs a headless command; returns the process exit code. (`open` is the window's: `main` handles
+/// it, and here it only explains that.)
 pub fn run_command(command: Command) -> u8 {
     match command {
+        Command::Open { file } => fail(
+            &format!(
+                "cannot open {} here: this build has no window (it was built without the gui feature)",
+                file.display()
+            ),
+            EXIT_UNREADABLE,
+        ),
         Command::Run { file, duration, seed, warmup, json, pricing } => {
             let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
                 Ok(inputs) => inputs,

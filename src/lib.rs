@@ -11,10 +11,12 @@
 //! - [`report`]: what a finished (or paused) run reports, as text or JSON;
 //! - [`cli`]: the headless command line.
 //!
-//! None of these use a GUI crate; the window lives behind the `gui` feature.
+//! None of these use a GUI crate; the window, [`ui`], lives behind the `gui` feature.
 
 pub mod cli;
 pub mod cost;
 pub mod model;
 pub mod report;
 pub mod sim;
+#[cfg(feature = "gui")]
+pub mod ui;

@@ -1,7 +1,9 @@
-//! `cloud-sandbox`: without arguments opens the window; `run` and `check` work headless.
+//! `cloud-sandbox`: without arguments opens the window; `open FILE` opens a file in it; `run` and
+//! `check` work headless.
 
 use clap::Parser;
-use cloud_sandbox::cli::{Cli, EXIT_UNREADABLE, run_command};
+use cloud_sandbox::cli::{Cli, Command, EXIT_UNREADABLE, run_command};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -13,13 +15,30 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    if let Some(command) = cli.command {
-        ExitCode::from(run_command(command))
-    } else {
-        eprintln!(
-            "cloud-sandbox: the window is not built yet. Use `cloud-sandbox run FILE` or \
-             `cloud-sandbox check FILE`; see `cloud-sandbox --help`."
-        );
-        ExitCode::from(EXIT_UNREADABLE)
+    match cli.command {
+        None => window(None),
+        Some(Command::Open { file }) if cfg!(feature = "gui") => window(Some(file)),
+        Some(command) => ExitCode::from(run_command(command)),
     }
+}
+
+#[cfg(feature = "gui")]
+fn window(path: Option<PathBuf>) -> ExitCode {
+    match cloud_sandbox::ui::run(path) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not open the window: {e}");
+            eprintln!("(the headless commands still work: cloud-sandbox run FILE, cloud-sandbox check FILE)");
+            ExitCode::from(EXIT_UNREADABLE)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn window(_path: Option<PathBuf>) -> ExitCode {
+    eprintln!(
+        "cloud-sandbox: this build has no window (built without the gui feature). Use \
+         `cloud-sandbox run FILE` or `cloud-sandbox check FILE`; see `cloud-sandbox --help`."
+    );
+    ExitCode::from(EXIT_UNREADABLE)
 }

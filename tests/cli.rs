@@ -147,8 +147,9 @@ fn bad_arguments_exit_2() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("--duration"));
 }
 
+#[cfg(not(feature = "gui"))]
 #[test]
-fn no_arguments_says_the_window_is_not_built_yet() {
+fn without_the_gui_feature_no_arguments_says_there_is_no_window() {
     let o = cli(&[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("window"), "{}", stderr(&o));

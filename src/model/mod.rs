@@ -3,6 +3,7 @@
 //! Everything here is plain data with serde derives. It knows nothing of the engine or the window;
 //! [`file`] reads and writes it as RON, [`validate`] lists what is wrong with it.
 
+pub mod edit;
 pub mod file;
 pub mod params;
 pub mod validate;

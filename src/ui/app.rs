@@ -1,0 +1,847 @@
+//! The app shell: panels, menus, shortcuts, and the one place where actions are applied.
+
+use super::canvas::{self, CanvasView};
+use super::examples::EXAMPLES;
+use super::files::{DialogKind, Files};
+use super::{inspector, palette, problems, theme};
+use crate::cost::Catalog;
+use crate::model::edit::{Document, Edit, new_node};
+use crate::model::validate::{Problem, check};
+use crate::model::{Diagram, Edge, Kind, Node, NodeId, file};
+use egui::{Key, KeyboardShortcut, Modifiers};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How often unsaved changes are written to the recovery file.
+const AUTOSAVE_EVERY: Duration = Duration::from_mins(1);
+/// Recent files remembered.
+const RECENT_LIMIT: usize = 8;
+/// Key of the preferences in eframe's storage.
+const PREFS_KEY: &str = "cloud-sandbox-prefs";
+
+/// Something the user asked for. Panels emit these; [`SandboxApp::handle`] carries them out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Change the diagram (one undo step per group).
+    Edit(Edit, Option<u64>),
+    /// Undo the last change.
+    Undo,
+    /// Redo the last undone change.
+    Redo,
+    /// Start a new, empty diagram.
+    New,
+    /// Ask for a file to open.
+    Open,
+    /// Open this file.
+    OpenPath(PathBuf),
+    /// Open a built-in example, by index in [`EXAMPLES`].
+    OpenExample(usize),
+    /// Save to the current file (or ask where).
+    Save,
+    /// Ask where to save.
+    SaveAs,
+    /// Save to this file.
+    SaveTo(PathBuf),
+    /// Add a node of this kind at a canvas point.
+    AddNode(Kind, (f32, f32)),
+    /// Select every node.
+    SelectAll,
+    /// Copy the selected nodes (and the edges between them).
+    Copy,
+    /// Paste what was copied.
+    Paste,
+    /// Copy and paste the selection in one go.
+    Duplicate,
+    /// Remove the selected nodes and edge.
+    DeleteSelection,
+    /// Select one node (alone, or added with `extend`).
+    SelectNode(NodeId, bool),
+    /// Fit the whole diagram in view.
+    ZoomToFit,
+    /// Close the window (asks about unsaved changes first).
+    Quit,
+}
+
+/// What is selected on the canvas.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Selected nodes.
+    pub nodes: BTreeSet<NodeId>,
+    /// The selected edge, by index.
+    pub edge: Option<usize>,
+}
+
+impl Selection {
+    /// Nothing selected.
+    pub fn clear(&mut self) {
+        self.nodes.clear();
+        self.edge = None;
+    }
+}
+
+/// Preferences kept between runs (eframe storage). The diagram is never stored here.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// Dark or light theme.
+    pub dark: bool,
+    /// Snap moved nodes to the grid.
+    pub snap: bool,
+    /// Recently opened or saved files, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Show the node palette.
+    pub show_palette: bool,
+    /// Show the inspector.
+    pub show_inspector: bool,
+    /// Show the bottom dock (problems; charts later).
+    pub show_dock: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Self { dark: true, snap: true, recent: Vec::new(), show_palette: true, show_inspector: true, show_dock: true }
+    }
+}
+
+/// A message in the status line.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem.
+    pub is_error: bool,
+    /// When it was posted.
+    pub at: Instant,
+}
+
+/// Something that waits for an answer about unsaved changes.
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    /// Replace the document by this action (new, open, example).
+    Replace(Action),
+    /// Close the window.
+    Quit,
+}
+
+/// The Cloud Sandbox window.
+pub struct SandboxApp {
+    /// The diagram being edited.
+    pub doc: Document,
+    /// Prices and instance types.
+    pub catalog: Catalog,
+    /// What is selected.
+    pub selection: Selection,
+    /// Pan, zoom and gestures of the canvas.
+    pub view: CanvasView,
+    /// Preferences kept between runs.
+    pub prefs: Prefs,
+    /// The last message for the status line.
+    pub status: Option<Status>,
+    /// An error to show in a window until dismissed.
+    pub error: Option<String>,
+    clipboard: Option<(Vec<Node>, Vec<Edge>)>,
+    pastes: u32,
+    files: Files,
+    pending: Option<Pending>,
+    problems: (u64, Vec<Problem>),
+    next_group: u64,
+    title: String,
+    last_autosave: Instant,
+    recovery: Option<PathBuf>,
+    offer_recovery: Option<(PathBuf, Diagram)>,
+    allow_close: bool,
+}
+
+impl SandboxApp {
+    /// The app as eframe creates it: preferences from storage, `path` or the first example open.
+    pub fn new(cc: &eframe::CreationContext<'_>, path: Option<PathBuf>) -> Self {
+        let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
+        let recovery = eframe::storage_dir("Cloud Sandbox").map(|d| d.join("recovery.ron"));
+        let mut app = Self::with_document(Document::default(), prefs);
+        app.recovery = recovery;
+        app.start(path);
+        app
+    }
+
+    /// An app without eframe storage (tests): the first example, or `path`, open.
+    pub fn headless(path: Option<PathBuf>) -> Self {
+        let mut app = Self::with_document(Document::default(), Prefs::default());
+        app.start(path);
+        app
+    }
+
+    fn with_document(doc: Document, prefs: Prefs) -> Self {
+        Self {
+            doc,
+            catalog: Catalog::embedded(),
+            selection: Selection::default(),
+            view: CanvasView::default(),
+            prefs,
+            status: None,
+            error: None,
+            clipboard: None,
+            pastes: 0,
+            files: Files::default(),
+            pending: None,
+            problems: (u64::MAX, Vec::new()),
+            next_group: 1,
+            title: String::new(),
+            last_autosave: Instant::now(),
+            recovery: None,
+            offer_recovery: None,
+            allow_close: false,
+        }
+    }
+
+    fn start(&mut self, path: Option<PathBuf>) {
+        self.open_example(0);
+        if let Some(path) = path {
+            self.open_path(&path);
+        }
+        if let Some(recovery) = &self.recovery
+            && let Ok(diagram) = file::load(recovery)
+        {
+            self.offer_recovery = Some((recovery.clone(), diagram));
+        }
+    }
+
+    /// A fresh group id, for edits that should merge into one undo step (one drag, one field).
+    pub fn new_group(&mut self) -> u64 {
+        self.next_group += 1;
+        self.next_group
+    }
+
+    /// The live problems of the diagram (recomputed only when it changes).
+    pub fn problems(&mut self) -> &[Problem] {
+        if self.problems.0 != self.doc.revision() {
+            self.problems = (self.doc.revision(), check(&self.doc.diagram, &self.catalog));
+        }
+        &self.problems.1
+    }
+
+    /// Posts a message in the status line.
+    pub fn say(&mut self, text: impl Into<String>, is_error: bool) {
+        self.status = Some(Status { text: text.into(), is_error, at: Instant::now() });
+    }
+
+    /// Opens a diagram file; on failure the open diagram stays and the error is shown.
+    pub fn open_path(&mut self, path: &Path) -> bool {
+        match file::load(path) {
+            Ok(diagram) => {
+                self.replace_document(Document::new(diagram, Some(path.to_owned())));
+                self.remember_recent(path);
+                self.say(format!("Opened {}", path.display()), false);
+                true
+            }
+            Err(e) => {
+                let text = format!("Could not open the file; the diagram you had open is unchanged.\n\n{e}");
+                self.say(e.to_string(), true);
+                self.error = Some(text);
+                false
+            }
+        }
+    }
+
+    /// Saves to `path` atomically; on failure says why and keeps the document as it was.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        match file::save(&self.doc.diagram, path) {
+            Ok(()) => {
+                self.doc.mark_saved(path.to_owned());
+                self.remember_recent(path);
+                self.discard_recovery();
+                self.say(format!("Saved {}", path.display()), false);
+                true
+            }
+            Err(e) => {
+                self.say(format!("Not saved: {e}"), true);
+                self.error = Some(format!("The diagram was not saved.\n\n{e}"));
+                false
+            }
+        }
+    }
+
+    fn open_example(&mut self, index: usize) {
+        let Some((name, text)) = EXAMPLES.get(index) else { return };
+        match file::from_ron_str(text, name) {
+            Ok(diagram) => {
+                self.replace_document(Document::new(diagram, None));
+                self.say(format!("Example {name}: save it to keep your changes"), false);
+            }
+            Err(e) => self.say(format!("Example {name} is broken: {e}"), true),
+        }
+    }
+
+    fn replace_document(&mut self, doc: Document) {
+        self.doc = doc;
+        self.selection.clear();
+        self.view.fit_requested = true;
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        self.prefs.recent.retain(|p| p != &path);
+        self.prefs.recent.insert(0, path);
+        self.prefs.recent.truncate(RECENT_LIMIT);
+    }
+
+    fn discard_recovery(&mut self) {
+        if let Some(r) = &self.recovery {
+            let _ = std::fs::remove_file(r);
+        }
+    }
+
+    /// Carries out an action: the one place where the document, selection and files change.
+    pub fn handle(&mut self, action: Action) {
+        match action {
+            Action::Edit(edit, group) => {
+                if let Err(reason) = self.doc.apply(edit, group) {
+                    self.say(reason, true);
+                }
+                self.prune_selection();
+            }
+            Action::Undo => {
+                if self.doc.undo() {
+                    self.prune_selection();
+                } else {
+                    self.say("Nothing to undo", false);
+                }
+            }
+            Action::Redo => {
+                if self.doc.redo() {
+                    self.prune_selection();
+                } else {
+                    self.say("Nothing to redo", false);
+                }
+            }
+            Action::New | Action::Open | Action::OpenPath(_) | Action::OpenExample(_) if self.doc.is_modified() => {
+                self.pending = Some(Pending::Replace(action));
+            }
+            Action::New => {
+                self.replace_document(Document::default());
+                self.say("New diagram", false);
+            }
+            Action::Open => self.files.start(DialogKind::Open, self.doc.path.as_deref()),
+            Action::OpenPath(path) => {
+                self.open_path(&path);
+            }
+            Action::OpenExample(i) => self.open_example(i),
+            Action::Save => match self.doc.path.clone() {
+                Some(path) => {
+                    self.save_to(&path);
+                }
+                None => self.files.start(DialogKind::SaveAs, None),
+            },
+            Action::SaveAs => self.files.start(DialogKind::SaveAs, self.doc.path.as_deref()),
+            Action::SaveTo(path) => {
+                let path = if path.extension().is_none() { path.with_extension("ron") } else { path };
+                self.save_to(&path);
+            }
+            Action::AddNode(kind, pos) => {
+                let pos = if self.prefs.snap { canvas::snap(pos) } else { pos };
+                let node = new_node(&self.doc.diagram, kind, pos);
+                let id = node.id.clone();
+                self.handle(Action::Edit(Edit::AddNode(node), None));
+                self.selection.clear();
+                self.selection.nodes.insert(id);
+            }
+            Action::SelectAll => {
+                self.selection.nodes = self.doc.diagram.nodes.iter().map(|n| n.id.clone()).collect();
+                self.selection.edge = None;
+            }
+            Action::Copy => {
+                self.clipboard = Some(self.copied());
+                self.pastes = 0;
+                let n = self.selection.nodes.len();
+                self.say(format!("Copied {n} node{}", if n == 1 { "" } else { "s" }), false);
+            }
+            Action::Paste => self.paste(),
+            Action::Duplicate => {
+                self.clipboard = Some(self.copied());
+                self.pastes = 0;
+                self.paste();
+            }
+            Action::DeleteSelection => {
+                let nodes: Vec<NodeId> = self.selection.nodes.iter().cloned().collect();
+                let edges: Vec<usize> = self.selection.edge.into_iter().collect();
+                if !nodes.is_empty() || !edges.is_empty() {
+                    self.handle(Action::Edit(Edit::Remove { nodes, edges }, None));
+                    self.selection.clear();
+                }
+            }
+            Action::SelectNode(id, extend) => {
+                if !extend {
+                    self.selection.clear();
+                }
+                self.selection.nodes.insert(id);
+            }
+            Action::ZoomToFit => self.view.fit_requested = true,
+            Action::Quit => {
+                if self.doc.is_modified() {
+                    self.pending = Some(Pending::Quit);
+                } else {
+                    self.allow_close = true;
+                }
+            }
+        }
+    }
+
+    fn copied(&self) -> (Vec<Node>, Vec<Edge>) {
+        let d = &self.doc.diagram;
+        let nodes: Vec<Node> = d.nodes.iter().filter(|n| self.selection.nodes.contains(&n.id)).cloned().collect();
+        let edges: Vec<Edge> = d
+            .edges
+            .iter()
+            .filter(|e| self.selection.nodes.contains(&e.from) && self.selection.nodes.contains(&e.to))
+            .cloned()
+            .collect();
+        (nodes, edges)
+    }
+
+    fn paste(&mut self) {
+        let Some((nodes, edges)) = self.clipboard.clone() else {
+            self.say("Nothing to paste: copy nodes first (Ctrl+C)", false);
+            return;
+        };
+        if nodes.is_empty() {
+            return;
+        }
+        self.pastes += 1;
+        let step = 2.0 * theme::GRID * self.pastes as f32;
+        let before: BTreeSet<NodeId> = self.doc.diagram.nodes.iter().map(|n| n.id.clone()).collect();
+        self.handle(Action::Edit(Edit::Paste { nodes, edges, offset: (step, step) }, None));
+        // Select what was pasted.
+        self.selection.clear();
+        self.selection.nodes =
+            self.doc.diagram.nodes.iter().map(|n| n.id.clone()).filter(|id| !before.contains(id)).collect();
+    }
+
+    /// Drops selected things that no longer exist (after undo, delete, …).
+    fn prune_selection(&mut self) {
+        let d = &self.doc.diagram;
+        self.selection.nodes.retain(|id| d.node(id).is_some());
+        if self.selection.edge.is_some_and(|e| e >= d.edges.len()) {
+            self.selection.edge = None;
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Action> {
+        let mut out = Vec::new();
+        let typing = ctx.egui_wants_keyboard_input();
+        let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+        let command_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
+        ctx.input_mut(|i| {
+            // Shifted variants first: consuming Ctrl+Z would also match Ctrl+Shift+Z.
+            if i.consume_shortcut(&command_shift(Key::S)) {
+                out.push(Action::SaveAs);
+            }
+            if i.consume_shortcut(&command_shift(Key::Z)) || i.consume_shortcut(&command(Key::Y)) {
+                out.push(Action::Redo);
+            }
+            if i.consume_shortcut(&command(Key::S)) {
+                out.push(Action::Save);
+            }
+            if i.consume_shortcut(&command(Key::O)) {
+                out.push(Action::Open);
+            }
+            if i.consume_shortcut(&command(Key::N)) {
+                out.push(Action::New);
+            }
+            if typing {
+                return;
+            }
+            if i.consume_shortcut(&command(Key::Z)) {
+                out.push(Action::Undo);
+            }
+            if i.consume_shortcut(&command(Key::A)) {
+                out.push(Action::SelectAll);
+            }
+            if i.consume_shortcut(&command(Key::C)) {
+                out.push(Action::Copy);
+            }
+            if i.consume_shortcut(&command(Key::V)) {
+                out.push(Action::Paste);
+            }
+            if i.consume_shortcut(&command(Key::D)) {
+                out.push(Action::Duplicate);
+            }
+            if i.consume_key(Modifiers::NONE, Key::Delete) || i.consume_key(Modifiers::NONE, Key::Backspace) {
+                out.push(Action::DeleteSelection);
+            }
+            if i.consume_key(Modifiers::NONE, Key::F) {
+                out.push(Action::ZoomToFit);
+            }
+            // Paste events (egui turns Ctrl+V into one when the system clipboard has text).
+            let pasted = i.events.iter().any(|e| matches!(e, egui::Event::Paste(_)));
+            if pasted && self.clipboard.is_some() {
+                out.push(Action::Paste);
+            }
+            let copied = i.events.iter().any(|e| matches!(e, egui::Event::Copy));
+            if copied {
+                out.push(Action::Copy);
+            }
+        });
+        out
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.add(egui::Button::new("New").shortcut_text("Ctrl+N")).clicked() {
+                    actions.push(Action::New);
+                }
+                if ui.add(egui::Button::new("Open…").shortcut_text("Ctrl+O")).clicked() {
+                    actions.push(Action::Open);
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.prefs.recent.is_empty() {
+                        ui.label("No recent files");
+                    }
+                    for path in &self.prefs.recent {
+                        if ui.button(path.display().to_string()).clicked() {
+                            actions.push(Action::OpenPath(path.clone()));
+                        }
+                    }
+                });
+                ui.menu_button("Examples", |ui| {
+                    for (i, (name, _)) in EXAMPLES.iter().enumerate() {
+                        if ui.button(*name).clicked() {
+                            actions.push(Action::OpenExample(i));
+                        }
+                    }
+                });
+                ui.separator();
+                if ui.add(egui::Button::new("Save").shortcut_text("Ctrl+S")).clicked() {
+                    actions.push(Action::Save);
+                }
+                if ui.add(egui::Button::new("Save As…").shortcut_text("Ctrl+Shift+S")).clicked() {
+                    actions.push(Action::SaveAs);
+                }
+                ui.separator();
+                if ui.button("Quit").clicked() {
+                    actions.push(Action::Quit);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo = egui::Button::new("Undo").shortcut_text("Ctrl+Z");
+                if ui.add_enabled(self.doc.can_undo(), undo).clicked() {
+                    actions.push(Action::Undo);
+                }
+                let redo = egui::Button::new("Redo").shortcut_text("Ctrl+Shift+Z");
+                if ui.add_enabled(self.doc.can_redo(), redo).clicked() {
+                    actions.push(Action::Redo);
+                }
+                ui.separator();
+                let has_selection = !self.selection.nodes.is_empty();
+                if ui.add_enabled(has_selection, egui::Button::new("Copy").shortcut_text("Ctrl+C")).clicked() {
+                    actions.push(Action::Copy);
+                }
+                if ui
+                    .add_enabled(self.clipboard.is_some(), egui::Button::new("Paste").shortcut_text("Ctrl+V"))
+                    .clicked()
+                {
+                    actions.push(Action::Paste);
+                }
+                if ui.add_enabled(has_selection, egui::Button::new("Duplicate").shortcut_text("Ctrl+D")).clicked() {
+                    actions.push(Action::Duplicate);
+                }
+                let any = has_selection || self.selection.edge.is_some();
+                if ui.add_enabled(any, egui::Button::new("Delete").shortcut_text("Del")).clicked() {
+                    actions.push(Action::DeleteSelection);
+                }
+                if ui.add(egui::Button::new("Select all").shortcut_text("Ctrl+A")).clicked() {
+                    actions.push(Action::SelectAll);
+                }
+            });
+            ui.menu_button("View", |ui| {
+                if ui.add(egui::Button::new("Zoom to fit").shortcut_text("F")).clicked() {
+                    actions.push(Action::ZoomToFit);
+                }
+                ui.checkbox(&mut self.prefs.snap, "Snap to grid");
+                ui.separator();
+                ui.checkbox(&mut self.prefs.show_palette, "Palette");
+                ui.checkbox(&mut self.prefs.show_inspector, "Inspector");
+                ui.checkbox(&mut self.prefs.show_dock, "Problems dock");
+                ui.separator();
+                if ui.checkbox(&mut self.prefs.dark, "Dark theme").changed() {
+                    ui.close();
+                }
+            });
+            ui.menu_button("Simulation", |ui| {
+                ui.label("Running the diagram live in the window is coming next.");
+                ui.label("Until then: cloud-sandbox run FILE");
+            });
+            ui.menu_button("Help", |ui| {
+                ui.label("Drag a kind from the palette onto the canvas.");
+                ui.label("Drag from a node's right handle to another node to connect.");
+                ui.label("Drag empty space to pan; Ctrl+wheel to zoom; Shift+drag to select an area.");
+                ui.label("Double-click a node to rename it; F fits the diagram in view.");
+            });
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            for (label, hint, action) in [
+                ("New", "New diagram (Ctrl+N)", Action::New),
+                ("Open…", "Open a diagram (Ctrl+O)", Action::Open),
+                ("Save", "Save (Ctrl+S)", Action::Save),
+            ] {
+                if ui.button(label).on_hover_text(hint).clicked() {
+                    actions.push(action);
+                }
+            }
+            ui.separator();
+            if ui.add_enabled(self.doc.can_undo(), egui::Button::new("⟲ Undo")).on_hover_text("Ctrl+Z").clicked() {
+                actions.push(Action::Undo);
+            }
+            if ui.add_enabled(self.doc.can_redo(), egui::Button::new("⟳ Redo")).on_hover_text("Ctrl+Shift+Z").clicked()
+            {
+                actions.push(Action::Redo);
+            }
+            ui.separator();
+            if ui.button("Fit").on_hover_text("Zoom to fit (F)").clicked() {
+                actions.push(Action::ZoomToFit);
+            }
+            ui.toggle_value(&mut self.prefs.snap, "Snap").on_hover_text("Snap nodes to the grid");
+            ui.separator();
+            ui.add_enabled(false, egui::Button::new("▶ Play")).on_disabled_hover_text("Live simulation comes next");
+        });
+    }
+
+    fn status_line(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let d = &self.doc.diagram;
+            ui.label(format!("{} nodes, {} edges", d.nodes.len(), d.edges.len()));
+            ui.separator();
+            let problems = self.problems().len();
+            if problems == 0 {
+                ui.label("✔ ready to run");
+            } else {
+                let colour = theme::Palette::for_visuals(ui.visuals()).warning;
+                ui.colored_label(colour, format!("⚠ {problems} problem{}", if problems == 1 { "" } else { "s" }));
+            }
+            ui.separator();
+            ui.label(format!("zoom {:.0} %", self.view.zoom * 100.0));
+            if let Some(status) = &self.status {
+                ui.separator();
+                let colour = if status.is_error {
+                    theme::Palette::for_visuals(ui.visuals()).warning
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.colored_label(colour, &status.text);
+            }
+        });
+    }
+
+    fn modals(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
+        if let Some(pending) = self.pending.clone() {
+            let name = self
+                .doc
+                .path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map_or_else(|| "This diagram".to_owned(), |n| n.to_string_lossy().into_owned());
+            let modal = egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+                ui.heading("Unsaved changes");
+                ui.label(format!("{name} has changes that are not saved."));
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        if let Some(path) = self.doc.path.clone() {
+                            if self.save_to(&path) {
+                                self.resume(pending.clone(), actions);
+                            }
+                        } else {
+                            self.files.start(DialogKind::SaveAs, None);
+                            self.pending = None;
+                        }
+                    }
+                    if ui.button("Discard changes").clicked() {
+                        // Mark clean so that the replaced action goes through.
+                        self.doc = Document::new(self.doc.diagram.clone(), self.doc.path.clone());
+                        self.discard_recovery();
+                        self.resume(pending.clone(), actions);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.pending = None;
+                    }
+                });
+            });
+            if modal.should_close() {
+                self.pending = None;
+            }
+        }
+        if let Some(text) = self.error.clone() {
+            let modal = egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading("Something went wrong");
+                ui.label(text);
+                ui.button("OK").clicked()
+            });
+            if modal.inner || modal.should_close() {
+                self.error = None;
+            }
+        }
+        if let Some((path, diagram)) = self.offer_recovery.clone() {
+            let modal = egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+                ui.heading("Restore unsaved work?");
+                ui.label("Cloud Sandbox was closed with unsaved changes. Restore the diagram from the recovery copy?");
+                ui.horizontal(|ui| {
+                    let restore = ui.button("Restore").clicked();
+                    let discard = ui.button("Discard").clicked();
+                    (restore, discard)
+                })
+                .inner
+            });
+            let (restore, discard) = modal.inner;
+            if restore {
+                self.replace_document(Document::unsaved(diagram));
+                self.offer_recovery = None;
+                self.say("Restored the recovery copy: save it to keep it", false);
+            } else if discard || modal.should_close() {
+                let _ = std::fs::remove_file(path);
+                self.offer_recovery = None;
+            }
+        }
+        if let Some(action) = self.files.show_prompt(ctx) {
+            actions.push(action);
+        }
+    }
+
+    fn resume(&mut self, pending: Pending, actions: &mut Vec<Action>) {
+        self.pending = None;
+        match pending {
+            Pending::Replace(action) => actions.push(action),
+            Pending::Quit => self.allow_close = true,
+        }
+    }
+
+    fn autosave(&mut self) {
+        if !self.doc.is_modified() || self.last_autosave.elapsed() < AUTOSAVE_EVERY {
+            return;
+        }
+        self.last_autosave = Instant::now();
+        let Some(path) = self.recovery.clone() else { return };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Err(e) = file::save(&self.doc.diagram, &path) {
+            self.say(format!("Could not write the recovery copy: {e}"), true);
+        }
+    }
+
+    fn window_title(&self) -> String {
+        let name = self
+            .doc
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or_else(|| "untitled".to_owned(), |n| n.to_string_lossy().into_owned());
+        let marker = if self.doc.is_modified() { " •" } else { "" };
+        format!("{name}{marker} — Cloud Sandbox")
+    }
+
+    /// Lays out and runs one frame of the whole window (also used by tests without eframe).
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        ctx.set_visuals(if self.prefs.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        let mut actions = self.shortcuts(&ctx);
+
+        // Files dropped on the window: open the first .ron.
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw.dropped_files.iter().map(|f| f.path().to_owned()).filter(|p| !p.as_os_str().is_empty()).collect()
+        });
+        if let Some(path) = dropped.into_iter().find(|p| p.extension().is_some_and(|e| e == "ron")) {
+            actions.push(Action::OpenPath(path));
+        }
+        if let Some(action) = self.files.poll() {
+            actions.push(action);
+        }
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            self.menu_bar(ui, &mut actions);
+            self.toolbar(ui, &mut actions);
+        });
+        egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
+        if self.prefs.show_dock {
+            egui::Panel::bottom("dock").resizable(true).default_size(150.0).min_size(60.0).show(ui, |ui| {
+                let problems = self.problems().to_vec();
+                problems::show(ui, &problems, &mut actions);
+            });
+        }
+        if self.prefs.show_palette {
+            egui::Panel::left("palette").resizable(true).default_size(170.0).show(ui, |ui| {
+                palette::show(ui, &self.view, &mut actions);
+            });
+        }
+        if self.prefs.show_inspector {
+            egui::Panel::right("inspector").resizable(true).default_size(320.0).min_size(240.0).show(ui, |ui| {
+                let problems = self.problems().to_vec();
+                let mut group_source = || {
+                    self.next_group += 1;
+                    self.next_group
+                };
+                inspector::show(
+                    ui,
+                    &self.doc.diagram,
+                    &self.selection,
+                    &self.catalog,
+                    &problems,
+                    &mut group_source,
+                    &mut actions,
+                );
+            });
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            let group = self.next_group + 1;
+            let used_group = canvas::show(
+                ui,
+                &self.doc.diagram,
+                &mut self.view,
+                &mut self.selection,
+                self.prefs.snap,
+                group,
+                &mut actions,
+            );
+            if used_group {
+                self.next_group = group;
+            }
+        });
+        self.modals(&ctx, &mut actions);
+
+        for action in actions {
+            self.handle(action);
+        }
+        self.autosave();
+
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            if self.doc.is_modified() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.pending = Some(Pending::Quit);
+            } else {
+                self.allow_close = true;
+            }
+        }
+        if self.allow_close && self.pending.is_none() {
+            self.discard_recovery();
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+}
+
+impl eframe::App for SandboxApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, PREFS_KEY, &self.prefs);
+    }
+}

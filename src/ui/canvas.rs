@@ -1,0 +1,551 @@
+//! The canvas: nodes as cards, edges as arrows, and the gestures that edit them. It reads the
+//! diagram and emits [`Action`]s; it never changes the diagram itself.
+//!
+//! Gestures: drag a node to move it (the selection moves with it; one drag is one undo step);
+//! drag from a node's right-hand handle to another node to connect them; click to select,
+//! Shift+click to add; Shift+drag on empty space selects an area; drag empty space (or with the
+//! middle button) to pan; Ctrl+wheel zooms around the pointer, the wheel alone pans; double-click
+//! a node to rename it; right-click a node for its menu.
+
+use super::app::{Action, Selection};
+use super::theme::{self, GRID, HANDLE_RADIUS, NODE_SIZE, Palette};
+use crate::model::edit::Edit;
+use crate::model::validate::is_synchronous_call;
+use crate::model::{Diagram, Kind, Node, NodeId, NodeKind};
+use egui::{Color32, CornerRadius, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
+
+/// Zoom limits.
+const ZOOM_RANGE: (f32, f32) = (0.2, 3.0);
+
+/// A gesture in progress.
+#[derive(Debug, Clone, PartialEq)]
+enum Drag {
+    /// Moving the selection by dragging `grab`.
+    Move { grab: NodeId, grab_start: (f32, f32), total: Vec2 },
+    /// Drawing a new edge from a node's handle.
+    Connect { from: NodeId },
+    /// Selecting an area, from a screen point.
+    Band { start: Pos2 },
+}
+
+/// Pan, zoom and the gesture of the canvas (view state, not saved with the diagram).
+#[derive(Debug, Clone)]
+pub struct CanvasView {
+    /// Screen offset of the canvas origin from the panel's top-left corner.
+    pub offset: Vec2,
+    /// Screen points per canvas point.
+    pub zoom: f32,
+    /// Fit the diagram in view at the next frame.
+    pub fit_requested: bool,
+    drag: Option<Drag>,
+    renaming: Option<(NodeId, String)>,
+    /// A refusal shown next to the pointer, with when it appeared.
+    refusal: Option<(String, Pos2, f64)>,
+    /// The panel's rectangle at the last frame, for placing new nodes.
+    pub last_rect: Rect,
+}
+
+impl Default for CanvasView {
+    fn default() -> Self {
+        Self {
+            offset: vec2(40.0, 40.0),
+            zoom: 1.0,
+            fit_requested: true,
+            drag: None,
+            renaming: None,
+            refusal: None,
+            last_rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+        }
+    }
+}
+
+impl CanvasView {
+    fn to_screen(&self, rect: Rect, p: (f32, f32)) -> Pos2 {
+        rect.min + self.offset + vec2(p.0, p.1) * self.zoom
+    }
+
+    fn to_canvas(&self, rect: Rect, p: Pos2) -> (f32, f32) {
+        let v = (p - rect.min - self.offset) / self.zoom;
+        (v.x, v.y)
+    }
+
+    /// The canvas point at the middle of the visible area (where a clicked palette item lands).
+    pub fn centre(&self) -> (f32, f32) {
+        self.to_canvas(self.last_rect, self.last_rect.center())
+    }
+
+    fn node_rect(&self, rect: Rect, node: &Node) -> Rect {
+        Rect::from_center_size(self.to_screen(rect, node.pos), NODE_SIZE * self.zoom)
+    }
+
+    fn zoom_around(&mut self, rect: Rect, anchor: Pos2, factor: f32) {
+        let before = self.to_canvas(rect, anchor);
+        self.zoom = (self.zoom * factor).clamp(ZOOM_RANGE.0, ZOOM_RANGE.1);
+        // Keep the canvas point under the anchor where it was.
+        self.offset = anchor - rect.min - vec2(before.0, before.1) * self.zoom;
+    }
+
+    fn fit(&mut self, rect: Rect, diagram: &Diagram) {
+        let Some(bounds) =
+            diagram.nodes.iter().map(|n| Rect::from_center_size(pos2(n.pos.0, n.pos.1), NODE_SIZE)).reduce(Rect::union)
+        else {
+            self.zoom = 1.0;
+            self.offset = vec2(40.0, 40.0);
+            return;
+        };
+        let bounds = bounds.expand(40.0);
+        let scale = (rect.width() / bounds.width()).min(rect.height() / bounds.height());
+        self.zoom = scale.clamp(ZOOM_RANGE.0, 1.5);
+        self.offset = rect.size() / 2.0 - bounds.center().to_vec2() * self.zoom;
+    }
+}
+
+/// Rounds a canvas point to the grid.
+pub fn snap(p: (f32, f32)) -> (f32, f32) {
+    ((p.0 / GRID).round() * GRID, (p.1 / GRID).round() * GRID)
+}
+
+/// A one-line summary of a node's main parameters, shown under its name.
+fn subtitle(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Client(p) => format!("{} req/s", trim(p.rate_per_sec)),
+        NodeKind::Balancer(p) => match p.algorithm {
+            crate::model::BalancerAlgorithm::RoundRobin => "round robin",
+            crate::model::BalancerAlgorithm::LeastOutstanding => "least outstanding",
+            crate::model::BalancerAlgorithm::Random => "random",
+        }
+        .to_owned(),
+        NodeKind::Instance(p) => format!("{} × {}", p.count, p.instance_type),
+        NodeKind::Topic(_) => "fan-out".to_owned(),
+        NodeKind::Queue(p) => format!("{:?}", p.queue_type).to_lowercase(),
+        NodeKind::Function(p) => format!("{} MB, ≤ {}", p.memory_mb, p.concurrency_limit),
+    }
+}
+
+fn trim(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
+}
+
+/// Where the segment from the centre of `rect` towards `toward` leaves the rectangle.
+fn border_point(rect: Rect, toward: Pos2) -> Pos2 {
+    let c = rect.center();
+    let d = toward - c;
+    if d.x.abs() < f32::EPSILON && d.y.abs() < f32::EPSILON {
+        return c;
+    }
+    let sx = if d.x.abs() > f32::EPSILON { rect.width() / 2.0 / d.x.abs() } else { f32::INFINITY };
+    let sy = if d.y.abs() > f32::EPSILON { rect.height() / 2.0 / d.y.abs() } else { f32::INFINITY };
+    c + d * sx.min(sy)
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(f32::EPSILON)).clamp(0.0, 1.0);
+    (a + ab * t).distance(p)
+}
+
+fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, dashed: bool, zoom: f32) {
+    if dashed {
+        painter.extend(Shape::dashed_line(&[from, to], stroke, 7.0 * zoom, 5.0 * zoom));
+    } else {
+        painter.line_segment([from, to], stroke);
+    }
+    let dir = (to - from).normalized();
+    let size = 10.0 * zoom.max(0.5);
+    let normal = vec2(-dir.y, dir.x);
+    let back = to - dir * size;
+    painter.add(Shape::convex_polygon(
+        vec![to, back + normal * size * 0.45, back - normal * size * 0.45],
+        stroke.color,
+        Stroke::NONE,
+    ));
+}
+
+/// Shows the canvas; returns whether `group` was used for the edits of a drag.
+pub fn show(
+    ui: &mut egui::Ui,
+    diagram: &Diagram,
+    view: &mut CanvasView,
+    selection: &mut Selection,
+    snap_to_grid: bool,
+    group: u64,
+    actions: &mut Vec<Action>,
+) -> bool {
+    let palette = Palette::for_visuals(ui.visuals());
+    let (rect, background) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    background.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Canvas"));
+    view.last_rect = rect;
+    if view.fit_requested {
+        view.fit(rect, diagram);
+        view.fit_requested = false;
+    }
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, CornerRadius::ZERO, palette.canvas);
+    draw_grid(&painter, rect, view, palette.grid);
+    let mut used_group = false;
+
+    // Pan and zoom with the wheel, over the canvas only.
+    if ui.rect_contains_pointer(rect) {
+        let (zoom, scroll, pointer) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta(), i.pointer.hover_pos()));
+        if zoom != 1.0 {
+            view.zoom_around(rect, pointer.unwrap_or(rect.center()), zoom);
+        } else if scroll != Vec2::ZERO {
+            view.offset += scroll;
+        }
+    }
+
+    let sync_of = |from: &NodeId, to: &NodeId| match (diagram.node(from), diagram.node(to)) {
+        (Some(a), Some(b)) => is_synchronous_call(a.kind.kind(), b.kind.kind()),
+        _ => false,
+    };
+
+    // Edges under the nodes.
+    let mut edge_segments = Vec::with_capacity(diagram.edges.len());
+    for (i, edge) in diagram.edges.iter().enumerate() {
+        let (Some(a), Some(b)) = (diagram.node(&edge.from), diagram.node(&edge.to)) else { continue };
+        let (ra, rb) = (view.node_rect(rect, a), view.node_rect(rect, b));
+        let start = border_point(ra, rb.center());
+        let end = border_point(rb, ra.center());
+        edge_segments.push((i, start, end));
+        let selected = selection.edge == Some(i);
+        let sync = sync_of(&edge.from, &edge.to);
+        let colour = if edge.dead_letter {
+            palette.warning
+        } else if sync {
+            palette.call_edge
+        } else {
+            palette.message_edge
+        };
+        let width = if selected { 3.5 } else { 2.0 } * view.zoom.max(0.5);
+        let colour = if selected { palette.selection } else { colour };
+        arrow(&painter, start, end, Stroke::new(width, colour), !sync, view.zoom);
+        if !edge.filter.is_empty() || edge.latency_ms > 1.0 {
+            let mut label = edge.filter.join(", ");
+            if edge.latency_ms > 1.0 {
+                if !label.is_empty() {
+                    label.push_str(" · ");
+                }
+                label.push_str(&trim(edge.latency_ms));
+                label.push_str(" ms");
+            }
+            painter.text(
+                start.lerp(end, 0.5) + vec2(0.0, -8.0 * view.zoom),
+                egui::Align2::CENTER_BOTTOM,
+                label,
+                FontId::proportional(11.0 * view.zoom.max(0.6)),
+                palette.weak_text,
+            );
+        }
+    }
+
+    // Nodes, each an interactive region that screen readers and tests can find by its name.
+    let mut hovered_node = None;
+    for node in &diagram.nodes {
+        let node_rect = view.node_rect(rect, node);
+        let id = ui.scope_id().with(("node", &node.id.0));
+        let response = ui.interact(node_rect, id, Sense::click_and_drag());
+        let label = node.label().to_owned();
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+        let selected = selection.nodes.contains(&node.id);
+        draw_node(&painter, node, node_rect, selected, view.zoom, &palette);
+
+        let handle_centre = pos2(node_rect.right(), node_rect.center().y);
+        let handle_rect = Rect::from_center_size(handle_centre, Vec2::splat(2.0 * HANDLE_RADIUS * view.zoom.max(0.7)));
+        let handle = ui.interact(handle_rect, id.with("handle"), Sense::drag());
+        let handle_label = format!("Connect from {label}");
+        handle.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &handle_label));
+        let handle_colour = if handle.hovered() { palette.selection } else { theme::kind_colour(node.kind.kind()) };
+        painter.circle(
+            handle_centre,
+            HANDLE_RADIUS * view.zoom.max(0.7),
+            handle_colour,
+            Stroke::new(1.5, palette.canvas),
+        );
+
+        if handle.drag_started() {
+            view.drag = Some(Drag::Connect { from: node.id.clone() });
+        }
+        if response.hovered() {
+            hovered_node = Some(node.id.clone());
+        }
+        let extend = ui.input(|i| i.modifiers.shift);
+        if response.clicked() {
+            if extend {
+                if !selection.nodes.remove(&node.id) {
+                    selection.nodes.insert(node.id.clone());
+                }
+            } else {
+                selection.clear();
+                selection.nodes.insert(node.id.clone());
+            }
+            selection.edge = None;
+        }
+        if response.double_clicked() {
+            view.renaming = Some((node.id.clone(), node.name.clone()));
+        }
+        if response.drag_started() && !handle.drag_started() && view.drag.is_none() {
+            if !selection.nodes.contains(&node.id) {
+                if !extend {
+                    selection.clear();
+                }
+                selection.nodes.insert(node.id.clone());
+            }
+            view.drag = Some(Drag::Move { grab: node.id.clone(), grab_start: node.pos, total: Vec2::ZERO });
+        }
+        if response.dragged()
+            && let Some(Drag::Move { grab, grab_start, total }) = &mut view.drag
+            && grab == &node.id
+        {
+            *total += response.drag_delta() / view.zoom;
+            let wanted = (grab_start.0 + total.x, grab_start.1 + total.y);
+            let wanted = if snap_to_grid { snap(wanted) } else { wanted };
+            let delta = (wanted.0 - node.pos.0, wanted.1 - node.pos.1);
+            if delta != (0.0, 0.0) {
+                let nodes = selection.nodes.iter().cloned().collect();
+                actions.push(Action::Edit(Edit::Move { nodes, delta }, Some(group)));
+                used_group = true;
+            }
+        }
+        response.context_menu(|ui| {
+            if ui.button("Rename").clicked() {
+                view.renaming = Some((node.id.clone(), node.name.clone()));
+            }
+            if ui.button("Duplicate").clicked() {
+                actions.push(Action::SelectNode(node.id.clone(), false));
+                actions.push(Action::Duplicate);
+            }
+            if ui.button("Delete").clicked() {
+                actions.push(Action::Edit(Edit::Remove { nodes: vec![node.id.clone()], edges: vec![] }, None));
+            }
+        });
+    }
+
+    // Gestures on empty space: click clears (or picks an edge), Shift+drag selects an area,
+    // plain drag or the middle button pans.
+    let pointer = ui.input(|i| i.pointer.interact_pos());
+    if background.clicked()
+        && let Some(p) = pointer
+    {
+        let near = edge_segments
+            .iter()
+            .map(|&(i, a, b)| (i, distance_to_segment(p, a, b)))
+            .filter(|&(_, d)| d < 6.0)
+            .min_by(|x, y| x.1.total_cmp(&y.1));
+        selection.clear();
+        selection.edge = near.map(|(i, _)| i);
+    }
+    if background.drag_started() && view.drag.is_none() {
+        let shift = ui.input(|i| i.modifiers.shift);
+        if shift && let Some(start) = pointer {
+            view.drag = Some(Drag::Band { start });
+        }
+    }
+    if background.dragged() && !matches!(view.drag, Some(Drag::Band { .. })) {
+        view.offset += background.drag_delta();
+    }
+
+    // Drawing the gesture in progress, and finishing it.
+    let released = ui.input(|i| i.pointer.any_released());
+    match view.drag.clone() {
+        Some(Drag::Connect { from }) => {
+            if let (Some(node), Some(p)) = (diagram.node(&from), ui.input(|i| i.pointer.hover_pos())) {
+                let start = pos2(view.node_rect(rect, node).right(), view.node_rect(rect, node).center().y);
+                arrow(&painter, start, p, Stroke::new(2.0, palette.selection), true, view.zoom);
+            }
+            if released {
+                view.drag = None;
+                let target = ui.input(|i| i.pointer.interact_pos()).and_then(|p| {
+                    diagram.nodes.iter().rev().find(|n| view.node_rect(rect, n).contains(p)).map(|n| n.id.clone())
+                });
+                if let Some(to) = target
+                    && to != from
+                {
+                    if let Some(reason) = crate::model::edit::connect_refusal(diagram, &from, &to) {
+                        let at = pointer.unwrap_or(rect.center());
+                        view.refusal = Some((reason, at, ui.input(|i| i.time)));
+                    } else {
+                        actions.push(Action::Edit(Edit::Connect(crate::model::Edge::new(from.0, to.0)), None));
+                    }
+                }
+            }
+        }
+        Some(Drag::Band { start }) => {
+            if let Some(p) = ui.input(|i| i.pointer.hover_pos()) {
+                let band = Rect::from_two_pos(start, p);
+                painter.rect(
+                    band,
+                    CornerRadius::same(2),
+                    palette.selection.gamma_multiply(0.12),
+                    Stroke::new(1.0, palette.selection),
+                    egui::StrokeKind::Inside,
+                );
+                if released {
+                    selection.clear();
+                    for n in &diagram.nodes {
+                        if band.intersects(view.node_rect(rect, n)) {
+                            selection.nodes.insert(n.id.clone());
+                        }
+                    }
+                }
+            }
+            if released {
+                view.drag = None;
+            }
+        }
+        Some(Drag::Move { .. }) if released => view.drag = None,
+        _ => {}
+    }
+
+    // A palette item dropped on the canvas becomes a node there.
+    if let Some(kind) = background.dnd_release_payload::<Kind>()
+        && let Some(p) = pointer
+    {
+        actions.push(Action::AddNode(*kind, view.to_canvas(rect, p)));
+    }
+
+    if let Some(id) = hovered_node
+        && view.drag.is_none()
+        && let Some(node) = diagram.node(&id)
+    {
+        egui::Tooltip::always_open(
+            ui.ctx().clone(),
+            ui.layer_id(),
+            ui.scope_id().with("hover"),
+            egui::PopupAnchor::Pointer,
+        )
+        .show(|ui| {
+            ui.strong(node.label());
+            ui.label(format!("{} · id {}", theme::kind_title(node.kind.kind()), node.id));
+            ui.weak("Drag to move · drag the handle to connect · double-click to rename");
+        });
+    }
+
+    show_refusal(ui, view, &palette);
+    show_rename(ui, diagram, view, rect, actions);
+    if diagram.nodes.is_empty() {
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "Drag a node from the palette on the left to start",
+            FontId::proportional(16.0),
+            palette.weak_text,
+        );
+    }
+    used_group
+}
+
+fn draw_grid(painter: &egui::Painter, rect: Rect, view: &CanvasView, colour: Color32) {
+    let step = GRID * view.zoom * if view.zoom < 0.6 { 4.0 } else { 1.0 };
+    if step < 6.0 {
+        return;
+    }
+    let origin = rect.min + view.offset;
+    let first_x = origin.x + ((rect.left() - origin.x) / step).ceil() * step;
+    let first_y = origin.y + ((rect.top() - origin.y) / step).ceil() * step;
+    let mut x = first_x;
+    while x < rect.right() {
+        let mut y = first_y;
+        while y < rect.bottom() {
+            painter.circle_filled(pos2(x, y), 1.0, colour);
+            y += step;
+        }
+        x += step;
+    }
+}
+
+fn draw_node(painter: &egui::Painter, node: &Node, r: Rect, selected: bool, zoom: f32, palette: &Palette) {
+    let kind = node.kind.kind();
+    let accent = theme::kind_colour(kind);
+    let radius = CornerRadius::same((6.0 * zoom).round().clamp(1.0, 255.0) as u8);
+    painter.rect_filled(r.translate(vec2(0.0, 2.0 * zoom)), radius, Color32::from_black_alpha(40));
+    let stroke = if selected { Stroke::new(2.5, palette.selection) } else { Stroke::new(1.0, palette.card_stroke) };
+    painter.rect(r, radius, palette.card, stroke, egui::StrokeKind::Inside);
+    let stripe = Rect::from_min_max(r.min, pos2(r.min.x + 6.0 * zoom, r.max.y));
+    painter.rect_filled(stripe, CornerRadius { nw: radius.nw, sw: radius.sw, ne: 0, se: 0 }, accent);
+    if zoom < 0.35 {
+        return;
+    }
+    let icon_centre = pos2(r.min.x + 24.0 * zoom, r.center().y);
+    painter.text(
+        icon_centre,
+        egui::Align2::CENTER_CENTER,
+        theme::kind_icon(kind),
+        FontId::proportional(18.0 * zoom),
+        accent,
+    );
+    let text_left = r.min.x + 42.0 * zoom;
+    let max_chars = 17;
+    let name: String = if node.label().chars().count() > max_chars {
+        node.label().chars().take(max_chars - 1).chain(['…']).collect()
+    } else {
+        node.label().to_owned()
+    };
+    painter.text(
+        pos2(text_left, r.center().y - 8.0 * zoom),
+        egui::Align2::LEFT_CENTER,
+        name,
+        FontId::proportional(14.0 * zoom),
+        palette.text,
+    );
+    painter.text(
+        pos2(text_left, r.center().y + 10.0 * zoom),
+        egui::Align2::LEFT_CENTER,
+        subtitle(node),
+        FontId::proportional(11.5 * zoom),
+        palette.weak_text,
+    );
+}
+
+fn show_refusal(ui: &egui::Ui, view: &mut CanvasView, palette: &Palette) {
+    let Some((text, at, since)) = view.refusal.clone() else { return };
+    let now = ui.input(|i| i.time);
+    if now - since > 4.0 {
+        view.refusal = None;
+        return;
+    }
+    egui::Area::new(ui.scope_id().with("refusal")).fixed_pos(at + vec2(12.0, 12.0)).order(egui::Order::Tooltip).show(
+        ui.ctx(),
+        |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(320.0);
+                ui.colored_label(palette.warning, format!("Cannot connect: {text}"));
+            });
+        },
+    );
+    ui.ctx().request_repaint_after(std::time::Duration::from_millis(250));
+}
+
+fn show_rename(ui: &egui::Ui, diagram: &Diagram, view: &mut CanvasView, rect: Rect, actions: &mut Vec<Action>) {
+    let Some((id, mut text)) = view.renaming.clone() else { return };
+    let Some(node) = diagram.node(&id) else {
+        view.renaming = None;
+        return;
+    };
+    let at = view.node_rect(rect, node).left_bottom() + vec2(0.0, 4.0);
+    let mut done = None;
+    egui::Area::new(ui.scope_id().with("rename")).fixed_pos(at).order(egui::Order::Foreground).show(ui.ctx(), |ui| {
+        egui::Frame::popup(ui.style()).show(ui, |ui| {
+            ui.label("Name");
+            let edit = ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0).id_salt("rename-field"));
+            edit.request_focus();
+            if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                done = Some(true);
+            }
+            if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                done = Some(false);
+            }
+        });
+    });
+    match done {
+        Some(true) => {
+            if text.trim() != node.name {
+                let mut renamed = node.clone();
+                text.trim().clone_into(&mut renamed.name);
+                actions.push(Action::Edit(Edit::ReplaceNode(renamed), None));
+            }
+            view.renaming = None;
+        }
+        Some(false) => view.renaming = None,
+        None => view.renaming = Some((id, text)),
+    }
+}

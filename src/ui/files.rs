@@ -1,0 +1,129 @@
+//! File dialogs. Native dialogs (rfd) run on their own thread so the window never blocks; when no
+//! dialog is available (no desktop portal, no zenity), an in-app path prompt takes over.
+
+use super::app::Action;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+/// A dialog answered this fast with "nothing" was not shown at all: fall back to the prompt.
+const UNAVAILABLE_WITHIN: Duration = Duration::from_millis(400);
+
+/// Which question a dialog asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialogKind {
+    /// Which file to open.
+    Open,
+    /// Where to save.
+    SaveAs,
+}
+
+/// The in-app prompt for a path.
+#[derive(Debug, Clone)]
+struct Prompt {
+    kind: DialogKind,
+    text: String,
+}
+
+/// Dialogs in progress.
+#[derive(Debug, Default)]
+pub struct Files {
+    waiting: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
+    prompt: Option<Prompt>,
+}
+
+impl Files {
+    /// Asks for a path: a native dialog if one can be shown, else the in-app prompt.
+    pub fn start(&mut self, kind: DialogKind, current: Option<&Path>) {
+        if self.waiting.is_some() || self.prompt.is_some() {
+            return;
+        }
+        let suggestion = current.map_or_else(|| "diagram.ron".to_owned(), |p| p.display().to_string());
+        if std::env::var_os("CLOUD_SANDBOX_NO_DIALOGS").is_some() {
+            self.prompt = Some(Prompt { kind, text: suggestion });
+            return;
+        }
+        let (sender, receiver) = channel();
+        let directory = current.and_then(Path::parent).map(Path::to_owned);
+        let file_name = current.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+        let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+            let mut dialog = rfd::FileDialog::new().add_filter("Cloud Sandbox diagram", &["ron"]);
+            if let Some(dir) = directory {
+                dialog = dialog.set_directory(dir);
+            }
+            let answer = match kind {
+                DialogKind::Open => dialog.pick_file(),
+                DialogKind::SaveAs => {
+                    dialog.set_file_name(file_name.unwrap_or_else(|| "diagram.ron".into())).save_file()
+                }
+            };
+            let _ = sender.send(answer);
+        });
+        if spawned.is_ok() {
+            self.waiting = Some((kind, Instant::now(), receiver));
+        } else {
+            self.prompt = Some(Prompt { kind, text: suggestion });
+        }
+    }
+
+    /// Checks whether a native dialog has answered.
+    pub fn poll(&mut self) -> Option<Action> {
+        let (kind, since, receiver) = self.waiting.as_ref()?;
+        let (kind, since) = (*kind, *since);
+        match receiver.try_recv() {
+            Err(TryRecvError::Empty) => None,
+            Ok(Some(path)) => {
+                self.waiting = None;
+                Some(match kind {
+                    DialogKind::Open => Action::OpenPath(path),
+                    DialogKind::SaveAs => Action::SaveTo(path),
+                })
+            }
+            Ok(None) | Err(TryRecvError::Disconnected) => {
+                self.waiting = None;
+                if since.elapsed() < UNAVAILABLE_WITHIN {
+                    self.prompt = Some(Prompt { kind, text: "diagram.ron".to_owned() });
+                }
+                None
+            }
+        }
+    }
+
+    /// Shows the in-app prompt when it is open; returns the action once a path is given.
+    pub fn show_prompt(&mut self, ctx: &egui::Context) -> Option<Action> {
+        let prompt = self.prompt.as_mut()?;
+        let mut result = None;
+        let mut close = false;
+        let title = match prompt.kind {
+            DialogKind::Open => "Open a diagram",
+            DialogKind::SaveAs => "Save the diagram as",
+        };
+        egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
+            ui.heading(title);
+            ui.label("No file dialog is available here; type the file's path:");
+            let field = ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0).id_salt("path-field"));
+            field.request_focus();
+            let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                let confirm = match prompt.kind {
+                    DialogKind::Open => "Open",
+                    DialogKind::SaveAs => "Save",
+                };
+                if (ui.button(confirm).clicked() || enter) && !prompt.text.trim().is_empty() {
+                    let path = PathBuf::from(prompt.text.trim());
+                    result = Some(match prompt.kind {
+                        DialogKind::Open => Action::OpenPath(path),
+                        DialogKind::SaveAs => Action::SaveTo(path),
+                    });
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    close = true;
+                }
+            });
+        });
+        if result.is_some() || close {
+            self.prompt = None;
+        }
+        result
+    }
+}

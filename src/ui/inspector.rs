@@ -1,0 +1,753 @@
+//! The inspector: every parameter of the selected node (or edge, or the scenario), with units,
+//! sensible ranges and drop-downs, the concept it stands for, and its problems marked at the field.
+//! Changes become `Edit`s; successive changes of one field merge into one undo step.
+
+use super::app::{Action, Selection};
+use super::{help, theme};
+use crate::cost::Catalog;
+use crate::model::edit::Edit;
+use crate::model::validate::{Place, Problem};
+use crate::model::{
+    Arrival, BalancerAlgorithm, Diagram, Distribution, Edge, FunctionArchitecture, Kind, Node, NodeKind, QueueType,
+    RateStep, Scenario, TrafficPattern,
+};
+use egui::{DragValue, Ui};
+
+/// A field of a form: its key (as named in the file format and in problem messages), its label,
+/// and a hint shown on hover.
+#[derive(Clone, Copy)]
+struct F(&'static str, &'static str, &'static str);
+
+/// One form: a grid of labelled fields; remembers which field changed and shows its problems.
+struct Form<'a> {
+    problems: Vec<&'a Problem>,
+    changed: Option<&'static str>,
+    warning: egui::Color32,
+}
+
+impl Form<'_> {
+    fn row(&mut self, ui: &mut Ui, F(key, label, hint): F, add: impl FnOnce(&mut Ui) -> bool) {
+        ui.label(label).on_hover_text(hint);
+        ui.vertical(|ui| {
+            if add(ui) {
+                self.changed = Some(key);
+            }
+            for p in self.problems.iter().filter(|p| p.message.contains(key)) {
+                ui.colored_label(self.warning, format!("⚠ {}", p.message));
+            }
+        });
+        ui.end_row();
+    }
+
+    fn number(&mut self, ui: &mut Ui, field: F, value: &mut f64, unit: &str, max: f64) {
+        let speed = (value.abs() * 0.01).max(0.01);
+        self.row(ui, field, |ui| {
+            ui.add(DragValue::new(value).speed(speed).range(0.0..=max).suffix(format!(" {unit}")).max_decimals(3))
+                .changed()
+        });
+    }
+
+    fn integer(&mut self, ui: &mut Ui, field: F, value: &mut u32, min: u32, max: u32) {
+        self.row(ui, field, |ui| ui.add(DragValue::new(value).speed(0.1).range(min..=max)).changed());
+    }
+
+    fn optional(&mut self, ui: &mut Ui, field: F, value: &mut Option<f64>, unit: &str, default: f64) {
+        self.row(ui, field, |ui| {
+            ui.horizontal(|ui| {
+                let mut on = value.is_some();
+                let mut changed = ui.checkbox(&mut on, "").changed();
+                if changed {
+                    *value = on.then_some(value.unwrap_or(default));
+                }
+                match value {
+                    Some(v) => {
+                        let speed = (v.abs() * 0.01).max(0.01);
+                        changed |= ui
+                            .add(DragValue::new(v).speed(speed).range(0.0..=1e9).suffix(format!(" {unit}")))
+                            .changed();
+                    }
+                    None => {
+                        ui.weak("none");
+                    }
+                }
+                changed
+            })
+            .inner
+        });
+    }
+
+    fn optional_int(&mut self, ui: &mut Ui, field: F, value: &mut Option<u32>, none_text: &str, default: u32) {
+        self.row(ui, field, |ui| {
+            ui.horizontal(|ui| {
+                let mut on = value.is_some();
+                let mut changed = ui.checkbox(&mut on, "").changed();
+                if changed {
+                    *value = on.then_some(value.unwrap_or(default));
+                }
+                match value {
+                    Some(v) => changed |= ui.add(DragValue::new(v).speed(0.1).range(1..=65_535)).changed(),
+                    None => {
+                        ui.weak(none_text);
+                    }
+                }
+                changed
+            })
+            .inner
+        });
+    }
+
+    fn distribution(&mut self, ui: &mut Ui, field: F, d: &mut Distribution) {
+        let key = field.0;
+        self.row(ui, field, |ui| {
+            let mean = d.mean_ms();
+            let mut changed = false;
+            egui::ComboBox::from_id_salt(key)
+                .selected_text(match d {
+                    Distribution::Constant { .. } => "constant",
+                    Distribution::Exponential { .. } => "exponential",
+                    Distribution::LogNormal { .. } => "log-normal",
+                    Distribution::Uniform { .. } => "uniform",
+                })
+                .show_ui(ui, |ui| {
+                    let options = [
+                        (Distribution::Constant { ms: mean }, "constant", "Always the same time"),
+                        (
+                            Distribution::Exponential { mean_ms: mean },
+                            "exponential",
+                            "Memoryless: most short, a few long",
+                        ),
+                        (
+                            Distribution::LogNormal { mean_ms: mean, std_dev_ms: mean / 2.0 },
+                            "log-normal",
+                            "A long tail, as real services have",
+                        ),
+                        (
+                            Distribution::Uniform { min_ms: mean / 2.0, max_ms: mean * 1.5 },
+                            "uniform",
+                            "Anywhere in a range",
+                        ),
+                    ];
+                    for (option, name, tip) in options {
+                        let same = std::mem::discriminant(&option) == std::mem::discriminant(d);
+                        if ui.selectable_label(same, name).on_hover_text(tip).clicked() && !same {
+                            *d = option;
+                            changed = true;
+                        }
+                    }
+                });
+            let value = |ui: &mut Ui, v: &mut f64, prefix: &str| {
+                let speed = (v.abs() * 0.01).max(0.01);
+                ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(" ms")).changed()
+            };
+            match d {
+                Distribution::Constant { ms } => changed |= value(ui, ms, ""),
+                Distribution::Exponential { mean_ms } => changed |= value(ui, mean_ms, "mean "),
+                Distribution::LogNormal { mean_ms, std_dev_ms } => {
+                    changed |= value(ui, mean_ms, "mean ");
+                    changed |= value(ui, std_dev_ms, "sd ");
+                }
+                Distribution::Uniform { min_ms, max_ms } => {
+                    changed |= value(ui, min_ms, "min ");
+                    changed |= value(ui, max_ms, "max ");
+                }
+            }
+            changed
+        });
+    }
+}
+
+fn combo<T: PartialEq + Copy>(ui: &mut Ui, id: &str, value: &mut T, options: &[(T, &str)]) -> bool {
+    let mut changed = false;
+    let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
+    egui::ComboBox::from_id_salt(id).selected_text(current).show_ui(ui, |ui| {
+        for (option, name) in options {
+            if ui.selectable_label(option == value, *name).clicked() && option != value {
+                *value = *option;
+                changed = true;
+            }
+        }
+    });
+    changed
+}
+
+/// A group id that stays the same for one field of one thing, so that dragging a value or typing
+/// into it makes one undo step.
+fn field_group(owner: &str, field: &str) -> u64 {
+    egui::Id::unique(("inspector", owner, field)).value()
+}
+
+/// Shows the inspector for the selection.
+pub fn show(
+    ui: &mut Ui,
+    diagram: &Diagram,
+    selection: &Selection,
+    catalog: &Catalog,
+    problems: &[Problem],
+    _group_source: &mut dyn FnMut() -> u64,
+    actions: &mut Vec<Action>,
+) {
+    let warning = theme::Palette::for_visuals(ui.visuals()).warning;
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        ui.add_space(4.0);
+        if selection.nodes.len() == 1
+            && let Some(node) = selection.nodes.iter().next().and_then(|id| diagram.node(id))
+        {
+            let place = Place::Node(node.id.clone());
+            let form =
+                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning };
+            node_inspector(ui, node, catalog, form, actions);
+        } else if selection.nodes.len() > 1 {
+            ui.heading(format!("{} nodes selected", selection.nodes.len()));
+            ui.label("Drag any of them to move them together; Delete removes them; Ctrl+D duplicates them.");
+            if ui.button("Delete them").clicked() {
+                actions.push(Action::DeleteSelection);
+            }
+        } else if let Some(index) = selection.edge
+            && let Some(edge) = diagram.edges.get(index)
+        {
+            let place = Place::Edge { index, from: edge.from.clone(), to: edge.to.clone() };
+            let form =
+                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning };
+            edge_inspector(ui, diagram, index, edge, form, actions);
+        } else {
+            let form = Form {
+                problems: problems.iter().filter(|p| p.place == Place::Scenario).collect(),
+                changed: None,
+                warning,
+            };
+            scenario_inspector(ui, &diagram.scenario, form, actions);
+        }
+    });
+}
+
+fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_>, actions: &mut Vec<Action>) {
+    let kind = node.kind.kind();
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(theme::kind_icon(kind)).size(22.0).color(theme::kind_colour(kind)));
+        ui.heading(theme::kind_title(kind));
+    });
+    egui::CollapsingHeader::new("What is this?").default_open(false).show(ui, |ui| ui.label(help::kind_help(kind)));
+    ui.add_space(4.0);
+    let mut edited = node.clone();
+    egui::Grid::new("node-form").num_columns(2).spacing([10.0, 6.0]).striped(true).show(ui, |ui| {
+        form.row(ui, F("name", "Name", "The label on the canvas"), |ui| {
+            ui.text_edit_singleline(&mut edited.name).changed()
+        });
+        ui.label("Id");
+        ui.monospace(&node.id.0).on_hover_text("Edges and faults refer to the node by this id");
+        ui.end_row();
+        match &mut edited.kind {
+            NodeKind::Client(p) => {
+                form.number(
+                    ui,
+                    F("rate_per_sec", "Rate", "Mean requests per second"),
+                    &mut p.rate_per_sec,
+                    "req/s",
+                    1e7,
+                );
+                form.row(
+                    ui,
+                    F("arrival", "Arrivals", "Poisson: independent users; evenly spaced: a metronome"),
+                    |ui| {
+                        combo(
+                            ui,
+                            "arrival",
+                            &mut p.arrival,
+                            &[(Arrival::Poisson, "Poisson"), (Arrival::EvenlySpaced, "evenly spaced")],
+                        )
+                    },
+                );
+                pattern_field(ui, &mut form, &mut p.pattern, p.rate_per_sec);
+                form.optional(
+                    ui,
+                    F("timeout_ms", "Timeout", "Give up on an attempt after this long"),
+                    &mut p.timeout_ms,
+                    "ms",
+                    1000.0,
+                );
+                form.integer(
+                    ui,
+                    F("retries", "Retries", "Extra attempts after a failure or timeout"),
+                    &mut p.retries,
+                    0,
+                    20,
+                );
+                form.number(
+                    ui,
+                    F("backoff_base_ms", "Backoff base", "Wait before the first retry; doubles each time"),
+                    &mut p.backoff_base_ms,
+                    "ms",
+                    1e7,
+                );
+                form.number(
+                    ui,
+                    F("backoff_max_ms", "Backoff max", "Longest wait between retries"),
+                    &mut p.backoff_max_ms,
+                    "ms",
+                    1e8,
+                );
+                form.row(ui, F("jitter", "Jitter", "Randomise each wait so retries spread out"), |ui| {
+                    ui.checkbox(&mut p.jitter, "full jitter").changed()
+                });
+                form.integer(
+                    ui,
+                    F("request_bytes", "Request size", "Bytes per request (and per message)"),
+                    &mut p.request_bytes,
+                    1,
+                    10_000_000,
+                );
+                form.integer(
+                    ui,
+                    F("response_bytes", "Response size", "Bytes per answer"),
+                    &mut p.response_bytes,
+                    0,
+                    10_000_000,
+                );
+                form.row(
+                    ui,
+                    F("message_types", "Message types", "Comma-separated name:weight pairs, for topic filters"),
+                    |ui| {
+                        let mut text = p
+                            .message_types
+                            .iter()
+                            .map(|t| format!("{}:{}", t.name, t.weight))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let changed = ui.text_edit_singleline(&mut text).changed();
+                        if changed {
+                            p.message_types = text
+                                .split(',')
+                                .filter_map(|part| {
+                                    let (name, weight) = part.split_once(':').unwrap_or((part, "1"));
+                                    let name = name.trim();
+                                    (!name.is_empty()).then(|| crate::model::MessageType {
+                                        name: name.to_owned(),
+                                        weight: weight.trim().parse().unwrap_or(1.0),
+                                    })
+                                })
+                                .collect();
+                        }
+                        changed
+                    },
+                );
+            }
+            NodeKind::Balancer(p) => {
+                form.row(ui, F("algorithm", "Algorithm", "How a target is picked"), |ui| {
+                    combo(
+                        ui,
+                        "algorithm",
+                        &mut p.algorithm,
+                        &[
+                            (BalancerAlgorithm::RoundRobin, "round robin"),
+                            (BalancerAlgorithm::LeastOutstanding, "least outstanding requests"),
+                            (BalancerAlgorithm::Random, "random"),
+                        ],
+                    )
+                });
+                form.number(
+                    ui,
+                    F("health_check_interval_secs", "Check every", "Time between health checks (5–300 s)"),
+                    &mut p.health_check_interval_secs,
+                    "s",
+                    300.0,
+                );
+                form.integer(
+                    ui,
+                    F("unhealthy_threshold", "Unhealthy after", "Failed checks in a row before a target is taken out"),
+                    &mut p.unhealthy_threshold,
+                    2,
+                    10,
+                );
+                form.integer(
+                    ui,
+                    F("healthy_threshold", "Healthy after", "Passed checks in a row before a target is put back"),
+                    &mut p.healthy_threshold,
+                    2,
+                    10,
+                );
+            }
+            NodeKind::Instance(p) => {
+                instance_type_field(ui, &mut form, catalog, &mut p.instance_type);
+                form.integer(ui, F("count", "Instances", "How many machines run this service"), &mut p.count, 1, 1000);
+                let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
+                form.optional_int(
+                    ui,
+                    F("workers_per_instance", "Workers each", "Requests one machine serves at once"),
+                    &mut p.workers_per_instance,
+                    &format!("one per vCPU ({vcpu})"),
+                    vcpu,
+                );
+                form.distribution(
+                    ui,
+                    F("service_time", "Service time", "Time one worker spends on one request"),
+                    &mut p.service_time,
+                );
+                form.optional_int(
+                    ui,
+                    F("backlog_limit", "Backlog limit", "Requests that may wait per machine"),
+                    &mut p.backlog_limit,
+                    "no limit",
+                    100,
+                );
+                form.row(
+                    ui,
+                    F("components", "Components", "Comma-separated parts of the application that share these machines"),
+                    |ui| {
+                        let mut text = p.components.join(", ");
+                        let changed = ui.text_edit_singleline(&mut text).changed();
+                        if changed {
+                            p.components =
+                                text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                        }
+                        changed
+                    },
+                );
+            }
+            NodeKind::Topic(p) => {
+                form.integer(
+                    ui,
+                    F("http_delivery_retries", "HTTP retries", "Extra attempts for instance subscribers"),
+                    &mut p.http_delivery_retries,
+                    0,
+                    100,
+                );
+                form.number(
+                    ui,
+                    F("http_retry_delay_secs", "Retry delay", "Wait between delivery attempts"),
+                    &mut p.http_retry_delay_secs,
+                    "s",
+                    3600.0,
+                );
+            }
+            NodeKind::Queue(p) => {
+                form.row(
+                    ui,
+                    F("queue_type", "Type", "Standard: best-effort order; FIFO: strict order per group"),
+                    |ui| {
+                        combo(
+                            ui,
+                            "queue_type",
+                            &mut p.queue_type,
+                            &[(QueueType::Standard, "standard"), (QueueType::Fifo, "FIFO")],
+                        )
+                    },
+                );
+                if p.queue_type == QueueType::Fifo {
+                    form.integer(
+                        ui,
+                        F("message_groups", "Message groups", "Groups processed in parallel, each in order"),
+                        &mut p.message_groups,
+                        1,
+                        10_000,
+                    );
+                }
+                form.number(
+                    ui,
+                    F("visibility_timeout_secs", "Visibility timeout", "A received message is hidden this long"),
+                    &mut p.visibility_timeout_secs,
+                    "s",
+                    43_200.0,
+                );
+                form.number(
+                    ui,
+                    F("retention_secs", "Retention", "Messages older than this expire (60 s – 14 days)"),
+                    &mut p.retention_secs,
+                    "s",
+                    1_209_600.0,
+                );
+                form.optional_int(
+                    ui,
+                    F("max_receives", "Max receives", "Receives before a message is dead-lettered"),
+                    &mut p.max_receives,
+                    "keep retrying",
+                    5,
+                );
+                form.integer(
+                    ui,
+                    F("batch_size", "Batch size", "Messages per receive (1–10)"),
+                    &mut p.batch_size,
+                    1,
+                    10,
+                );
+            }
+            NodeKind::Function(p) => {
+                form.integer(
+                    ui,
+                    F("memory_mb", "Memory", "MB per execution (128–10,240); billed per GB-second"),
+                    &mut p.memory_mb,
+                    128,
+                    10_240,
+                );
+                form.row(
+                    ui,
+                    F("architecture", "Architecture", "arm64 (Graviton) costs about 20 % less per GB-second"),
+                    |ui| {
+                        combo(
+                            ui,
+                            "architecture",
+                            &mut p.architecture,
+                            &[(FunctionArchitecture::X86_64, "x86_64"), (FunctionArchitecture::Arm64, "arm64")],
+                        )
+                    },
+                );
+                form.distribution(ui, F("duration", "Duration", "Time one execution takes"), &mut p.duration);
+                form.integer(
+                    ui,
+                    F("concurrency_limit", "Concurrency limit", "Executions at once at most"),
+                    &mut p.concurrency_limit,
+                    1,
+                    100_000,
+                );
+                form.number(
+                    ui,
+                    F("cold_start_ms", "Cold start", "Extra time for a new environment"),
+                    &mut p.cold_start_ms,
+                    "ms",
+                    60_000.0,
+                );
+                form.number(
+                    ui,
+                    F("idle_expiry_secs", "Idle expiry", "An idle environment is shut down after this"),
+                    &mut p.idle_expiry_secs,
+                    "s",
+                    86_400.0,
+                );
+                form.number(
+                    ui,
+                    F("timeout_secs", "Timeout", "Executions longer than this fail (up to 900 s)"),
+                    &mut p.timeout_secs,
+                    "s",
+                    900.0,
+                );
+            }
+        }
+    });
+    if let Some(field) = form.changed {
+        actions.push(Action::Edit(Edit::ReplaceNode(edited), Some(field_group(&node.id.0, field))));
+    }
+    let other: Vec<&Problem> =
+        form.problems.iter().copied().filter(|p| !p.message.contains("must") && !p.message.contains("is ")).collect();
+    if !other.is_empty() {
+        ui.separator();
+        for p in other {
+            ui.colored_label(form.warning, format!("⚠ {}", p.message));
+        }
+    }
+}
+
+fn instance_type_field(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, value: &mut String) {
+    form.row(ui, F("instance type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"), |ui| {
+        let mut changed = false;
+        egui::ComboBox::from_id_salt("instance_type").selected_text(value.as_str()).width(190.0).show_ui(ui, |ui| {
+            for t in &catalog.instance_types {
+                let text = format!(
+                    "{:<12} {:<22} {:>2} vCPU {:>6} GiB  ${:.4}/h",
+                    t.name,
+                    t.family.label(),
+                    t.vcpu,
+                    t.memory_gib,
+                    t.on_demand_per_hour
+                );
+                if ui.selectable_label(*value == t.name, egui::RichText::new(text).monospace()).clicked()
+                    && *value != t.name
+                {
+                    value.clone_from(&t.name);
+                    changed = true;
+                }
+            }
+        });
+        if let Some(t) = catalog.instance_type(value) {
+            ui.weak(format!(
+                "{}, {} vCPU, {} GiB, ${:.4}/hour (${:.2}/month)",
+                t.family.label(),
+                t.vcpu,
+                t.memory_gib,
+                t.on_demand_per_hour,
+                t.on_demand_per_hour * 730.0
+            ));
+        }
+        changed
+    });
+}
+
+fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern, rate: f64) {
+    form.row(ui, F("pattern", "Pattern", "How the rate changes over time"), |ui| {
+        let mut changed = false;
+        let name = match pattern {
+            TrafficPattern::Constant => "constant",
+            TrafficPattern::Ramp { .. } => "ramp",
+            TrafficPattern::Diurnal { .. } => "daily cycle",
+            TrafficPattern::Spike { .. } => "spike",
+            TrafficPattern::Steps(_) => "steps",
+        };
+        egui::ComboBox::from_id_salt("pattern").selected_text(name).show_ui(ui, |ui| {
+            let options = [
+                (TrafficPattern::Constant, "constant"),
+                (TrafficPattern::Ramp { to_rate_per_sec: rate * 2.0, start_secs: 60.0, ramp_secs: 120.0 }, "ramp"),
+                (
+                    TrafficPattern::Diurnal { amplitude: 0.5, period_secs: 86_400.0, peak_at_secs: 50_400.0 },
+                    "daily cycle",
+                ),
+                (TrafficPattern::Spike { at_secs: 120.0, duration_secs: 60.0, multiplier: 5.0 }, "spike"),
+                (TrafficPattern::Steps(vec![RateStep { at_secs: 60.0, rate_per_sec: rate * 2.0 }]), "steps"),
+            ];
+            for (option, label) in options {
+                let same = std::mem::discriminant(&option) == std::mem::discriminant(pattern);
+                if ui.selectable_label(same, label).clicked() && !same {
+                    *pattern = option;
+                    changed = true;
+                }
+            }
+        });
+        let num = |ui: &mut Ui, v: &mut f64, prefix: &str, suffix: &str| {
+            let speed = (v.abs() * 0.01).max(0.01);
+            ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(suffix)).changed()
+        };
+        match pattern {
+            TrafficPattern::Constant => {}
+            TrafficPattern::Ramp { to_rate_per_sec, start_secs, ramp_secs } => {
+                changed |= num(ui, to_rate_per_sec, "to ", " req/s");
+                changed |= num(ui, start_secs, "from ", " s");
+                changed |= num(ui, ramp_secs, "over ", " s");
+            }
+            TrafficPattern::Diurnal { amplitude, period_secs, peak_at_secs } => {
+                changed |= ui.add(egui::Slider::new(amplitude, 0.0..=1.0).text("swing")).changed();
+                changed |= num(ui, period_secs, "period ", " s");
+                changed |= num(ui, peak_at_secs, "peak at ", " s");
+            }
+            TrafficPattern::Spike { at_secs, duration_secs, multiplier } => {
+                changed |= num(ui, at_secs, "at ", " s");
+                changed |= num(ui, duration_secs, "for ", " s");
+                changed |= num(ui, multiplier, "× ", "");
+            }
+            TrafficPattern::Steps(steps) => {
+                let mut remove = None;
+                for (i, step) in steps.iter_mut().enumerate() {
+                    ui.horizontal(|ui| {
+                        changed |= num(ui, &mut step.at_secs, "at ", " s");
+                        changed |= num(ui, &mut step.rate_per_sec, "", " req/s");
+                        if ui.small_button("✖").on_hover_text("Remove this step").clicked() {
+                            remove = Some(i);
+                        }
+                    });
+                }
+                if let Some(i) = remove {
+                    steps.remove(i);
+                    changed = true;
+                }
+                if ui.small_button("+ step").clicked() {
+                    let at = steps.last().map_or(60.0, |s| s.at_secs + 60.0);
+                    steps.push(RateStep { at_secs: at, rate_per_sec: rate });
+                    changed = true;
+                }
+            }
+        }
+        changed
+    });
+}
+
+fn edge_inspector(
+    ui: &mut Ui,
+    diagram: &Diagram,
+    index: usize,
+    edge: &Edge,
+    mut form: Form<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let label = |id: &crate::model::NodeId| diagram.node(id).map_or(id.0.clone(), |n| n.label().to_owned());
+    ui.heading("Connection");
+    ui.label(format!("{} → {}", label(&edge.from), label(&edge.to)));
+    let kinds = (diagram.node(&edge.from).map(|n| n.kind.kind()), diagram.node(&edge.to).map(|n| n.kind.kind()));
+    let meaning = match kinds {
+        (Some(Kind::Queue), Some(Kind::Queue)) => "dead-letter queue: messages that failed too often go here",
+        (Some(Kind::Queue), _) => "consumer: polls the queue and takes messages when free",
+        (Some(Kind::Topic), _) => "subscription: gets a copy of every accepted message",
+        (_, Some(Kind::Queue | Kind::Topic)) => "asynchronous message: the sender waits only for the acknowledgement",
+        _ => "synchronous call: the caller waits for the answer",
+    };
+    ui.weak(meaning);
+    egui::CollapsingHeader::new("What is this?").show(ui, |ui| ui.label(help::EDGE_HELP));
+    let mut edited = edge.clone();
+    egui::Grid::new("edge-form").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
+        form.number(
+            ui,
+            F("latency_ms", "Latency", "One-way network delay; a call pays it there and back"),
+            &mut edited.latency_ms,
+            "ms",
+            60_000.0,
+        );
+        if kinds.0 == Some(Kind::Topic) {
+            form.row(ui, F("filter", "Filter", "Comma-separated message types accepted; empty accepts all"), |ui| {
+                let mut text = edited.filter.join(", ");
+                let changed = ui.text_edit_singleline(&mut text).changed();
+                if changed {
+                    edited.filter =
+                        text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                }
+                changed
+            });
+        }
+    });
+    if let Some(field) = form.changed {
+        actions.push(Action::Edit(Edit::ReplaceEdge(index, edited), Some(field_group(&format!("edge{index}"), field))));
+    }
+    if ui.button("Delete connection").clicked() {
+        actions.push(Action::DeleteSelection);
+    }
+}
+
+fn scenario_inspector(ui: &mut Ui, scenario: &Scenario, mut form: Form<'_>, actions: &mut Vec<Action>) {
+    ui.heading("Scenario");
+    ui.weak("Select a node or a connection to edit it.");
+    egui::CollapsingHeader::new("What is this?").show(ui, |ui| ui.label(help::SCENARIO_HELP));
+    let mut edited = scenario.clone();
+    egui::Grid::new("scenario-form").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
+        form.row(ui, F("name", "Name", "Title of the diagram"), |ui| {
+            ui.text_edit_singleline(&mut edited.name).changed()
+        });
+        form.row(ui, F("seed", "Seed", "Same seed, same run"), |ui| ui.add(DragValue::new(&mut edited.seed)).changed());
+        form.number(
+            ui,
+            F("duration_secs", "Duration", "Simulated time to run"),
+            &mut edited.duration_secs,
+            "s",
+            315_360_000.0,
+        );
+        form.number(
+            ui,
+            F("warmup_secs", "Warm-up", "Nothing is counted before this"),
+            &mut edited.warmup_secs,
+            "s",
+            315_360_000.0,
+        );
+        form.number(
+            ui,
+            F("sample_interval_secs", "Chart interval", "Simulated time between chart samples"),
+            &mut edited.sample_interval_secs,
+            "s",
+            86_400.0,
+        );
+    });
+    ui.label("Description");
+    if ui.add(egui::TextEdit::multiline(&mut edited.description).desired_rows(4).desired_width(f32::INFINITY)).changed()
+    {
+        form.changed = Some("description");
+    }
+    if !scenario.faults.is_empty() {
+        ui.separator();
+        ui.strong(format!("Faults ({})", scenario.faults.len()));
+        for f in &scenario.faults {
+            let (at, len) = f.window_secs();
+            let what = match f {
+                crate::model::Fault::Crash { .. } => "crash",
+                crate::model::Fault::Slow { .. } => "slow-down",
+                crate::model::Fault::ComponentFailure { .. } => "component failure",
+            };
+            let len = len.map_or_else(|| "to the end".to_owned(), |l| format!("for {l} s"));
+            ui.label(format!("{what} of '{}' at {at} s, {len}", f.node()));
+        }
+    }
+    if let Some(field) = form.changed {
+        actions.push(Action::Edit(Edit::SetScenario(edited), Some(field_group("scenario", field))));
+    }
+}
