@@ -175,7 +175,7 @@ fn check_names_each_kind_of_problem_with_its_place() {
     d.edges.push(Edge { dead_letter: true, ..edge("s", "q2") });
     let p = problems_of(&d);
     assert!(has(&p, "edge 3", "must be marked dead_letter"), "{p:?}");
-    assert!(has(&p, "edge 4", "only a queue → queue edge"), "{p:?}");
+    assert!(has(&p, "edge 4", "only a queue-to-queue edge"), "{p:?}");
 }
 
 #[test]

@@ -34,7 +34,7 @@ impl fmt::Display for Place {
         match self {
             Self::Scenario => write!(f, "scenario"),
             Self::Node(id) => write!(f, "node '{id}'"),
-            Self::Edge { index, from, to } => write!(f, "edge {} ('{from}' → '{to}')", index + 1),
+            Self::Edge { index, from, to } => write!(f, "edge {} ('{from}' -> '{to}')", index + 1),
             Self::Fault(i) => write!(f, "fault {}", i + 1),
         }
     }
@@ -62,12 +62,12 @@ pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String>
     use Kind::{Balancer, Client, Function, Instance, Queue, Topic};
     if dead_letter {
         return (from != Queue || to != Queue)
-            .then(|| "only a queue → queue edge can be marked dead_letter".to_owned());
+            .then(|| "only a queue-to-queue edge can be marked dead_letter".to_owned());
     }
     match (from, to) {
         (_, Client) => Some("nothing can send to a client: clients only start requests".to_owned()),
         (Queue, Queue) => {
-            Some("a queue → queue edge must be marked dead_letter (queues do not forward messages)".to_owned())
+            Some("a queue-to-queue edge must be marked dead_letter (queues do not forward messages)".to_owned())
         }
         (Queue, Topic | Balancer) => Some(
             "a queue is read by consumers (instances or functions); it does not push to a topic or balancer".to_owned(),
@@ -482,7 +482,7 @@ fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<
                             place: Place::Node(child.clone()),
                             message: format!(
                                 "synchronous calls form a cycle ({}): a request would wait for itself",
-                                path.join(" → ")
+                                path.join(" -> ")
                             ),
                         });
                     }

@@ -207,6 +207,11 @@ impl SandboxApp {
         }
     }
 
+    /// Use native file dialogs (the default) or always the in-app path prompt.
+    pub fn set_native_dialogs(&mut self, native: bool) {
+        self.files.native = native;
+    }
+
     /// A fresh group id, for edits that should merge into one undo step (one drag, one field).
     pub fn new_group(&mut self) -> u64 {
         self.next_group += 1;
@@ -339,7 +344,16 @@ impl SandboxApp {
                 self.save_to(&path);
             }
             Action::AddNode(kind, pos) => {
-                let pos = if self.prefs.snap { canvas::snap(pos) } else { pos };
+                let mut pos = if self.prefs.snap { canvas::snap(pos) } else { pos };
+                // Never exactly on top of another node: step down until the spot is free.
+                let taken = |p: (f32, f32), d: &Diagram| {
+                    d.nodes.iter().any(|n| {
+                        (n.pos.0 - p.0).abs() < theme::NODE_SIZE.x && (n.pos.1 - p.1).abs() < theme::NODE_SIZE.y
+                    })
+                };
+                while taken(pos, &self.doc.diagram) {
+                    pos.1 += theme::NODE_SIZE.y + theme::GRID;
+                }
                 let node = new_node(&self.doc.diagram, kind, pos);
                 let id = node.id.clone();
                 self.handle(Action::Edit(Edit::AddNode(node), None));
@@ -593,11 +607,10 @@ impl SandboxApp {
                 }
             }
             ui.separator();
-            if ui.add_enabled(self.doc.can_undo(), egui::Button::new("⟲ Undo")).on_hover_text("Ctrl+Z").clicked() {
+            if ui.add_enabled(self.doc.can_undo(), egui::Button::new("Undo")).on_hover_text("Ctrl+Z").clicked() {
                 actions.push(Action::Undo);
             }
-            if ui.add_enabled(self.doc.can_redo(), egui::Button::new("⟳ Redo")).on_hover_text("Ctrl+Shift+Z").clicked()
-            {
+            if ui.add_enabled(self.doc.can_redo(), egui::Button::new("Redo")).on_hover_text("Ctrl+Shift+Z").clicked() {
                 actions.push(Action::Redo);
             }
             ui.separator();
@@ -606,7 +619,7 @@ impl SandboxApp {
             }
             ui.toggle_value(&mut self.prefs.snap, "Snap").on_hover_text("Snap nodes to the grid");
             ui.separator();
-            ui.add_enabled(false, egui::Button::new("▶ Play")).on_disabled_hover_text("Live simulation comes next");
+            ui.add_enabled(false, egui::Button::new("Play")).on_disabled_hover_text("Live simulation comes next");
         });
     }
 
@@ -617,10 +630,10 @@ impl SandboxApp {
             ui.separator();
             let problems = self.problems().len();
             if problems == 0 {
-                ui.label("✔ ready to run");
+                ui.label("ready to run");
             } else {
                 let colour = theme::Palette::for_visuals(ui.visuals()).warning;
-                ui.colored_label(colour, format!("⚠ {problems} problem{}", if problems == 1 { "" } else { "s" }));
+                ui.colored_label(colour, format!("{problems} problem{}", if problems == 1 { "" } else { "s" }));
             }
             ui.separator();
             ui.label(format!("zoom {:.0} %", self.view.zoom * 100.0));

@@ -20,10 +20,10 @@ const ZOOM_RANGE: (f32, f32) = (0.2, 3.0);
 /// A gesture in progress.
 #[derive(Debug, Clone, PartialEq)]
 enum Drag {
-    /// Moving the selection by dragging `grab`.
-    Move { grab: NodeId, grab_start: (f32, f32), total: Vec2 },
-    /// Drawing a new edge from a node's handle.
-    Connect { from: NodeId },
+    /// Moving the selection by dragging `grab`; every frame's move joins undo group `group`.
+    Move { grab: NodeId, grab_start: (f32, f32), total: Vec2, group: u64 },
+    /// Drawing a new edge from a node's handle; remembers where the pointer was last seen.
+    Connect { from: NodeId, last: Option<Pos2> },
     /// Selecting an area, from a screen point.
     Band { start: Pos2 },
 }
@@ -161,7 +161,8 @@ fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, dashed: 
     ));
 }
 
-/// Shows the canvas; returns whether `group` was used for the edits of a drag.
+/// Shows the canvas; `group` is a fresh undo group for a drag that starts now. Returns whether it
+/// was taken.
 pub fn show(
     ui: &mut egui::Ui,
     diagram: &Diagram,
@@ -263,7 +264,7 @@ pub fn show(
         );
 
         if handle.drag_started() {
-            view.drag = Some(Drag::Connect { from: node.id.clone() });
+            view.drag = Some(Drag::Connect { from: node.id.clone(), last: handle.interact_pointer_pos() });
         }
         if response.hovered() {
             hovered_node = Some(node.id.clone());
@@ -290,10 +291,11 @@ pub fn show(
                 }
                 selection.nodes.insert(node.id.clone());
             }
-            view.drag = Some(Drag::Move { grab: node.id.clone(), grab_start: node.pos, total: Vec2::ZERO });
+            view.drag = Some(Drag::Move { grab: node.id.clone(), grab_start: node.pos, total: Vec2::ZERO, group });
+            used_group = true;
         }
         if response.dragged()
-            && let Some(Drag::Move { grab, grab_start, total }) = &mut view.drag
+            && let Some(Drag::Move { grab, grab_start, total, group }) = &mut view.drag
             && grab == &node.id
         {
             *total += response.drag_delta() / view.zoom;
@@ -302,8 +304,7 @@ pub fn show(
             let delta = (wanted.0 - node.pos.0, wanted.1 - node.pos.1);
             if delta != (0.0, 0.0) {
                 let nodes = selection.nodes.iter().cloned().collect();
-                actions.push(Action::Edit(Edit::Move { nodes, delta }, Some(group)));
-                used_group = true;
+                actions.push(Action::Edit(Edit::Move { nodes, delta }, Some(*group)));
             }
         }
         response.context_menu(|ui| {
@@ -347,21 +348,23 @@ pub fn show(
     // Drawing the gesture in progress, and finishing it.
     let released = ui.input(|i| i.pointer.any_released());
     match view.drag.clone() {
-        Some(Drag::Connect { from }) => {
-            if let (Some(node), Some(p)) = (diagram.node(&from), ui.input(|i| i.pointer.hover_pos())) {
+        Some(Drag::Connect { from, last }) => {
+            let seen = ui.input(|i| i.pointer.latest_pos()).or(last);
+            view.drag = Some(Drag::Connect { from: from.clone(), last: seen });
+            if let (Some(node), Some(p)) = (diagram.node(&from), seen) {
                 let start = pos2(view.node_rect(rect, node).right(), view.node_rect(rect, node).center().y);
                 arrow(&painter, start, p, Stroke::new(2.0, palette.selection), true, view.zoom);
             }
             if released {
                 view.drag = None;
-                let target = ui.input(|i| i.pointer.interact_pos()).and_then(|p| {
+                let target = seen.and_then(|p| {
                     diagram.nodes.iter().rev().find(|n| view.node_rect(rect, n).contains(p)).map(|n| n.id.clone())
                 });
                 if let Some(to) = target
                     && to != from
                 {
                     if let Some(reason) = crate::model::edit::connect_refusal(diagram, &from, &to) {
-                        let at = pointer.unwrap_or(rect.center());
+                        let at = seen.unwrap_or(rect.center());
                         view.refusal = Some((reason, at, ui.input(|i| i.time)));
                     } else {
                         actions.push(Action::Edit(Edit::Connect(crate::model::Edge::new(from.0, to.0)), None));
@@ -465,14 +468,7 @@ fn draw_node(painter: &egui::Painter, node: &Node, r: Rect, selected: bool, zoom
     if zoom < 0.35 {
         return;
     }
-    let icon_centre = pos2(r.min.x + 24.0 * zoom, r.center().y);
-    painter.text(
-        icon_centre,
-        egui::Align2::CENTER_CENTER,
-        theme::kind_icon(kind),
-        FontId::proportional(18.0 * zoom),
-        accent,
-    );
+    theme::paint_icon(painter, kind, pos2(r.min.x + 24.0 * zoom, r.center().y), 18.0 * zoom, accent);
     let text_left = r.min.x + 42.0 * zoom;
     let max_chars = 17;
     let name: String = if node.label().chars().count() > max_chars {

@@ -26,10 +26,18 @@ struct Prompt {
 }
 
 /// Dialogs in progress.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Files {
     waiting: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
     prompt: Option<Prompt>,
+    /// Try native dialogs first (off: always the in-app prompt).
+    pub native: bool,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Self { waiting: None, prompt: None, native: std::env::var_os("CLOUD_SANDBOX_NO_DIALOGS").is_none() }
+    }
 }
 
 impl Files {
@@ -39,7 +47,7 @@ impl Files {
             return;
         }
         let suggestion = current.map_or_else(|| "diagram.ron".to_owned(), |p| p.display().to_string());
-        if std::env::var_os("CLOUD_SANDBOX_NO_DIALOGS").is_some() {
+        if !self.native {
             self.prompt = Some(Prompt { kind, text: suggestion });
             return;
         }
@@ -100,8 +108,11 @@ impl Files {
         };
         egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
             ui.heading(title);
-            ui.label("No file dialog is available here; type the file's path:");
-            let field = ui.add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0).id_salt("path-field"));
+            ui.label("No file dialog is available here; type the file's path.");
+            let label = ui.label("Path").id;
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut prompt.text).desired_width(420.0).id_salt("path-field"))
+                .labelled_by(label);
             field.request_focus();
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {

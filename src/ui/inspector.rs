@@ -26,14 +26,15 @@ struct Form<'a> {
 }
 
 impl Form<'_> {
-    fn row(&mut self, ui: &mut Ui, F(key, label, hint): F, add: impl FnOnce(&mut Ui) -> bool) {
-        ui.label(label).on_hover_text(hint);
+    /// One labelled row; `add` gets the label's id, to link the field to it for screen readers.
+    fn row(&mut self, ui: &mut Ui, F(key, label, hint): F, add: impl FnOnce(&mut Ui, egui::Id) -> bool) {
+        let label = ui.label(label).on_hover_text(hint).id;
         ui.vertical(|ui| {
-            if add(ui) {
+            if add(ui, label) {
                 self.changed = Some(key);
             }
             for p in self.problems.iter().filter(|p| p.message.contains(key)) {
-                ui.colored_label(self.warning, format!("⚠ {}", p.message));
+                ui.colored_label(self.warning, &p.message);
             }
         });
         ui.end_row();
@@ -41,21 +42,24 @@ impl Form<'_> {
 
     fn number(&mut self, ui: &mut Ui, field: F, value: &mut f64, unit: &str, max: f64) {
         let speed = (value.abs() * 0.01).max(0.01);
-        self.row(ui, field, |ui| {
+        self.row(ui, field, |ui, label| {
             ui.add(DragValue::new(value).speed(speed).range(0.0..=max).suffix(format!(" {unit}")).max_decimals(3))
+                .labelled_by(label)
                 .changed()
         });
     }
 
     fn integer(&mut self, ui: &mut Ui, field: F, value: &mut u32, min: u32, max: u32) {
-        self.row(ui, field, |ui| ui.add(DragValue::new(value).speed(0.1).range(min..=max)).changed());
+        self.row(ui, field, |ui, label| {
+            ui.add(DragValue::new(value).speed(0.1).range(min..=max)).labelled_by(label).changed()
+        });
     }
 
     fn optional(&mut self, ui: &mut Ui, field: F, value: &mut Option<f64>, unit: &str, default: f64) {
-        self.row(ui, field, |ui| {
+        self.row(ui, field, |ui, label| {
             ui.horizontal(|ui| {
                 let mut on = value.is_some();
-                let mut changed = ui.checkbox(&mut on, "").changed();
+                let mut changed = ui.checkbox(&mut on, "").labelled_by(label).changed();
                 if changed {
                     *value = on.then_some(value.unwrap_or(default));
                 }
@@ -77,15 +81,17 @@ impl Form<'_> {
     }
 
     fn optional_int(&mut self, ui: &mut Ui, field: F, value: &mut Option<u32>, none_text: &str, default: u32) {
-        self.row(ui, field, |ui| {
+        self.row(ui, field, |ui, label| {
             ui.horizontal(|ui| {
                 let mut on = value.is_some();
-                let mut changed = ui.checkbox(&mut on, "").changed();
+                let mut changed = ui.checkbox(&mut on, "").labelled_by(label).changed();
                 if changed {
                     *value = on.then_some(value.unwrap_or(default));
                 }
                 match value {
-                    Some(v) => changed |= ui.add(DragValue::new(v).speed(0.1).range(1..=65_535)).changed(),
+                    Some(v) => {
+                        changed |= ui.add(DragValue::new(v).speed(0.1).range(1..=65_535)).labelled_by(label).changed();
+                    }
                     None => {
                         ui.weak(none_text);
                     }
@@ -98,7 +104,7 @@ impl Form<'_> {
 
     fn distribution(&mut self, ui: &mut Ui, field: F, d: &mut Distribution) {
         let key = field.0;
-        self.row(ui, field, |ui| {
+        self.row(ui, field, |ui, label| {
             let mean = d.mean_ms();
             let mut changed = false;
             egui::ComboBox::from_id_salt(key)
@@ -134,10 +140,14 @@ impl Form<'_> {
                             changed = true;
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(label);
             let value = |ui: &mut Ui, v: &mut f64, prefix: &str| {
                 let speed = (v.abs() * 0.01).max(0.01);
-                ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(" ms")).changed()
+                ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(" ms"))
+                    .labelled_by(label)
+                    .changed()
             };
             match d {
                 Distribution::Constant { ms } => changed |= value(ui, ms, ""),
@@ -156,17 +166,22 @@ impl Form<'_> {
     }
 }
 
-fn combo<T: PartialEq + Copy>(ui: &mut Ui, id: &str, value: &mut T, options: &[(T, &str)]) -> bool {
+fn combo<T: PartialEq + Copy>(ui: &mut Ui, label: egui::Id, value: &mut T, options: &[(T, &str)]) -> bool {
     let mut changed = false;
     let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
-    egui::ComboBox::from_id_salt(id).selected_text(current).show_ui(ui, |ui| {
-        for (option, name) in options {
-            if ui.selectable_label(option == value, *name).clicked() && option != value {
-                *value = *option;
-                changed = true;
+    let id = label.with("combo");
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for (option, name) in options {
+                if ui.selectable_label(option == value, *name).clicked() && option != value {
+                    *value = *option;
+                    changed = true;
+                }
             }
-        }
-    });
+        })
+        .response
+        .labelled_by(label);
     changed
 }
 
@@ -223,15 +238,16 @@ pub fn show(
 fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_>, actions: &mut Vec<Action>) {
     let kind = node.kind.kind();
     ui.horizontal(|ui| {
-        ui.label(egui::RichText::new(theme::kind_icon(kind)).size(22.0).color(theme::kind_colour(kind)));
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 24.0), egui::Sense::hover());
+        theme::paint_icon(ui.painter(), kind, rect.center(), 20.0, theme::kind_colour(kind));
         ui.heading(theme::kind_title(kind));
     });
     egui::CollapsingHeader::new("What is this?").default_open(false).show(ui, |ui| ui.label(help::kind_help(kind)));
     ui.add_space(4.0);
     let mut edited = node.clone();
     egui::Grid::new("node-form").num_columns(2).spacing([10.0, 6.0]).striped(true).show(ui, |ui| {
-        form.row(ui, F("name", "Name", "The label on the canvas"), |ui| {
-            ui.text_edit_singleline(&mut edited.name).changed()
+        form.row(ui, F("name", "Name", "The label on the canvas"), |ui, label| {
+            ui.text_edit_singleline(&mut edited.name).labelled_by(label).changed()
         });
         ui.label("Id");
         ui.monospace(&node.id.0).on_hover_text("Edges and faults refer to the node by this id");
@@ -248,10 +264,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 form.row(
                     ui,
                     F("arrival", "Arrivals", "Poisson: independent users; evenly spaced: a metronome"),
-                    |ui| {
+                    |ui, label| {
                         combo(
                             ui,
-                            "arrival",
+                            label,
                             &mut p.arrival,
                             &[(Arrival::Poisson, "Poisson"), (Arrival::EvenlySpaced, "evenly spaced")],
                         )
@@ -286,7 +302,7 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     "ms",
                     1e8,
                 );
-                form.row(ui, F("jitter", "Jitter", "Randomise each wait so retries spread out"), |ui| {
+                form.row(ui, F("jitter", "Jitter", "Randomise each wait so retries spread out"), |ui, _| {
                     ui.checkbox(&mut p.jitter, "full jitter").changed()
                 });
                 form.integer(
@@ -306,14 +322,14 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 form.row(
                     ui,
                     F("message_types", "Message types", "Comma-separated name:weight pairs, for topic filters"),
-                    |ui| {
+                    |ui, label| {
                         let mut text = p
                             .message_types
                             .iter()
                             .map(|t| format!("{}:{}", t.name, t.weight))
                             .collect::<Vec<_>>()
                             .join(", ");
-                        let changed = ui.text_edit_singleline(&mut text).changed();
+                        let changed = ui.text_edit_singleline(&mut text).labelled_by(label).changed();
                         if changed {
                             p.message_types = text
                                 .split(',')
@@ -332,10 +348,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 );
             }
             NodeKind::Balancer(p) => {
-                form.row(ui, F("algorithm", "Algorithm", "How a target is picked"), |ui| {
+                form.row(ui, F("algorithm", "Algorithm", "How a target is picked"), |ui, label| {
                     combo(
                         ui,
-                        "algorithm",
+                        label,
                         &mut p.algorithm,
                         &[
                             (BalancerAlgorithm::RoundRobin, "round robin"),
@@ -392,9 +408,9 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 form.row(
                     ui,
                     F("components", "Components", "Comma-separated parts of the application that share these machines"),
-                    |ui| {
+                    |ui, label| {
                         let mut text = p.components.join(", ");
-                        let changed = ui.text_edit_singleline(&mut text).changed();
+                        let changed = ui.text_edit_singleline(&mut text).labelled_by(label).changed();
                         if changed {
                             p.components =
                                 text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
@@ -423,10 +439,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 form.row(
                     ui,
                     F("queue_type", "Type", "Standard: best-effort order; FIFO: strict order per group"),
-                    |ui| {
+                    |ui, label| {
                         combo(
                             ui,
-                            "queue_type",
+                            label,
                             &mut p.queue_type,
                             &[(QueueType::Standard, "standard"), (QueueType::Fifo, "FIFO")],
                         )
@@ -481,10 +497,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 form.row(
                     ui,
                     F("architecture", "Architecture", "arm64 (Graviton) costs about 20 % less per GB-second"),
-                    |ui| {
+                    |ui, label| {
                         combo(
                             ui,
-                            "architecture",
+                            label,
                             &mut p.architecture,
                             &[(FunctionArchitecture::X86_64, "x86_64"), (FunctionArchitecture::Arm64, "arm64")],
                         )
@@ -530,48 +546,57 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
     if !other.is_empty() {
         ui.separator();
         for p in other {
-            ui.colored_label(form.warning, format!("⚠ {}", p.message));
+            ui.colored_label(form.warning, &p.message);
         }
     }
 }
 
 fn instance_type_field(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, value: &mut String) {
-    form.row(ui, F("instance type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"), |ui| {
-        let mut changed = false;
-        egui::ComboBox::from_id_salt("instance_type").selected_text(value.as_str()).width(190.0).show_ui(ui, |ui| {
-            for t in &catalog.instance_types {
-                let text = format!(
-                    "{:<12} {:<22} {:>2} vCPU {:>6} GiB  ${:.4}/h",
-                    t.name,
+    form.row(
+        ui,
+        F("instance type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"),
+        |ui, label| {
+            let mut changed = false;
+            egui::ComboBox::from_id_salt("instance_type")
+                .selected_text(value.as_str())
+                .width(190.0)
+                .show_ui(ui, |ui| {
+                    for t in &catalog.instance_types {
+                        let text = format!(
+                            "{:<12} {:<22} {:>2} vCPU {:>6} GiB  ${:.4}/h",
+                            t.name,
+                            t.family.label(),
+                            t.vcpu,
+                            t.memory_gib,
+                            t.on_demand_per_hour
+                        );
+                        if ui.selectable_label(*value == t.name, egui::RichText::new(text).monospace()).clicked()
+                            && *value != t.name
+                        {
+                            value.clone_from(&t.name);
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if let Some(t) = catalog.instance_type(value) {
+                ui.weak(format!(
+                    "{}, {} vCPU, {} GiB, ${:.4}/hour (${:.2}/month)",
                     t.family.label(),
                     t.vcpu,
                     t.memory_gib,
-                    t.on_demand_per_hour
-                );
-                if ui.selectable_label(*value == t.name, egui::RichText::new(text).monospace()).clicked()
-                    && *value != t.name
-                {
-                    value.clone_from(&t.name);
-                    changed = true;
-                }
+                    t.on_demand_per_hour,
+                    t.on_demand_per_hour * 730.0
+                ));
             }
-        });
-        if let Some(t) = catalog.instance_type(value) {
-            ui.weak(format!(
-                "{}, {} vCPU, {} GiB, ${:.4}/hour (${:.2}/month)",
-                t.family.label(),
-                t.vcpu,
-                t.memory_gib,
-                t.on_demand_per_hour,
-                t.on_demand_per_hour * 730.0
-            ));
-        }
-        changed
-    });
+            changed
+        },
+    );
 }
 
 fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern, rate: f64) {
-    form.row(ui, F("pattern", "Pattern", "How the rate changes over time"), |ui| {
+    form.row(ui, F("pattern", "Pattern", "How the rate changes over time"), |ui, label| {
         let mut changed = false;
         let name = match pattern {
             TrafficPattern::Constant => "constant",
@@ -580,28 +605,34 @@ fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern,
             TrafficPattern::Spike { .. } => "spike",
             TrafficPattern::Steps(_) => "steps",
         };
-        egui::ComboBox::from_id_salt("pattern").selected_text(name).show_ui(ui, |ui| {
-            let options = [
-                (TrafficPattern::Constant, "constant"),
-                (TrafficPattern::Ramp { to_rate_per_sec: rate * 2.0, start_secs: 60.0, ramp_secs: 120.0 }, "ramp"),
-                (
-                    TrafficPattern::Diurnal { amplitude: 0.5, period_secs: 86_400.0, peak_at_secs: 50_400.0 },
-                    "daily cycle",
-                ),
-                (TrafficPattern::Spike { at_secs: 120.0, duration_secs: 60.0, multiplier: 5.0 }, "spike"),
-                (TrafficPattern::Steps(vec![RateStep { at_secs: 60.0, rate_per_sec: rate * 2.0 }]), "steps"),
-            ];
-            for (option, label) in options {
-                let same = std::mem::discriminant(&option) == std::mem::discriminant(pattern);
-                if ui.selectable_label(same, label).clicked() && !same {
-                    *pattern = option;
-                    changed = true;
+        egui::ComboBox::from_id_salt("pattern")
+            .selected_text(name)
+            .show_ui(ui, |ui| {
+                let options = [
+                    (TrafficPattern::Constant, "constant"),
+                    (TrafficPattern::Ramp { to_rate_per_sec: rate * 2.0, start_secs: 60.0, ramp_secs: 120.0 }, "ramp"),
+                    (
+                        TrafficPattern::Diurnal { amplitude: 0.5, period_secs: 86_400.0, peak_at_secs: 50_400.0 },
+                        "daily cycle",
+                    ),
+                    (TrafficPattern::Spike { at_secs: 120.0, duration_secs: 60.0, multiplier: 5.0 }, "spike"),
+                    (TrafficPattern::Steps(vec![RateStep { at_secs: 60.0, rate_per_sec: rate * 2.0 }]), "steps"),
+                ];
+                for (option, label) in options {
+                    let same = std::mem::discriminant(&option) == std::mem::discriminant(pattern);
+                    if ui.selectable_label(same, label).clicked() && !same {
+                        *pattern = option;
+                        changed = true;
+                    }
                 }
-            }
-        });
+            })
+            .response
+            .labelled_by(label);
         let num = |ui: &mut Ui, v: &mut f64, prefix: &str, suffix: &str| {
             let speed = (v.abs() * 0.01).max(0.01);
-            ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(suffix)).changed()
+            ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(suffix))
+                .labelled_by(label)
+                .changed()
         };
         match pattern {
             TrafficPattern::Constant => {}
@@ -611,7 +642,7 @@ fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern,
                 changed |= num(ui, ramp_secs, "over ", " s");
             }
             TrafficPattern::Diurnal { amplitude, period_secs, peak_at_secs } => {
-                changed |= ui.add(egui::Slider::new(amplitude, 0.0..=1.0).text("swing")).changed();
+                changed |= ui.add(egui::Slider::new(amplitude, 0.0..=1.0).text("swing")).labelled_by(label).changed();
                 changed |= num(ui, period_secs, "period ", " s");
                 changed |= num(ui, peak_at_secs, "peak at ", " s");
             }
@@ -626,7 +657,7 @@ fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern,
                     ui.horizontal(|ui| {
                         changed |= num(ui, &mut step.at_secs, "at ", " s");
                         changed |= num(ui, &mut step.rate_per_sec, "", " req/s");
-                        if ui.small_button("✖").on_hover_text("Remove this step").clicked() {
+                        if ui.small_button("remove").on_hover_text("Remove this step").clicked() {
                             remove = Some(i);
                         }
                     });
@@ -656,7 +687,7 @@ fn edge_inspector(
 ) {
     let label = |id: &crate::model::NodeId| diagram.node(id).map_or(id.0.clone(), |n| n.label().to_owned());
     ui.heading("Connection");
-    ui.label(format!("{} → {}", label(&edge.from), label(&edge.to)));
+    ui.label(format!("From {} to {}", label(&edge.from), label(&edge.to)));
     let kinds = (diagram.node(&edge.from).map(|n| n.kind.kind()), diagram.node(&edge.to).map(|n| n.kind.kind()));
     let meaning = match kinds {
         (Some(Kind::Queue), Some(Kind::Queue)) => "dead-letter queue: messages that failed too often go here",
@@ -677,15 +708,19 @@ fn edge_inspector(
             60_000.0,
         );
         if kinds.0 == Some(Kind::Topic) {
-            form.row(ui, F("filter", "Filter", "Comma-separated message types accepted; empty accepts all"), |ui| {
-                let mut text = edited.filter.join(", ");
-                let changed = ui.text_edit_singleline(&mut text).changed();
-                if changed {
-                    edited.filter =
-                        text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-                }
-                changed
-            });
+            form.row(
+                ui,
+                F("filter", "Filter", "Comma-separated message types accepted; empty accepts all"),
+                |ui, label| {
+                    let mut text = edited.filter.join(", ");
+                    let changed = ui.text_edit_singleline(&mut text).labelled_by(label).changed();
+                    if changed {
+                        edited.filter =
+                            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                    }
+                    changed
+                },
+            );
         }
     });
     if let Some(field) = form.changed {
@@ -702,10 +737,12 @@ fn scenario_inspector(ui: &mut Ui, scenario: &Scenario, mut form: Form<'_>, acti
     egui::CollapsingHeader::new("What is this?").show(ui, |ui| ui.label(help::SCENARIO_HELP));
     let mut edited = scenario.clone();
     egui::Grid::new("scenario-form").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
-        form.row(ui, F("name", "Name", "Title of the diagram"), |ui| {
-            ui.text_edit_singleline(&mut edited.name).changed()
+        form.row(ui, F("name", "Name", "Title of the diagram"), |ui, label| {
+            ui.text_edit_singleline(&mut edited.name).labelled_by(label).changed()
         });
-        form.row(ui, F("seed", "Seed", "Same seed, same run"), |ui| ui.add(DragValue::new(&mut edited.seed)).changed());
+        form.row(ui, F("seed", "Seed", "Same seed, same run"), |ui, label| {
+            ui.add(DragValue::new(&mut edited.seed)).labelled_by(label).changed()
+        });
         form.number(
             ui,
             F("duration_secs", "Duration", "Simulated time to run"),
@@ -728,9 +765,9 @@ fn scenario_inspector(ui: &mut Ui, scenario: &Scenario, mut form: Form<'_>, acti
             86_400.0,
         );
     });
-    ui.label("Description");
-    if ui.add(egui::TextEdit::multiline(&mut edited.description).desired_rows(4).desired_width(f32::INFINITY)).changed()
-    {
+    let label = ui.label("Description").id;
+    let description = egui::TextEdit::multiline(&mut edited.description).desired_rows(4).desired_width(f32::INFINITY);
+    if ui.add(description).labelled_by(label).changed() {
         form.changed = Some("description");
     }
     if !scenario.faults.is_empty() {

@@ -12,13 +12,13 @@ pub fn show(ui: &mut egui::Ui, problems: &[Problem], actions: &mut Vec<Action>) 
     });
     ui.separator();
     if problems.is_empty() {
-        ui.label("✔ No problems: this diagram is ready to run.");
+        ui.label("No problems: this diagram is ready to run.");
         return;
     }
     let warning = Palette::for_visuals(ui.visuals()).warning;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         for p in problems {
-            let text = egui::RichText::new(format!("⚠ {p}")).color(warning);
+            let text = egui::RichText::new(p.to_string()).color(warning);
             let response = ui.add(egui::Label::new(text).sense(egui::Sense::click()));
             if let Place::Node(id) = &p.place
                 && response.on_hover_text("Click to select the node").clicked()

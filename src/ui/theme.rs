@@ -22,16 +22,66 @@ pub fn kind_colour(kind: Kind) -> Color32 {
     }
 }
 
-/// A small symbol for each kind. Only symbols present in the fonts egui bundles (checked in a
-/// screenshot): request and answer, scales, a rack, fan-out, stacked messages, lambda.
-pub fn kind_icon(kind: Kind) -> &'static str {
+/// Paints the symbol of a node kind, `size` points across, centred at `centre`. Drawn with shapes
+/// (not font glyphs) so that it looks the same whatever fonts the machine has.
+pub fn paint_icon(painter: &egui::Painter, kind: Kind, centre: egui::Pos2, size: f32, colour: Color32) {
+    use egui::{Stroke, pos2, vec2};
+    let s = size / 2.0;
+    let stroke = Stroke::new((size / 10.0).max(1.0), colour);
+    let c = centre;
     match kind {
-        Kind::Client => "⇄",
-        Kind::Balancer => "⚖",
-        Kind::Instance => "▤",
-        Kind::Topic => "⇶",
-        Kind::Queue => "☰",
-        Kind::Function => "λ",
+        // Two people.
+        Kind::Client => {
+            for dx in [-0.35, 0.35] {
+                painter.circle_stroke(c + vec2(dx * s, -0.35 * s), 0.25 * s, stroke);
+                painter.line_segment([c + vec2((dx - 0.4) * s, 0.75 * s), c + vec2((dx + 0.4) * s, 0.75 * s)], stroke);
+                painter.line_segment([c + vec2((dx - 0.4) * s, 0.75 * s), c + vec2(dx * s, 0.05 * s)], stroke);
+                painter.line_segment([c + vec2((dx + 0.4) * s, 0.75 * s), c + vec2(dx * s, 0.05 * s)], stroke);
+            }
+        }
+        // One line in, three out.
+        Kind::Balancer => {
+            let hub = c + vec2(-0.2 * s, 0.0);
+            painter.line_segment([c + vec2(-0.9 * s, 0.0), hub], stroke);
+            for dy in [-0.7, 0.0, 0.7] {
+                let end = c + vec2(0.8 * s, dy * s);
+                painter.line_segment([hub, end], stroke);
+                painter.circle_filled(end, 0.13 * s, colour);
+            }
+            painter.circle_filled(hub, 0.18 * s, colour);
+        }
+        // A rack of servers.
+        Kind::Instance => {
+            for dy in [-0.55, 0.0, 0.55] {
+                let r = egui::Rect::from_center_size(c + vec2(0.0, dy * s), vec2(1.6 * s, 0.42 * s));
+                painter.rect_stroke(r, egui::CornerRadius::same(1), stroke, egui::StrokeKind::Middle);
+                painter.circle_filled(pos2(r.right() - 0.25 * s, r.center().y), 0.08 * s, colour);
+            }
+        }
+        // One point fanning out to three.
+        Kind::Topic => {
+            let from = c + vec2(-0.75 * s, 0.0);
+            painter.circle_filled(from, 0.2 * s, colour);
+            for dy in [-0.7, 0.0, 0.7] {
+                let to = c + vec2(0.8 * s, dy * s);
+                painter.line_segment([from, to], stroke);
+                painter.line_segment([to, to + vec2(-0.25 * s, -0.12 * s - dy * 0.1 * s)], stroke);
+                painter.line_segment([to, to + vec2(-0.25 * s, 0.12 * s - dy * 0.1 * s)], stroke);
+            }
+        }
+        // Messages waiting in line.
+        Kind::Queue => {
+            for dx in [-0.6, 0.0, 0.6] {
+                let r = egui::Rect::from_center_size(c + vec2(dx * s, 0.0), vec2(0.42 * s, 1.2 * s));
+                painter.rect_filled(r, egui::CornerRadius::same(1), colour);
+            }
+        }
+        // Lambda.
+        Kind::Function => {
+            painter.line_segment([c + vec2(-0.7 * s, 0.8 * s), c + vec2(0.0, -0.1 * s)], stroke);
+            painter.line_segment([c + vec2(-0.45 * s, -0.8 * s), c + vec2(0.7 * s, 0.8 * s)], stroke);
+            painter.line_segment([c + vec2(-0.75 * s, -0.8 * s), c + vec2(-0.45 * s, -0.8 * s)], stroke);
+        }
     }
 }
 

@@ -1,0 +1,328 @@
+//! The window, driven as a person would, through egui_kittest: widgets found by their labels and
+//! roles (the same accessibility tree a screen reader uses), clicked, dragged and typed into; then
+//! the app's document is checked. No display or GPU needed.
+#![cfg(feature = "gui")]
+#![allow(clippy::unwrap_used)]
+
+use cloud_sandbox::model::{Kind, NodeKind, file};
+use cloud_sandbox::ui::theme::kind_title;
+use cloud_sandbox::ui::{Action, SandboxApp};
+use egui::{Key, Modifiers, Pos2, Role, pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness(app: SandboxApp) -> Harness<'static, SandboxApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut SandboxApp| app.frame(ui), app);
+    h.run();
+    h
+}
+
+/// An app with an empty diagram and the in-app path prompt instead of native dialogs.
+fn empty() -> Harness<'static, SandboxApp> {
+    let mut app = SandboxApp::headless(None);
+    app.set_native_dialogs(false);
+    app.handle(Action::New);
+    harness(app)
+}
+
+fn palette_button(kind: Kind) -> String {
+    format!("Add {}", kind_title(kind))
+}
+
+fn add(h: &mut Harness<'static, SandboxApp>, kind: Kind) {
+    h.get_by_role_and_label(Role::Button, &palette_button(kind)).click();
+    h.run();
+}
+
+/// Presses at `from`, moves in steps to `to`, releases.
+fn drag(h: &mut Harness<'static, SandboxApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for i in 1..=8 {
+        h.hover_at(from.lerp(to, i as f32 / 8.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
+fn node_centre(h: &Harness<'static, SandboxApp>, label: &str) -> Pos2 {
+    h.get_by_role_and_label(Role::Button, label).rect().center()
+}
+
+#[test]
+fn starts_with_the_web_app_example_on_the_canvas() {
+    let h = harness(SandboxApp::headless(None));
+    assert_eq!(h.state().doc.diagram.nodes.len(), 3);
+    for label in ["Users", "Load balancer", "Web servers"] {
+        h.get_by_role_and_label(Role::Button, label);
+    }
+    assert!(!h.state().doc.is_modified());
+}
+
+#[test]
+fn the_palette_creates_every_kind_of_node() {
+    let mut h = empty();
+    for kind in Kind::ALL {
+        add(&mut h, kind);
+    }
+    let kinds: Vec<Kind> = h.state().doc.diagram.nodes.iter().map(|n| n.kind.kind()).collect();
+    assert_eq!(kinds, Kind::ALL);
+    // Clicked nodes land below each other, not on top of each other.
+    let positions: Vec<(f32, f32)> = h.state().doc.diagram.nodes.iter().map(|n| n.pos).collect();
+    for (i, a) in positions.iter().enumerate() {
+        for b in &positions[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+}
+
+#[test]
+fn dragging_a_palette_item_onto_the_canvas_puts_the_node_at_the_drop_point() {
+    let mut h = empty();
+    let from = h.get_by_role_and_label(Role::Button, &palette_button(Kind::Queue)).rect().center();
+    let to = pos2(640.0, 420.0);
+    drag(&mut h, from, to);
+    assert_eq!(h.state().doc.diagram.nodes.len(), 1, "a queue was created");
+    let rect = h.get_by_role_and_label(Role::Button, "Queue").rect();
+    // Snapped to the 20-point grid, so within a grid step of the drop point.
+    assert!(rect.expand(25.0).contains(to), "node at {rect:?}, dropped at {to:?}");
+}
+
+#[test]
+fn connecting_two_nodes_and_refusing_an_illegal_connection() {
+    let mut h = empty();
+    add(&mut h, Kind::Client);
+    add(&mut h, Kind::Instance);
+    let handle = h.get_by_role_and_label(Role::Button, "Connect from Users").rect().center();
+    let target = node_centre(&h, "Instances");
+    drag(&mut h, handle, target);
+    let edges = &h.state().doc.diagram.edges;
+    assert_eq!(edges.len(), 1);
+    assert_eq!((edges[0].from.0.as_str(), edges[0].to.0.as_str()), ("client-1", "instance-1"));
+
+    // Instance → client is refused, with the reason next to the pointer.
+    let handle = h.get_by_role_and_label(Role::Button, "Connect from Instances").rect().center();
+    let target = node_centre(&h, "Users");
+    drag(&mut h, handle, target);
+    assert_eq!(h.state().doc.diagram.edges.len(), 1, "no second edge");
+    h.get_by_label_contains("Cannot connect: nothing can send to a client");
+}
+
+#[test]
+fn editing_a_parameter_in_the_inspector_then_undo_and_redo() {
+    let mut h = empty();
+    add(&mut h, Kind::Instance);
+    h.get_by_role_and_label(Role::Button, "Instances").click();
+    h.run();
+    let count = h.get_by_role_and_label(Role::SpinButton, "Instances");
+    count.set_value_accesskit(5.0);
+    h.run();
+    let instance_count = |h: &Harness<'static, SandboxApp>| match &h.state().doc.diagram.nodes[0].kind {
+        NodeKind::Instance(p) => p.count,
+        _ => unreachable!(),
+    };
+    assert_eq!(instance_count(&h), 5);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(instance_count(&h), 1, "undone");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(instance_count(&h), 5, "redone");
+    // The undo button of the toolbar does the same.
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.run();
+    assert_eq!(instance_count(&h), 1);
+}
+
+#[test]
+fn renaming_through_the_inspector_is_one_undo_step() {
+    let mut h = empty();
+    add(&mut h, Kind::Queue);
+    h.get_by_role_and_label(Role::Button, "Queue").click();
+    h.run();
+    let name = h.get_by_role_and_label(Role::TextInput, "Name");
+    name.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Name").type_text("Orders");
+    h.run();
+    assert_eq!(h.state().doc.diagram.nodes[0].name, "Orders");
+    h.state_mut().handle(Action::Undo);
+    assert_eq!(h.state().doc.diagram.nodes[0].name, "Queue", "all the typing is one step");
+}
+
+#[test]
+fn moving_a_node_by_dragging_is_one_undo_step() {
+    let mut h = empty();
+    add(&mut h, Kind::Topic);
+    let before = h.state().doc.diagram.nodes[0].pos;
+    let from = node_centre(&h, "Topic");
+    drag(&mut h, from, from + egui::vec2(200.0, 100.0));
+    let after = h.state().doc.diagram.nodes[0].pos;
+    assert!(after.0 > before.0 + 100.0 && after.1 > before.1 + 40.0, "{before:?} → {after:?}");
+    assert_eq!((after.0 % 20.0, after.1 % 20.0), (0.0, 0.0), "snapped to the grid");
+    h.state_mut().handle(Action::Undo);
+    assert_eq!(h.state().doc.diagram.nodes[0].pos, before);
+}
+
+#[test]
+fn delete_removes_the_selection_with_its_edges_and_undo_brings_it_back() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.get_by_role_and_label(Role::Button, "Load balancer").click();
+    h.run();
+    h.key_press(Key::Delete);
+    h.run();
+    let d = &h.state().doc.diagram;
+    assert_eq!(d.nodes.len(), 2);
+    assert!(d.edges.is_empty(), "both edges touched the balancer");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.diagram.nodes.len(), 3);
+    assert_eq!(h.state().doc.diagram.edges.len(), 2);
+}
+
+#[test]
+fn select_all_copy_paste_and_duplicate() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    assert_eq!(h.state().selection.nodes.len(), 3);
+    h.state_mut().handle(Action::Copy);
+    h.state_mut().handle(Action::Paste);
+    let d = &h.state().doc.diagram;
+    assert_eq!(d.nodes.len(), 6);
+    assert_eq!(d.edges.len(), 4, "the edges among the copies are copied too");
+    assert_eq!(h.state().selection.nodes.len(), 3, "the copies are selected");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::D);
+    h.run();
+    assert_eq!(h.state().doc.diagram.nodes.len(), 9);
+    let ids: std::collections::BTreeSet<&str> = h.state().doc.diagram.nodes.iter().map(|n| n.id.0.as_str()).collect();
+    assert_eq!(ids.len(), 9, "every copy has a new id");
+}
+
+#[test]
+fn save_as_through_the_prompt_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mine.ron");
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().set_native_dialogs(false);
+    h.state_mut().handle(Action::SelectAll);
+    h.state_mut().handle(Action::Duplicate);
+    assert!(h.state().doc.is_modified());
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
+    h.run();
+    let field = h.get_by_role_and_label(Role::TextInput, "Path");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Path").type_text(path.to_str().unwrap());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(path.exists(), "saved");
+    assert!(!h.state().doc.is_modified());
+    let saved = file::load(&path).unwrap();
+    assert_eq!(saved, h.state().doc.diagram);
+
+    let mut other = harness(SandboxApp::headless(Some(path.clone())));
+    other.run();
+    assert_eq!(other.state().doc.diagram, saved);
+    assert_eq!(other.state().doc.path.as_deref(), Some(path.as_path()));
+}
+
+#[test]
+fn a_corrupt_file_shows_an_error_and_leaves_the_diagram_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, "(format_version: 1,\n nodes: [ (id: \"x\" ]").unwrap();
+    let mut h = harness(SandboxApp::headless(None));
+    let before = h.state().doc.diagram.clone();
+    h.state_mut().handle(Action::OpenPath(bad));
+    h.run();
+    assert_eq!(h.state().doc.diagram, before);
+    h.get_by_label_contains("Could not open the file");
+    // In the error window and in the status line.
+    assert!(h.get_all_by_label_contains("bad.ron:2:").count() >= 1);
+    h.get_by_role_and_label(Role::Button, "OK").click();
+    h.run();
+    assert!(h.state().error.is_none());
+}
+
+#[test]
+fn opening_over_unsaved_changes_asks_first() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::SelectAll);
+    h.state_mut().handle(Action::DeleteSelection);
+    assert!(h.state().doc.diagram.nodes.is_empty());
+    h.state_mut().handle(Action::OpenExample(1));
+    h.run();
+    h.get_by_label_contains("has changes that are not saved");
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    assert!(h.state().doc.diagram.nodes.is_empty(), "cancel keeps the edited diagram");
+    h.state_mut().handle(Action::OpenExample(1));
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Discard changes").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.name, "Coffee shop: monolith");
+}
+
+#[test]
+fn problems_are_listed_and_clicking_one_selects_its_node() {
+    let mut h = empty();
+    add(&mut h, Kind::Client);
+    h.state_mut().selection.clear();
+    h.run();
+    let problem = h.get_by_label_contains("this client sends to nothing");
+    problem.click();
+    h.run();
+    assert!(h.state().selection.nodes.iter().any(|id| id.0 == "client-1"));
+}
+
+#[test]
+fn the_examples_menu_has_every_file_in_saves() {
+    let mut on_disk = Vec::new();
+    for dir in ["saves", "saves/theory"] {
+        for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "ron") {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                on_disk.push(if dir.ends_with("theory") { format!("theory/{name}") } else { name });
+            }
+        }
+    }
+    on_disk.sort();
+    let mut embedded: Vec<String> =
+        cloud_sandbox::ui::examples::EXAMPLES.iter().map(|(n, _)| (*n).to_owned()).collect();
+    embedded.sort();
+    assert_eq!(embedded, on_disk);
+}
+
+#[test]
+fn the_whole_eframe_app_opens_every_menu() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_max_steps(16)
+        .build_eframe(|cc| SandboxApp::new(cc, None));
+    h.run();
+    for menu in ["File", "Edit", "View", "Simulation", "Help"] {
+        h.get_by_label(menu).click();
+        h.run();
+        h.key_press(Key::Escape);
+        h.run();
+    }
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Examples").hover();
+    h.run();
+    h.get_by_label("coffee-shop-microservices.ron").click();
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.name, "Coffee shop: microservices");
+}
