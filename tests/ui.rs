@@ -1,4 +1,4 @@
-//! The window, driven as a person would, through egui_kittest: widgets found by their labels and
+//! The window, driven as a person would, through `egui_kittest`: widgets found by their labels and
 //! roles (the same accessibility tree a screen reader uses), clicked, dragged and typed into; then
 //! the app's document is checked. No display or GPU needed.
 #![cfg(feature = "gui")]
