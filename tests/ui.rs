@@ -326,3 +326,61 @@ fn the_whole_eframe_app_opens_every_menu() {
     h.run();
     assert_eq!(h.state().doc.diagram.scenario.name, "Coffee shop: microservices");
 }
+
+#[test]
+fn the_title_shows_the_file_and_a_modified_marker() {
+    let mut h = harness(SandboxApp::headless(None));
+    assert_eq!(h.state().window_title(), "untitled — Cloud Sandbox");
+    h.state_mut().handle(Action::AddNode(Kind::Queue, (0.0, 0.0)));
+    h.run();
+    assert_eq!(h.state().window_title(), "untitled • — Cloud Sandbox");
+}
+
+#[test]
+fn unsaved_work_is_copied_and_offered_back_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let recovery = dir.path().join("recovery.ron");
+    let mut crashed = SandboxApp::headless(None);
+    crashed.set_recovery_file(Some(recovery.clone()));
+    crashed.handle(Action::AddNode(Kind::Function, (500.0, 500.0)));
+    crashed.write_recovery();
+    let lost = crashed.doc.diagram.clone();
+    drop(crashed); // as if the program died: the recovery copy stays
+
+    let mut app = SandboxApp::headless(None);
+    app.set_recovery_file(Some(recovery.clone()));
+    app.check_recovery();
+    assert!(app.recovery_offered());
+    let mut h = harness(app);
+    h.get_by_label_contains("Restore unsaved work?");
+    h.get_by_role_and_label(Role::Button, "Restore").click();
+    h.run();
+    assert_eq!(h.state().doc.diagram, lost);
+    assert!(h.state().doc.is_modified(), "restored work still needs saving");
+    // Saving removes the recovery copy.
+    let path = dir.path().join("kept.ron");
+    assert!(h.state_mut().save_to(&path));
+    assert!(!recovery.exists());
+}
+
+#[test]
+fn a_frame_with_200_nodes_is_quick() {
+    // Not a timed assertion (that is what benchmarks are for): prints the figure, and checks that
+    // a 200-node diagram lays out and draws without trouble.
+    let mut app = SandboxApp::headless(None);
+    app.handle(Action::New);
+    for i in 0..200u16 {
+        let kind = Kind::ALL[usize::from(i) % 6];
+        app.handle(Action::AddNode(kind, (f32::from(i % 20) * 200.0, f32::from(i / 20) * 100.0)));
+    }
+    app.handle(Action::SelectAll);
+    app.handle(Action::ZoomToFit);
+    let mut h = harness(app);
+    let started = std::time::Instant::now();
+    for _ in 0..30 {
+        h.step();
+    }
+    let per_frame = started.elapsed() / 30;
+    println!("200 nodes: {per_frame:?} per frame of UI logic (debug-optimised test build)");
+    assert_eq!(h.state().doc.diagram.nodes.len(), 200);
+}

@@ -200,11 +200,7 @@ impl SandboxApp {
         if let Some(path) = path {
             self.open_path(&path);
         }
-        if let Some(recovery) = &self.recovery
-            && let Ok(diagram) = file::load(recovery)
-        {
-            self.offer_recovery = Some((recovery.clone(), diagram));
-        }
+        self.check_recovery();
     }
 
     /// Use native file dialogs (the default) or always the in-app path prompt.
@@ -731,10 +727,34 @@ impl SandboxApp {
         }
     }
 
+    /// Where unsaved work is copied (by default in eframe's storage folder); `None` turns it off.
+    pub fn set_recovery_file(&mut self, path: Option<PathBuf>) {
+        self.recovery = path;
+    }
+
+    /// Whether a recovery copy is being offered for restoring.
+    pub fn recovery_offered(&self) -> bool {
+        self.offer_recovery.is_some()
+    }
+
+    /// Looks for a recovery copy and offers to restore it.
+    pub fn check_recovery(&mut self) {
+        if let Some(recovery) = &self.recovery
+            && let Ok(diagram) = file::load(recovery)
+        {
+            self.offer_recovery = Some((recovery.clone(), diagram));
+        }
+    }
+
     fn autosave(&mut self) {
         if !self.doc.is_modified() || self.last_autosave.elapsed() < AUTOSAVE_EVERY {
             return;
         }
+        self.write_recovery();
+    }
+
+    /// Writes the recovery copy now (the app does it every minute while there are unsaved changes).
+    pub fn write_recovery(&mut self) {
         self.last_autosave = Instant::now();
         let Some(path) = self.recovery.clone() else { return };
         if let Some(dir) = path.parent() {
@@ -745,7 +765,8 @@ impl SandboxApp {
         }
     }
 
-    fn window_title(&self) -> String {
+    /// The window title: file name, a dot when modified, the program's name.
+    pub fn window_title(&self) -> String {
         let name = self
             .doc
             .path

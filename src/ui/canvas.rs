@@ -284,7 +284,7 @@ pub fn show(
         if response.double_clicked() {
             view.renaming = Some((node.id.clone(), node.name.clone()));
         }
-        if response.drag_started() && !handle.drag_started() && view.drag.is_none() {
+        if response.drag_started_by(egui::PointerButton::Primary) && !handle.drag_started() && view.drag.is_none() {
             if !selection.nodes.contains(&node.id) {
                 if !extend {
                     selection.clear();
@@ -341,8 +341,13 @@ pub fn show(
             view.drag = Some(Drag::Band { start });
         }
     }
-    if background.dragged() && !matches!(view.drag, Some(Drag::Band { .. })) {
+    if background.dragged_by(egui::PointerButton::Primary) && !matches!(view.drag, Some(Drag::Band { .. })) {
         view.offset += background.drag_delta();
+    }
+    // The middle button pans from anywhere on the canvas, nodes included.
+    let (middle, delta) = ui.input(|i| (i.pointer.button_down(egui::PointerButton::Middle), i.pointer.delta()));
+    if middle && ui.rect_contains_pointer(rect) {
+        view.offset += delta;
     }
 
     // Drawing the gesture in progress, and finishing it.
