@@ -413,6 +413,7 @@ pub fn show(
 
     if let Some(id) = hovered_node
         && view.drag.is_none()
+        && view.refusal.is_none()
         && let Some(node) = diagram.node(&id)
     {
         egui::Tooltip::always_open(
