@@ -384,3 +384,30 @@ fn a_frame_with_200_nodes_is_quick() {
     println!("200 nodes: {per_frame:?} per frame of UI logic (debug-optimised test build)");
     assert_eq!(h.state().doc.diagram.nodes.len(), 200);
 }
+
+/// A file dropped on the window, as the windowing integration would hand it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_ron_file_on_the_window_opens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dropped.ron");
+    let diagram = file::from_ron_str(cloud_sandbox::ui::examples::EXAMPLES[3].1, "newsletter").unwrap();
+    file::save(&diagram, &path).unwrap();
+    let mut h = harness(SandboxApp::headless(None));
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path.clone())));
+    h.run();
+    assert_eq!(h.state().doc.diagram, diagram);
+    assert_eq!(h.state().doc.path.as_deref(), Some(path.as_path()));
+}
