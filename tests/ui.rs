@@ -411,3 +411,72 @@ fn dropping_a_ron_file_on_the_window_opens_it() {
     assert_eq!(h.state().doc.diagram, diagram);
     assert_eq!(h.state().doc.path.as_deref(), Some(path.as_path()));
 }
+
+#[test]
+fn renaming_a_node_from_its_context_menu() {
+    // (Double-click opens the same field; checked by hand under Xvfb, as the harness's clock does
+    // not produce double-clicks.)
+    let mut h = harness(SandboxApp::headless(None));
+    h.get_by_role_and_label(Role::Button, "Users").click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Rename").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "New name").type_text("Shoppers");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let users = h.state().doc.diagram.nodes.iter().find(|n| n.id.0 == "users").unwrap();
+    assert_eq!(users.name, "Shoppers");
+    h.get_by_role_and_label(Role::Button, "Shoppers");
+}
+
+#[test]
+fn ctrl_wheel_zooms_around_the_pointer() {
+    let mut h = harness(SandboxApp::headless(None));
+    let anchor = node_centre(&h, "Load balancer");
+    let zoom = h.state().view.zoom;
+    h.hover_at(anchor);
+    h.run();
+    h.event(egui::Event::Zoom(1.25));
+    h.run();
+    assert!((h.state().view.zoom - zoom * 1.25).abs() < 1e-3, "{} vs {}", h.state().view.zoom, zoom * 1.25);
+    // The node under the pointer stayed under it.
+    let after = node_centre(&h, "Load balancer");
+    assert!(after.distance(anchor) < 1.0, "{anchor:?} moved to {after:?}");
+}
+
+#[test]
+fn shift_dragging_empty_space_selects_an_area() {
+    let mut h = harness(SandboxApp::headless(None));
+    let users = h.get_by_role_and_label(Role::Button, "Users").rect();
+    let balancer = h.get_by_role_and_label(Role::Button, "Load balancer").rect();
+    let from = users.left_top() - egui::vec2(20.0, 20.0);
+    let to = balancer.right_bottom() + egui::vec2(10.0, 20.0);
+    h.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    h.hover_at(from);
+    h.run();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run();
+    for i in 1..=6 {
+        h.hover_at(from.lerp(to, i as f32 / 6.0));
+        h.run();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::SHIFT,
+    });
+    h.run();
+    h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+    let selected: Vec<&str> = h.state().selection.nodes.iter().map(|id| id.0.as_str()).collect();
+    assert_eq!(selected, ["alb", "users"]);
+}

@@ -414,6 +414,7 @@ pub fn show(
     if let Some(id) = hovered_node
         && view.drag.is_none()
         && view.refusal.is_none()
+        && view.renaming.is_none()
         && let Some(node) = diagram.node(&id)
     {
         egui::Tooltip::always_open(
@@ -527,8 +528,10 @@ fn show_rename(ui: &egui::Ui, diagram: &Diagram, view: &mut CanvasView, rect: Re
     let mut done = None;
     egui::Area::new(ui.scope_id().with("rename")).fixed_pos(at).order(egui::Order::Foreground).show(ui.ctx(), |ui| {
         egui::Frame::popup(ui.style()).show(ui, |ui| {
-            ui.label("Name");
-            let edit = ui.add(egui::TextEdit::singleline(&mut text).desired_width(200.0).id_salt("rename-field"));
+            let label = ui.label("New name").id;
+            let edit = ui
+                .add(egui::TextEdit::singleline(&mut text).desired_width(200.0).id_salt("rename-field"))
+                .labelled_by(label);
             edit.request_focus();
             if ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                 done = Some(true);
