@@ -480,3 +480,15 @@ fn shift_dragging_empty_space_selects_an_area() {
     let selected: Vec<&str> = h.state().selection.nodes.iter().map(|id| id.0.as_str()).collect();
     assert_eq!(selected, ["alb", "users"]);
 }
+
+#[test]
+fn pasting_diagram_text_from_the_system_clipboard_adds_its_nodes() {
+    // What another window put on the clipboard with Ctrl+C (or a diagram file's text).
+    let text = cloud_sandbox::ui::examples::EXAMPLES[2].1.to_owned();
+    let mut h = empty();
+    h.event(egui::Event::Paste(text));
+    h.run();
+    let d = &h.state().doc.diagram;
+    assert_eq!(d.nodes.len(), 5, "the coffee shop's five nodes");
+    assert_eq!(d.edges.len(), 4);
+}

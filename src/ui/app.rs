@@ -142,6 +142,8 @@ pub struct SandboxApp {
     /// An error to show in a window until dismissed.
     pub error: Option<String>,
     clipboard: Option<(Vec<Node>, Vec<Edge>)>,
+    /// Text to put on the system clipboard at the end of the frame (the copied nodes as RON).
+    to_system_clipboard: Option<String>,
     pastes: u32,
     files: Files,
     pending: Option<Pending>,
@@ -182,6 +184,7 @@ impl SandboxApp {
             status: None,
             error: None,
             clipboard: None,
+            to_system_clipboard: None,
             pastes: 0,
             files: Files::default(),
             pending: None,
@@ -361,7 +364,11 @@ impl SandboxApp {
                 self.selection.edge = None;
             }
             Action::Copy => {
-                self.clipboard = Some(self.copied());
+                let (nodes, edges) = self.copied();
+                // On the system clipboard too, as a small diagram: it pastes into another window.
+                let as_diagram = Diagram { nodes: nodes.clone(), edges: edges.clone(), ..Diagram::default() };
+                self.to_system_clipboard = file::to_ron_string(&as_diagram).ok();
+                self.clipboard = Some((nodes, edges));
                 self.pastes = 0;
                 let n = self.selection.nodes.len();
                 self.say(format!("Copied {n} node{}", if n == 1 { "" } else { "s" }), false);
@@ -482,13 +489,28 @@ impl SandboxApp {
             if i.consume_key(Modifiers::NONE, Key::F) {
                 out.push(Action::ZoomToFit);
             }
-            // Paste events (egui turns Ctrl+V into one when the system clipboard has text).
-            let pasted = i.events.iter().any(|e| matches!(e, egui::Event::Paste(_)));
-            if pasted && self.clipboard.is_some() {
-                out.push(Action::Paste);
+            // The window may turn Ctrl+C / Ctrl+V into Copy and Paste events instead of (or as well
+            // as) key presses: act on them once.
+            let pasted = i.events.iter().find_map(|e| match e {
+                egui::Event::Paste(text) => Some(text.clone()),
+                _ => None,
+            });
+            if let Some(text) = pasted {
+                // Nodes copied in this or another window (or a whole diagram file's text).
+                if let Ok(d) = file::from_ron_str(&text, "clipboard")
+                    && !d.nodes.is_empty()
+                {
+                    if self.clipboard.as_ref().is_none_or(|(nodes, _)| nodes != &d.nodes) {
+                        self.pastes = 0;
+                    }
+                    self.clipboard = Some((d.nodes, d.edges));
+                }
+                if self.clipboard.is_some() && !out.contains(&Action::Paste) {
+                    out.push(Action::Paste);
+                }
             }
             let copied = i.events.iter().any(|e| matches!(e, egui::Event::Copy));
-            if copied {
+            if copied && !out.contains(&Action::Copy) {
                 out.push(Action::Copy);
             }
         });
@@ -847,6 +869,9 @@ impl SandboxApp {
 
         for action in actions {
             self.handle(action);
+        }
+        if let Some(text) = self.to_system_clipboard.take() {
+            ctx.copy_text(text);
         }
         self.autosave();
 
