@@ -492,3 +492,32 @@ fn pasting_diagram_text_from_the_system_clipboard_adds_its_nodes() {
     assert_eq!(d.nodes.len(), 5, "the coffee shop's five nodes");
     assert_eq!(d.edges.len(), 4);
 }
+
+fn request_close(h: &mut Harness<'static, SandboxApp>) {
+    let root = egui::ViewportId::ROOT;
+    h.input_mut().viewports.entry(root).or_default().events.push(egui::ViewportEvent::Close);
+    h.run();
+}
+
+fn closing(h: &Harness<'static, SandboxApp>) -> bool {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close))
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::AddNode(Kind::Queue, (0.0, 0.0)));
+    request_close(&mut h);
+    h.get_by_label_contains("has changes that are not saved");
+    h.get_by_role_and_label(Role::Button, "Cancel").click();
+    h.run();
+    assert!(!closing(&h), "cancel keeps the window open");
+    assert_eq!(h.state().doc.diagram.nodes.len(), 4);
+    request_close(&mut h);
+    h.get_by_role_and_label(Role::Button, "Discard changes").click();
+    h.step();
+    assert!(closing(&h), "discarding closes the window");
+}
