@@ -521,3 +521,73 @@ fn closing_with_unsaved_changes_asks_first() {
     h.step();
     assert!(closing(&h), "discarding closes the window");
 }
+
+#[test]
+fn play_pause_step_and_reset_from_the_toolbar() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.get_by_role_and_label(Role::Button, "Step").click();
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    assert_eq!(run.engine.events_processed(), 1);
+    assert!(!run.clock.playing);
+    h.get_by_role_and_label(Role::Button, "+1 s").click();
+    h.run();
+    let t = h.state().run.as_ref().unwrap().engine.now().as_secs();
+    assert!(t >= 1.0, "{t}");
+    h.get_by_role_and_label(Role::Button, "Play").click();
+    h.run_steps(2);
+    assert!(h.state().run.as_ref().unwrap().clock.playing);
+    h.get_by_role_and_label(Role::Button, "Pause").click();
+    h.run_steps(2);
+    assert!(!h.state().run.as_ref().unwrap().clock.playing);
+    h.get_by_role_and_label(Role::Button, "Reset").click();
+    h.run();
+    assert!(h.state().run.is_none(), "back to 0 s");
+    // Space plays too.
+    h.key_press(Key::Space);
+    h.step();
+    assert!(h.state().run.as_ref().unwrap().clock.playing);
+}
+
+#[test]
+fn the_windows_run_matches_the_headless_run() {
+    use cloud_sandbox::report::Report;
+    use cloud_sandbox::sim::clock::Speed;
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::SetSpeed(Speed::AsFastAsPossible));
+    h.state_mut().handle(Action::PlayPause);
+    for _ in 0..5000 {
+        h.step();
+        if h.state().run.as_ref().unwrap().engine.finished() {
+            break;
+        }
+    }
+    let window = h.state().run.as_ref().unwrap();
+    assert!(window.engine.finished());
+    let mut headless = cloud_sandbox::sim::Engine::new(
+        &h.state().doc.diagram,
+        &cloud_sandbox::cost::Catalog::embedded(),
+        &cloud_sandbox::sim::RunOptions::default(),
+    )
+    .unwrap();
+    headless.run_to_end();
+    assert_eq!(Report::from_engine(&window.engine, 0.0).to_json(), Report::from_engine(&headless, 0.0).to_json());
+    // And the charts received a point per simulated second.
+    assert_eq!(window.engine.global_series().len(), 600);
+}
+
+#[test]
+fn an_edit_restarts_the_run_and_a_diagram_with_problems_does_not_run() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    h.state_mut().handle(Action::AddNode(Kind::Queue, (0.0, 400.0)));
+    h.run();
+    assert_eq!(h.state().run.as_ref().unwrap().engine.now().0, 0, "restarted from 0 s");
+    h.state_mut().handle(Action::ResetRun);
+    h.state_mut().handle(Action::AddNode(Kind::Client, (0.0, 600.0)));
+    h.state_mut().handle(Action::PlayPause);
+    h.run();
+    assert!(h.state().run.is_none());
+    assert!(h.state().status.as_ref().unwrap().text.contains("Cannot run"));
+}

@@ -453,3 +453,49 @@ impl Engine {
             .collect()
     }
 }
+
+/// What a node is doing right now, for the badges of a live canvas.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LiveNode {
+    /// Busy share over the last sample interval (instances, functions), 0 to 1.
+    pub utilization: f64,
+    /// Work waiting now: instance backlog, visible queue messages, function executions running.
+    pub depth: u64,
+    /// Machines running (instances), or executions running (functions).
+    pub running: u32,
+    /// Machines wanted (instances), or the concurrency limit (functions).
+    pub capacity: u32,
+    /// The node is down (for instances: every machine).
+    pub down: bool,
+}
+
+impl Engine {
+    /// What every node is doing now, in diagram order.
+    pub fn live_nodes(&self) -> Vec<LiveNode> {
+        self.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let utilization = self.metrics.nodes[i].points().last().map_or(0.0, |p| p.utilization);
+                match &node.behaviour {
+                    Behaviour::Instance(s) => LiveNode {
+                        utilization,
+                        depth: s.backlog_now(),
+                        running: s.running(),
+                        capacity: s.machines.len() as u32,
+                        down: s.running() == 0,
+                    },
+                    Behaviour::Queue(q) => LiveNode { depth: q.visible(), ..LiveNode::default() },
+                    Behaviour::Function(f) => LiveNode {
+                        utilization,
+                        depth: u64::from(f.running),
+                        running: f.running,
+                        capacity: f.limit,
+                        down: node.down_count > 0,
+                    },
+                    _ => LiveNode { down: node.down_count > 0, ..LiveNode::default() },
+                }
+            })
+            .collect()
+    }
+}

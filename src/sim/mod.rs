@@ -19,6 +19,7 @@
 mod balancer;
 mod call;
 mod client;
+pub mod clock;
 mod events;
 mod faults;
 mod function;
@@ -32,7 +33,7 @@ pub mod time;
 mod topic;
 
 pub use metrics::{
-    BalancerFigures, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures, NodeFigures, NodeSample,
+    BalancerFigures, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures, LiveNode, NodeFigures, NodeSample,
     QueueTotals, TopicFigures,
 };
 pub use time::SimTime;

@@ -3,11 +3,13 @@
 use super::canvas::{self, CanvasView};
 use super::examples::EXAMPLES;
 use super::files::{DialogKind, Files};
-use super::{inspector, palette, problems, theme};
+use super::live::LiveRun;
+use super::{charts, inspector, palette, problems, theme};
 use crate::cost::Catalog;
 use crate::model::edit::{Document, Edit, new_node};
 use crate::model::validate::{Problem, check};
 use crate::model::{Diagram, Edge, Kind, Node, NodeId, file};
+use crate::sim::clock::Speed;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -62,6 +64,47 @@ pub enum Action {
     ZoomToFit,
     /// Close the window (asks about unsaved changes first).
     Quit,
+    /// Start or pause the live run.
+    PlayPause,
+    /// Run exactly one event.
+    StepEvent,
+    /// Run one simulated second.
+    StepSecond,
+    /// Back to t = 0 with the same seed.
+    ResetRun,
+    /// How fast the live run goes.
+    SetSpeed(Speed),
+}
+
+/// The tabs of the bottom dock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DockTab {
+    /// What `check` finds.
+    #[default]
+    Problems,
+    /// The live run's charts.
+    Charts,
+}
+
+/// The speeds offered in the toolbar.
+pub const SPEEDS: [Speed; 9] = [
+    Speed::Times(0.1),
+    Speed::Times(0.5),
+    Speed::Times(1.0),
+    Speed::Times(2.0),
+    Speed::Times(5.0),
+    Speed::Times(10.0),
+    Speed::Times(100.0),
+    Speed::Times(1000.0),
+    Speed::AsFastAsPossible,
+];
+
+/// How a speed is written in the toolbar.
+pub fn speed_label(speed: Speed) -> String {
+    match speed {
+        Speed::Times(f) => format!("{f}×"),
+        Speed::AsFastAsPossible => "as fast as possible".to_owned(),
+    }
 }
 
 /// What is selected on the canvas.
@@ -141,6 +184,11 @@ pub struct SandboxApp {
     pub status: Option<Status>,
     /// An error to show in a window until dismissed.
     pub error: Option<String>,
+    /// The live run, once Play or Step has been pressed.
+    pub run: Option<LiveRun>,
+    /// The open tab of the bottom dock.
+    pub dock_tab: DockTab,
+    speed: Speed,
     clipboard: Option<(Vec<Node>, Vec<Edge>)>,
     /// Text to put on the system clipboard at the end of the frame (the copied nodes as RON).
     to_system_clipboard: Option<String>,
@@ -183,6 +231,9 @@ impl SandboxApp {
             prefs,
             status: None,
             error: None,
+            run: None,
+            dock_tab: DockTab::Problems,
+            speed: Speed::Times(1.0),
             clipboard: None,
             to_system_clipboard: None,
             pastes: 0,
@@ -394,6 +445,39 @@ impl SandboxApp {
                 self.selection.nodes.insert(id);
             }
             Action::ZoomToFit => self.view.fit_requested = true,
+            Action::PlayPause => {
+                if let Some(run) = self.ensure_run() {
+                    if run.engine.finished() {
+                        self.say("The run is over: Reset to start again", false);
+                    } else {
+                        run.clock.playing = !run.clock.playing;
+                        run.resync();
+                        self.dock_tab = DockTab::Charts;
+                    }
+                }
+            }
+            Action::StepEvent => {
+                if let Some(run) = self.ensure_run() {
+                    run.clock.playing = false;
+                    run.step_event();
+                }
+            }
+            Action::StepSecond => {
+                if let Some(run) = self.ensure_run() {
+                    run.clock.playing = false;
+                    run.step_secs(1.0);
+                }
+            }
+            Action::ResetRun => {
+                self.run = None;
+                self.say("Back to 0 s (same seed)", false);
+            }
+            Action::SetSpeed(speed) => {
+                self.speed = speed;
+                if let Some(run) = &mut self.run {
+                    run.clock.speed = speed;
+                }
+            }
             Action::Quit => {
                 if self.doc.is_modified() {
                     self.pending = Some(Pending::Quit);
@@ -401,6 +485,46 @@ impl SandboxApp {
                     self.allow_close = true;
                 }
             }
+        }
+    }
+
+    /// The live run, built at t = 0 if there is none; `None` (with the reason said) when the
+    /// diagram has problems.
+    fn ensure_run(&mut self) -> Option<&mut LiveRun> {
+        if self.run.is_none() {
+            if let Ok(mut run) = LiveRun::new(&self.doc.diagram, &self.catalog, self.doc.revision()) {
+                run.clock.speed = self.speed;
+                self.run = Some(run);
+            } else {
+                let n = self.problems().len();
+                self.say(format!("Cannot run: the diagram has {n} problem(s), listed in the dock"), true);
+                self.dock_tab = DockTab::Problems;
+                return None;
+            }
+        }
+        self.run.as_mut()
+    }
+
+    /// Runs this frame's share of the live run; a changed diagram restarts it from 0 s.
+    fn drive_run(&mut self, ctx: &egui::Context) {
+        let revision = self.doc.revision();
+        if let Some(run) = &self.run
+            && run.built_from != revision
+        {
+            let (playing, speed) = (run.clock.playing, run.clock.speed);
+            self.run = None;
+            if let Some(run) = self.ensure_run() {
+                run.clock.playing = playing;
+                run.clock.speed = speed;
+                self.say("The diagram changed: the run restarted from 0 s", false);
+            }
+        }
+        let time = ctx.input(|i| i.time);
+        if let Some(run) = &mut self.run
+            && run.clock.playing
+        {
+            run.advance(time);
+            ctx.request_repaint();
         }
     }
 
@@ -488,6 +612,9 @@ impl SandboxApp {
             }
             if i.consume_key(Modifiers::NONE, Key::F) {
                 out.push(Action::ZoomToFit);
+            }
+            if i.consume_key(Modifiers::NONE, Key::Space) {
+                out.push(Action::PlayPause);
             }
             // The window may turn Ctrl+C / Ctrl+V into Copy and Paste events instead of (or as well
             // as) key presses: act on them once.
@@ -601,8 +728,26 @@ impl SandboxApp {
                 }
             });
             ui.menu_button("Simulation", |ui| {
-                ui.label("Running the diagram live in the window is coming next.");
-                ui.label("Until then: cloud-sandbox run FILE");
+                let playing = self.run.as_ref().is_some_and(|r| r.clock.playing);
+                if ui.add(egui::Button::new(if playing { "Pause" } else { "Play" }).shortcut_text("Space")).clicked() {
+                    actions.push(Action::PlayPause);
+                }
+                if ui.button("Step one event").clicked() {
+                    actions.push(Action::StepEvent);
+                }
+                if ui.button("Step one simulated second").clicked() {
+                    actions.push(Action::StepSecond);
+                }
+                if ui.button("Reset to 0 s").clicked() {
+                    actions.push(Action::ResetRun);
+                }
+                ui.menu_button("Speed", |ui| {
+                    for speed in SPEEDS {
+                        if ui.selectable_label(self.speed == speed, speed_label(speed)).clicked() {
+                            actions.push(Action::SetSpeed(speed));
+                        }
+                    }
+                });
             });
             ui.menu_button("Help", |ui| {
                 ui.label("Drag a kind from the palette onto the canvas.");
@@ -637,7 +782,37 @@ impl SandboxApp {
             }
             ui.toggle_value(&mut self.prefs.snap, "Snap").on_hover_text("Snap nodes to the grid");
             ui.separator();
-            ui.add_enabled(false, egui::Button::new("Play")).on_disabled_hover_text("Live simulation comes next");
+            let playing = self.run.as_ref().is_some_and(|r| r.clock.playing);
+            let label = if playing { "Pause" } else { "Play" };
+            if ui.button(label).on_hover_text("Run the diagram live (Space)").clicked() {
+                actions.push(Action::PlayPause);
+            }
+            if ui.button("Step").on_hover_text("Run one event").clicked() {
+                actions.push(Action::StepEvent);
+            }
+            if ui.button("+1 s").on_hover_text("Run one simulated second").clicked() {
+                actions.push(Action::StepSecond);
+            }
+            if ui
+                .add_enabled(self.run.is_some(), egui::Button::new("Reset"))
+                .on_hover_text("Back to 0 s, same seed")
+                .clicked()
+            {
+                actions.push(Action::ResetRun);
+            }
+            let speed = self.speed;
+            let label = ui.label("Speed").id;
+            egui::ComboBox::from_id_salt("speed")
+                .selected_text(speed_label(speed))
+                .show_ui(ui, |ui| {
+                    for option in SPEEDS {
+                        if ui.selectable_label(option == speed, speed_label(option)).clicked() {
+                            actions.push(Action::SetSpeed(option));
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
         });
     }
 
@@ -654,6 +829,21 @@ impl SandboxApp {
                 ui.colored_label(colour, format!("{problems} problem{}", if problems == 1 { "" } else { "s" }));
             }
             ui.separator();
+            if let Some(run) = &self.run {
+                let (now, end) = (run.engine.now().as_secs(), run.engine.end().as_secs());
+                ui.label(format!("t = {now:.1} s of {end:.0} s"));
+                if run.clock.playing {
+                    ui.label(format!("{:.1}× real time", run.clock.achieved_speed()));
+                    ui.label(format!("{:.0} events/s", run.events_per_sec()));
+                    if run.clock.behind() {
+                        let colour = theme::Palette::for_visuals(ui.visuals()).warning;
+                        ui.colored_label(colour, "behind real time");
+                    }
+                } else {
+                    ui.label(if run.engine.finished() { "finished" } else { "paused" });
+                }
+                ui.separator();
+            }
             ui.label(format!("zoom {:.0} %", self.view.zoom * 100.0));
             if let Some(status) = &self.status {
                 ui.separator();
@@ -803,6 +993,7 @@ impl SandboxApp {
     pub fn frame(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         ctx.set_visuals(if self.prefs.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
+        self.drive_run(&ctx);
         let mut actions = self.shortcuts(&ctx);
 
         // Files dropped on the window: open the first .ron.
@@ -822,9 +1013,28 @@ impl SandboxApp {
         });
         egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
         if self.prefs.show_dock {
-            egui::Panel::bottom("dock").resizable(true).default_size(150.0).min_size(60.0).show(ui, |ui| {
+            egui::Panel::bottom("dock").resizable(true).default_size(210.0).min_size(60.0).show(ui, |ui| {
                 let problems = self.problems().to_vec();
-                problems::show(ui, &problems, &mut actions);
+                ui.horizontal(|ui| {
+                    ui.selectable_value(
+                        &mut self.dock_tab,
+                        DockTab::Problems,
+                        format!("Problems ({})", problems.len()),
+                    );
+                    ui.selectable_value(&mut self.dock_tab, DockTab::Charts, "Charts");
+                });
+                ui.separator();
+                match (self.dock_tab, &self.run) {
+                    (DockTab::Problems, _) => problems::show(ui, &problems, &mut actions),
+                    (DockTab::Charts, Some(run)) => {
+                        let only =
+                            (self.selection.nodes.len() == 1).then(|| self.selection.nodes.iter().next()).flatten();
+                        charts::show(ui, run, &self.doc.diagram, only);
+                    }
+                    (DockTab::Charts, None) => {
+                        ui.weak("Press Play (Space) to run the diagram; its charts appear here.");
+                    }
+                }
             });
         }
         if self.prefs.show_palette {
@@ -851,13 +1061,15 @@ impl SandboxApp {
             });
         }
         egui::CentralPanel::default().show(ui, |ui| {
+            self.view.snap = self.prefs.snap;
             let group = self.next_group + 1;
+            let live = self.run.as_ref().map(|r| r.engine.live_nodes());
             let used_group = canvas::show(
                 ui,
                 &self.doc.diagram,
+                live.as_deref(),
                 &mut self.view,
                 &mut self.selection,
-                self.prefs.snap,
                 group,
                 &mut actions,
             );

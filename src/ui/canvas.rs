@@ -37,6 +37,8 @@ pub struct CanvasView {
     pub zoom: f32,
     /// Fit the diagram in view at the next frame.
     pub fit_requested: bool,
+    /// Snap moved nodes to the grid.
+    pub snap: bool,
     drag: Option<Drag>,
     renaming: Option<(NodeId, String)>,
     /// A refusal shown next to the pointer, with when it appeared.
@@ -51,6 +53,7 @@ impl Default for CanvasView {
             offset: vec2(40.0, 40.0),
             zoom: 1.0,
             fit_requested: true,
+            snap: true,
             drag: None,
             renaming: None,
             refusal: None,
@@ -166,9 +169,9 @@ fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, dashed: 
 pub fn show(
     ui: &mut egui::Ui,
     diagram: &Diagram,
+    live: Option<&[crate::sim::LiveNode]>,
     view: &mut CanvasView,
     selection: &mut Selection,
-    snap_to_grid: bool,
     group: u64,
     actions: &mut Vec<Action>,
 ) -> bool {
@@ -241,7 +244,7 @@ pub fn show(
 
     // Nodes, each an interactive region that screen readers and tests can find by its name.
     let mut hovered_node = None;
-    for node in &diagram.nodes {
+    for (index, node) in diagram.nodes.iter().enumerate() {
         let node_rect = view.node_rect(rect, node);
         let id = ui.scope_id().with(("node", &node.id.0));
         let response = ui.interact(node_rect, id, Sense::click_and_drag());
@@ -249,6 +252,9 @@ pub fn show(
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
         let selected = selection.nodes.contains(&node.id);
         draw_node(&painter, node, node_rect, selected, view.zoom, &palette);
+        if let Some(state) = live.and_then(|l| l.get(index)) {
+            draw_badge(&painter, node, node_rect, state, view.zoom, &palette);
+        }
 
         let handle_centre = pos2(node_rect.right(), node_rect.center().y);
         let handle_rect = Rect::from_center_size(handle_centre, Vec2::splat(2.0 * HANDLE_RADIUS * view.zoom.max(0.7)));
@@ -300,7 +306,7 @@ pub fn show(
         {
             *total += response.drag_delta() / view.zoom;
             let wanted = (grab_start.0 + total.x, grab_start.1 + total.y);
-            let wanted = if snap_to_grid { snap(wanted) } else { wanted };
+            let wanted = if view.snap { snap(wanted) } else { wanted };
             let delta = (wanted.0 - node.pos.0, wanted.1 - node.pos.1);
             if delta != (0.0, 0.0) {
                 let nodes = selection.nodes.iter().cloned().collect();
@@ -497,6 +503,83 @@ fn draw_node(painter: &egui::Painter, node: &Node, r: Rect, selected: bool, zoom
         FontId::proportional(11.5 * zoom),
         palette.weak_text,
     );
+}
+
+/// Live state on a node: a utilisation ring, machines or executions, waiting work, and DOWN.
+fn draw_badge(
+    painter: &egui::Painter,
+    node: &Node,
+    r: Rect,
+    state: &crate::sim::LiveNode,
+    zoom: f32,
+    palette: &Palette,
+) {
+    let kind = node.kind.kind();
+    let font = FontId::proportional(11.0 * zoom.max(0.7));
+    if state.down {
+        painter.rect_stroke(
+            r.expand(2.0),
+            CornerRadius::same(7),
+            Stroke::new(3.0, palette.warning),
+            egui::StrokeKind::Outside,
+        );
+        painter.text(
+            r.center_top() + vec2(0.0, -4.0),
+            egui::Align2::CENTER_BOTTOM,
+            "DOWN",
+            FontId::proportional(12.0 * zoom.max(0.7)),
+            palette.warning,
+        );
+        return;
+    }
+    if matches!(kind, Kind::Instance | Kind::Function) {
+        // Utilisation ring at the top-right corner: green when relaxed, red when saturated.
+        let centre = r.right_top() + vec2(-12.0 * zoom, 12.0 * zoom);
+        let radius = 8.0 * zoom.max(0.6);
+        let u = state.utilization.clamp(0.0, 1.0) as f32;
+        let colour = if u < 0.7 {
+            Color32::from_rgb(0x4c, 0xc3, 0x6b)
+        } else if u < 0.9 {
+            Color32::from_rgb(0xe8, 0xb0, 0x2c)
+        } else {
+            palette.warning
+        };
+        painter.circle_stroke(centre, radius, Stroke::new(3.0 * zoom.max(0.6), palette.grid));
+        let steps = 32;
+        let points: Vec<Pos2> = (0..=((steps as f32 * u).ceil() as usize))
+            .map(|i| {
+                let a = -std::f32::consts::FRAC_PI_2 + std::f32::consts::TAU * (i as f32 / steps as f32).min(u);
+                centre + vec2(a.cos(), a.sin()) * radius
+            })
+            .collect();
+        if points.len() > 1 {
+            painter.add(Shape::line(points, Stroke::new(3.0 * zoom.max(0.6), colour)));
+        }
+        painter.text(
+            centre + vec2(-radius - 4.0, 0.0),
+            egui::Align2::RIGHT_CENTER,
+            format!("{:.0}%", u * 100.0),
+            font.clone(),
+            palette.weak_text,
+        );
+    }
+    let mut lines = Vec::new();
+    match kind {
+        Kind::Instance => {
+            lines.push(format!("{}/{} running", state.running, state.capacity));
+            if state.depth > 0 {
+                lines.push(format!("{} waiting", state.depth));
+            }
+        }
+        Kind::Function => lines.push(format!("{}/{} executing", state.running, state.capacity)),
+        Kind::Queue => lines.push(format!("{} in queue", state.depth)),
+        _ => {}
+    }
+    if !lines.is_empty() {
+        let colour =
+            if state.running < state.capacity && kind == Kind::Instance { palette.warning } else { palette.weak_text };
+        painter.text(r.center_bottom() + vec2(0.0, 4.0), egui::Align2::CENTER_TOP, lines.join(" · "), font, colour);
+    }
 }
 
 fn show_refusal(ui: &egui::Ui, view: &mut CanvasView, palette: &Palette) {

@@ -7,10 +7,12 @@
 
 pub mod app;
 mod canvas;
+mod charts;
 pub mod examples;
 mod files;
 mod help;
 mod inspector;
+pub mod live;
 mod palette;
 mod problems;
 pub mod theme;

@@ -6,11 +6,6 @@ use crate::model::validate::{Place, Problem};
 
 /// Shows the problems of the diagram.
 pub fn show(ui: &mut egui::Ui, problems: &[Problem], actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
-        ui.strong("Problems");
-        ui.weak("— charts of the live run will join this dock");
-    });
-    ui.separator();
     if problems.is_empty() {
         ui.label("No problems: this diagram is ready to run.");
         return;

@@ -1,0 +1,71 @@
+//! The charts of a live run (`egui_plot`), x axis in simulated seconds: throughput, latency
+//! percentiles, queue depths and instance backlogs, and cost.
+
+use super::live::LiveRun;
+use super::theme;
+use crate::model::{Diagram, Kind};
+use egui_plot::{Legend, Line, Plot};
+
+/// Which node the node charts are filtered to (none: all).
+pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&crate::model::NodeId>) {
+    let global = run.engine.global_series();
+    if global.is_empty() {
+        ui.weak("Charts fill in as the run goes (a point per chart interval of simulated time).");
+        return;
+    }
+    // Four in a row on a wide window, two by two otherwise.
+    let columns = if ui.available_width() > 1100.0 { 4 } else { 2 };
+    let rows = 4 / columns;
+    let height = ((ui.available_height() - 24.0 * rows as f32) / rows as f32).clamp(60.0, 260.0);
+    let warning = theme::Palette::for_visuals(ui.visuals()).warning;
+    let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
+    let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
+    egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
+        chart(ui, "Throughput (requests/s)", width, height, |plot| {
+            let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
+                global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
+            };
+            plot.line(Line::new("succeeded/s", rate(|s| s.succeeded)).color(good));
+            plot.line(Line::new("failed/s", rate(|s| s.failed)).color(warning));
+        });
+        chart(ui, "Latency (ms)", width, height, |plot| {
+            for (name, pick) in [
+                ("p50", (|s: &crate::sim::GlobalSample| s.p50_ms) as fn(&crate::sim::GlobalSample) -> f64),
+                ("p95", |s| s.p95_ms),
+                ("p99", |s| s.p99_ms),
+            ] {
+                plot.line(Line::new(name, global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>()));
+            }
+        });
+        if columns == 2 {
+            ui.end_row();
+        }
+        chart(ui, "Waiting work (queue depth, instance backlog)", width, height, |plot| {
+            for (i, node) in diagram.nodes.iter().enumerate() {
+                let kind = node.kind.kind();
+                if !matches!(kind, Kind::Queue | Kind::Instance) || only.is_some_and(|id| id != &node.id) {
+                    continue;
+                }
+                let points: Vec<[f64; 2]> = run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
+                plot.line(Line::new(node.label(), points));
+            }
+        });
+        chart(ui, "Cost so far ($)", width, height, |plot| {
+            plot.line(Line::new("total", global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>()));
+        });
+        ui.end_row();
+    });
+}
+
+fn chart(ui: &mut egui::Ui, title: &str, width: f32, height: f32, add: impl FnOnce(&mut egui_plot::PlotUi<'_>)) {
+    ui.vertical(|ui| {
+        ui.label(title);
+        Plot::new(title)
+            .width(width)
+            .height(height)
+            .legend(Legend::default())
+            .include_y(0.0)
+            .allow_scroll(false)
+            .show(ui, add);
+    });
+}

@@ -1,0 +1,83 @@
+//! A run of the diagram inside the window: the engine, driven frame by frame by the clock within a
+//! wall-time budget, so the window stays responsive however heavy the diagram.
+
+use crate::cost::Catalog;
+use crate::model::Diagram;
+use crate::sim::clock::SimClock;
+use crate::sim::{Engine, RunOptions, RunStatus, SimTime};
+use std::time::{Duration, Instant};
+
+/// Wall time one frame may spend running the engine.
+const FRAME_BUDGET: Duration = Duration::from_millis(8);
+/// Events run between checks of the frame budget.
+const EVENTS_PER_CHECK: u64 = 4_000;
+
+/// The live run of one version of the diagram.
+pub struct LiveRun {
+    /// The engine, at the run's current simulated time.
+    pub engine: Engine,
+    /// Play, pause and speed.
+    pub clock: SimClock,
+    /// The document revision this run was built from.
+    pub built_from: u64,
+    last_time: Option<f64>,
+    events_per_sec: f64,
+}
+
+impl LiveRun {
+    /// A run at t = 0 of `diagram`; the reasons when the diagram has problems.
+    pub fn new(diagram: &Diagram, catalog: &Catalog, revision: u64) -> Result<Self, String> {
+        let engine = Engine::new(diagram, catalog, &RunOptions::default()).map_err(|e| e.to_string())?;
+        Ok(Self { engine, clock: SimClock::default(), built_from: revision, last_time: None, events_per_sec: 0.0 })
+    }
+
+    /// Runs this frame's share: up to the clock's deadline, within the frame budget. `time` is
+    /// the window's clock in seconds.
+    pub fn advance(&mut self, time: f64) {
+        let dt = self.last_time.map_or(0.0, |t| (time - t).max(0.0));
+        self.last_time = Some(time);
+        let Some(deadline) = self.clock.deadline(self.engine.now(), self.engine.end(), dt) else {
+            return;
+        };
+        let (sim_before, events_before) = (self.engine.now(), self.engine.events_processed());
+        let started = Instant::now();
+        let mut reached = false;
+        while started.elapsed() < FRAME_BUDGET {
+            if self.engine.run_until(deadline, EVENTS_PER_CHECK) == RunStatus::ReachedDeadline {
+                reached = true;
+                break;
+            }
+        }
+        let advanced = (self.engine.now().0 - sim_before.0) as f64 / 1e9;
+        self.clock.record(advanced, dt, reached);
+        if dt > 0.0 {
+            let rate = (self.engine.events_processed() - events_before) as f64 / dt;
+            self.events_per_sec =
+                if self.events_per_sec == 0.0 { rate } else { 0.9 * self.events_per_sec + 0.1 * rate };
+        }
+        if self.engine.finished() {
+            self.clock.playing = false;
+        }
+    }
+
+    /// Forgets the last frame's time (after a pause, so that the pause is not counted).
+    pub fn resync(&mut self) {
+        self.last_time = None;
+    }
+
+    /// Runs exactly one event.
+    pub fn step_event(&mut self) {
+        self.engine.step();
+    }
+
+    /// Runs `secs` of simulated time at once.
+    pub fn step_secs(&mut self, secs: f64) {
+        let target = SimTime(self.engine.now().0.saturating_add(crate::sim::time::secs_to_nanos(secs)));
+        self.engine.run_until(target, u64::MAX);
+    }
+
+    /// Events run per wall second, averaged over recent frames.
+    pub fn events_per_sec(&self) -> f64 {
+        if self.clock.playing { self.events_per_sec } else { 0.0 }
+    }
+}
