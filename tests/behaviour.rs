@@ -306,3 +306,30 @@ fn the_monolith_fails_as_a_whole_and_the_microservices_keep_every_order() {
     assert!(orders.in_queue_at_end < 20, "{orders:?}");
     assert_eq!(orders.dead_lettered, 0);
 }
+
+#[test]
+fn failing_a_node_by_hand_fails_its_work_until_it_recovers() {
+    let d = example("web-app.ron");
+    let mut e =
+        cloud_sandbox::sim::Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
+    let web = d.nodes.iter().position(|n| n.id.0 == "web").unwrap();
+    let alb = d.nodes.iter().position(|n| n.id.0 == "alb").unwrap();
+    e.run_until(cloud_sandbox::sim::SimTime::from_secs(100.0), u64::MAX);
+    assert!(!e.is_down(web));
+    e.fail_node(web, Some(20.0));
+    assert!(e.is_down(web));
+    assert!(e.live_nodes()[web].down);
+    e.run_until(cloud_sandbox::sim::SimTime::from_secs(119.0), u64::MAX);
+    assert!(e.is_down(web), "still down before its 20 s are over");
+    e.run_until(cloud_sandbox::sim::SimTime::from_secs(121.0), u64::MAX);
+    assert!(!e.is_down(web), "back after 20 s");
+    assert!(!e.can_fail(0), "clients cannot fail");
+    e.fail_node(alb, None);
+    e.run_until(cloud_sandbox::sim::SimTime::from_secs(130.0), u64::MAX);
+    e.recover_node(alb);
+    e.run_to_end();
+    let r = Report::from_engine(&e, 0.0);
+    // Every machine down for 20 s: a third of a minute's requests fail, then retries stop helping.
+    assert!(r.failures.get("node_down").copied().unwrap_or(0) > 1000, "{:?}", r.failures);
+    assert_eq!(r.requests.generated, r.requests.succeeded + r.requests.failed + r.requests.in_flight);
+}

@@ -591,3 +591,21 @@ fn an_edit_restarts_the_run_and_a_diagram_with_problems_does_not_run() {
     assert!(h.state().run.is_none());
     assert!(h.state().status.as_ref().unwrap().text.contains("Cannot run"));
 }
+
+#[test]
+fn right_click_fails_and_recovers_a_node_during_a_run() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Web servers").click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Fail now").click();
+    h.run();
+    let web = h.state().doc.diagram.nodes.iter().position(|n| n.id.0 == "web").unwrap();
+    assert!(h.state().run.as_ref().unwrap().engine.is_down(web));
+    h.get_by_role_and_label(Role::Button, "Web servers").click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Recover").click();
+    h.run();
+    assert!(!h.state().run.as_ref().unwrap().engine.is_down(web));
+}

@@ -34,6 +34,8 @@ pub enum Event {
     FaultStart { fault: u32 },
     /// A scheduled fault ends.
     FaultEnd { fault: u32 },
+    /// A node failed by hand comes back.
+    Recover { node: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]

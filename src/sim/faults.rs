@@ -30,6 +30,42 @@ impl Engine {
         }
     }
 
+    /// Whether a node can be failed by hand: instances, functions and balancers.
+    pub fn can_fail(&self, node: usize) -> bool {
+        self.nodes.get(node).is_some_and(|n| {
+            matches!(n.behaviour, Behaviour::Instance(_) | Behaviour::Function(_) | Behaviour::Balancer(_))
+        })
+    }
+
+    /// Whether a node is down now (for instance nodes: every machine).
+    pub fn is_down(&self, node: usize) -> bool {
+        match self.nodes.get(node).map(|n| &n.behaviour) {
+            Some(Behaviour::Instance(s)) => s.running() == 0,
+            Some(_) => self.nodes[node].down_count > 0,
+            None => false,
+        }
+    }
+
+    /// Fails a node now, as a crash would (the live view's right-click); `for_secs` schedules its
+    /// recovery. Nothing happens to a node that is already down or cannot fail.
+    pub fn fail_node(&mut self, node: usize, for_secs: Option<f64>) {
+        if !self.can_fail(node) || self.is_down(node) {
+            return;
+        }
+        self.take_down(node as u32, None, FailReason::NodeDown);
+        if let Some(secs) = for_secs {
+            let at = self.now.saturating_add(super::time::secs_to_nanos(secs));
+            self.events.push(at, super::events::Event::Recover { node: node as u32 });
+        }
+    }
+
+    /// Brings a node failed by hand back up.
+    pub fn recover_node(&mut self, node: usize) {
+        if self.can_fail(node) && self.is_down(node) {
+            self.bring_up(node as u32, None);
+        }
+    }
+
     fn take_down(&mut self, node: u32, instance: Option<u32>, reason: FailReason) {
         match self.nodes[node as usize].behaviour {
             Behaviour::Instance(_) => self.instance_down(node, instance, reason),

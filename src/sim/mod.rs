@@ -404,6 +404,7 @@ impl Engine {
             Event::Sample => self.sample(),
             Event::FaultStart { fault } => self.fault_start(fault),
             Event::FaultEnd { fault } => self.fault_end(fault),
+            Event::Recover { node } => self.recover_node(node as usize),
         }
     }
 

@@ -74,6 +74,10 @@ pub enum Action {
     ResetRun,
     /// How fast the live run goes.
     SetSpeed(Speed),
+    /// Fail a node of the live run now, for a while or until recovered.
+    FailNode(NodeId, Option<f64>),
+    /// Bring a failed node of the live run back.
+    RecoverNode(NodeId),
 }
 
 /// The tabs of the bottom dock.
@@ -471,6 +475,26 @@ impl SandboxApp {
             Action::ResetRun => {
                 self.run = None;
                 self.say("Back to 0 s (same seed)", false);
+            }
+            Action::FailNode(..) | Action::RecoverNode(_) if self.run.is_none() => {
+                self.say("Press Play or Step first: failures act on a running simulation", false);
+            }
+            Action::FailNode(id, for_secs) => {
+                let index = self.doc.diagram.nodes.iter().position(|n| n.id == id);
+                if let (Some(run), Some(index)) = (&mut self.run, index) {
+                    run.engine.fail_node(index, for_secs);
+                    let t = run.engine.now().as_secs();
+                    let how_long = for_secs.map_or_else(|| "until recovered".to_owned(), |s| format!("for {s} s"));
+                    self.say(format!("'{id}' failed at {t:.1} s, {how_long}"), false);
+                }
+            }
+            Action::RecoverNode(id) => {
+                let index = self.doc.diagram.nodes.iter().position(|n| n.id == id);
+                if let (Some(run), Some(index)) = (&mut self.run, index) {
+                    run.engine.recover_node(index);
+                    let t = run.engine.now().as_secs();
+                    self.say(format!("'{id}' recovered at {t:.1} s"), false);
+                }
             }
             Action::SetSpeed(speed) => {
                 self.speed = speed;

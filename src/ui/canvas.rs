@@ -313,7 +313,22 @@ pub fn show(
                 actions.push(Action::Edit(Edit::Move { nodes, delta }, Some(*group)));
             }
         }
+        let state = live.and_then(|l| l.get(index)).copied();
         response.context_menu(|ui| {
+            if let Some(state) = state
+                && matches!(node.kind.kind(), Kind::Instance | Kind::Function | Kind::Balancer)
+            {
+                if ui.add_enabled(!state.down, egui::Button::new("Fail now")).clicked() {
+                    actions.push(Action::FailNode(node.id.clone(), None));
+                }
+                if ui.add_enabled(!state.down, egui::Button::new("Fail for 30 s")).clicked() {
+                    actions.push(Action::FailNode(node.id.clone(), Some(30.0)));
+                }
+                if ui.add_enabled(state.down, egui::Button::new("Recover")).clicked() {
+                    actions.push(Action::RecoverNode(node.id.clone()));
+                }
+                ui.separator();
+            }
             if ui.button("Rename").clicked() {
                 view.renaming = Some((node.id.clone(), node.name.clone()));
             }
