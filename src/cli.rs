@@ -55,6 +55,9 @@ pub enum Command {
         /// Read prices from this catalog instead of the built-in one.
         #[arg(long)]
         pricing: Option<PathBuf>,
+        /// Also write the sampled series as CSV (global.csv, nodes.csv) into this folder.
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
     },
     /// Check a diagram file and list its problems.
     Check {
@@ -109,7 +112,7 @@ pub fn run_command(command: Command) -> u8 {
             ),
             EXIT_UNREADABLE,
         ),
-        Command::Run { file, duration, seed, warmup, json, pricing } => {
+        Command::Run { file, duration, seed, warmup, json, pricing, csv } => {
             let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
                 Ok(inputs) => inputs,
                 Err(code) => return code,
@@ -122,6 +125,11 @@ pub fn run_command(command: Command) -> u8 {
             let started = Instant::now();
             run_with_progress(&mut engine);
             let report = Report::from_engine(&engine, started.elapsed().as_secs_f64());
+            if let Some(dir) = csv
+                && let Err(e) = crate::report::csv::write_dir(&engine, &dir)
+            {
+                return fail(&format!("could not write the CSV files: {e}"), EXIT_UNREADABLE);
+            }
             if json {
                 println!("{}", report.to_json());
             } else {

@@ -154,3 +154,19 @@ fn without_the_gui_feature_no_arguments_says_there_is_no_window() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("window"), "{}", stderr(&o));
 }
+
+#[test]
+fn run_writes_the_series_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("metrics");
+    let o = cli(&["run", "saves/web-app.ron", "--duration", "60s", "--csv", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let global = std::fs::read_to_string(out.join("global.csv")).unwrap();
+    let mut lines = global.lines();
+    assert!(lines.next().unwrap().starts_with("t_secs,interval_secs,succeeded_per_sec"));
+    // One row per simulated second.
+    assert_eq!(lines.count(), 60);
+    let nodes = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    assert_eq!(nodes.lines().count(), 1 + 60 * 3, "a row per second for each of the three nodes");
+    assert!(nodes.contains(",web,instance,"));
+}

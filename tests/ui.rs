@@ -609,3 +609,42 @@ fn right_click_fails_and_recovers_a_node_during_a_run() {
     h.run();
     assert!(!h.state().run.as_ref().unwrap().engine.is_down(web));
 }
+
+#[test]
+fn the_report_window_shows_the_runs_figures() {
+    let mut h = harness(SandboxApp::headless(None));
+    for _ in 0..40 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Report").click();
+    h.run();
+    assert!(h.state().show_report);
+    h.get_by_label_contains("requests:");
+    h.get_by_label_contains("latency ms:");
+    h.get_by_role_and_label(Role::Button, "Copy as JSON");
+}
+
+#[test]
+fn exporting_metrics_as_csv_through_the_prompt() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export");
+    let mut app = SandboxApp::headless(None);
+    app.set_native_dialogs(false);
+    let mut h = harness(app);
+    for _ in 0..10 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.state_mut().handle(Action::ExportCsv);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Path").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Path").type_text(out.to_str().unwrap());
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let global = std::fs::read_to_string(out.join("global.csv")).unwrap();
+    assert_eq!(global.lines().count(), 1 + 10, "header and one row per simulated second");
+    assert!(out.join("nodes.csv").exists());
+}

@@ -1,6 +1,7 @@
 //! What a run reports: totals, failures by reason, latency percentiles, per-node figures and cost,
 //! as a readable table or as JSON (the keys described in the product design, in snake case).
 
+pub mod csv;
 mod text;
 
 use crate::model::Kind;

@@ -78,6 +78,12 @@ pub enum Action {
     FailNode(NodeId, Option<f64>),
     /// Bring a failed node of the live run back.
     RecoverNode(NodeId),
+    /// Show or hide the report of the live run.
+    ToggleReport,
+    /// Ask for a folder and export the live run's series as CSV.
+    ExportCsv,
+    /// Export the live run's series as CSV into this folder.
+    ExportCsvTo(PathBuf),
 }
 
 /// The tabs of the bottom dock.
@@ -192,6 +198,8 @@ pub struct SandboxApp {
     pub run: Option<LiveRun>,
     /// The open tab of the bottom dock.
     pub dock_tab: DockTab,
+    /// The report window is open.
+    pub show_report: bool,
     speed: Speed,
     clipboard: Option<(Vec<Node>, Vec<Edge>)>,
     /// Text to put on the system clipboard at the end of the frame (the copied nodes as RON).
@@ -237,6 +245,7 @@ impl SandboxApp {
             error: None,
             run: None,
             dock_tab: DockTab::Problems,
+            show_report: false,
             speed: Speed::Times(1.0),
             clipboard: None,
             to_system_clipboard: None,
@@ -496,6 +505,31 @@ impl SandboxApp {
                     self.say(format!("'{id}' recovered at {t:.1} s"), false);
                 }
             }
+            Action::ToggleReport => {
+                if self.run.is_some() {
+                    self.show_report = !self.show_report;
+                } else {
+                    self.say("Press Play or Step first: the report is of a run", false);
+                }
+            }
+            Action::ExportCsv => {
+                if self.run.is_some() {
+                    self.files.start(DialogKind::ExportFolder, None);
+                } else {
+                    self.say("Press Play or Step first: there are no metrics to export yet", false);
+                }
+            }
+            Action::ExportCsvTo(dir) => {
+                if let Some(run) = &self.run {
+                    match crate::report::csv::write_dir(&run.engine, &dir) {
+                        Ok(()) => self.say(format!("Exported global.csv and nodes.csv to {}", dir.display()), false),
+                        Err(e) => {
+                            self.say(format!("Not exported: {e}"), true);
+                            self.error = Some(format!("The metrics were not exported.\n\n{e}"));
+                        }
+                    }
+                }
+            }
             Action::SetSpeed(speed) => {
                 self.speed = speed;
                 if let Some(run) = &mut self.run {
@@ -702,6 +736,10 @@ impl SandboxApp {
                     actions.push(Action::SaveAs);
                 }
                 ui.separator();
+                if ui.add_enabled(self.run.is_some(), egui::Button::new("Export metrics (CSV)…")).clicked() {
+                    actions.push(Action::ExportCsv);
+                }
+                ui.separator();
                 if ui.button("Quit").clicked() {
                     actions.push(Action::Quit);
                 }
@@ -765,6 +803,9 @@ impl SandboxApp {
                 if ui.button("Reset to 0 s").clicked() {
                     actions.push(Action::ResetRun);
                 }
+                if ui.add_enabled(self.run.is_some(), egui::Button::new("Report")).clicked() {
+                    actions.push(Action::ToggleReport);
+                }
                 ui.menu_button("Speed", |ui| {
                     for speed in SPEEDS {
                         if ui.selectable_label(self.speed == speed, speed_label(speed)).clicked() {
@@ -823,6 +864,13 @@ impl SandboxApp {
                 .clicked()
             {
                 actions.push(Action::ResetRun);
+            }
+            if ui
+                .add_enabled(self.run.is_some(), egui::Button::new("Report"))
+                .on_hover_text("The run's totals, as cloud-sandbox run prints them")
+                .clicked()
+            {
+                actions.push(Action::ToggleReport);
             }
             let speed = self.speed;
             let label = ui.label("Speed").id;
@@ -953,6 +1001,37 @@ impl SandboxApp {
         if let Some(action) = self.files.show_prompt(ctx) {
             actions.push(action);
         }
+        self.report_window(ctx);
+    }
+
+    /// The report of the live run: the same figures as `cloud-sandbox run`, as text or JSON.
+    fn report_window(&mut self, ctx: &egui::Context) {
+        let Some(run) = &self.run else {
+            self.show_report = false;
+            return;
+        };
+        if !self.show_report {
+            return;
+        }
+        let report = crate::report::Report::from_engine(&run.engine, run.wall_secs);
+        let text = crate::report::to_text(&report);
+        let mut open = true;
+        egui::Window::new("Report").open(&mut open).default_size([860.0, 420.0]).show(ctx, |ui| {
+            ui.horizontal(|ui| {
+                if ui.button("Copy as text").clicked() {
+                    ui.ctx().copy_text(text.clone());
+                }
+                if ui.button("Copy as JSON").clicked() {
+                    ui.ctx().copy_text(report.to_json());
+                }
+                ui.weak("The same figures as `cloud-sandbox run` for this run so far.");
+            });
+            ui.separator();
+            egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
+                ui.add(egui::Label::new(egui::RichText::new(&text).monospace()).extend());
+            });
+        });
+        self.show_report = open;
     }
 
     fn resume(&mut self, pending: Pending, actions: &mut Vec<Action>) {
@@ -1087,11 +1166,12 @@ impl SandboxApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.view.snap = self.prefs.snap;
             let group = self.next_group + 1;
-            let live = self.run.as_ref().map(|r| r.engine.live_nodes());
+            let live = self.run.as_ref().map(|r| (r.engine.live_nodes(), r.engine.node_figures()));
+            let live_view = live.as_ref().map(|(nodes, figures)| canvas::LiveView { nodes, figures });
             let used_group = canvas::show(
                 ui,
                 &self.doc.diagram,
-                live.as_deref(),
+                live_view,
                 &mut self.view,
                 &mut self.selection,
                 group,

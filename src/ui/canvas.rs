@@ -166,10 +166,19 @@ fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, dashed: 
 
 /// Shows the canvas; `group` is a fresh undo group for a drag that starts now. Returns whether it
 /// was taken.
+/// What a running simulation shows on the canvas.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveView<'a> {
+    /// Each node's state now.
+    pub nodes: &'a [crate::sim::LiveNode],
+    /// Each node's figures so far.
+    pub figures: &'a [crate::sim::NodeFigures],
+}
+
 pub fn show(
     ui: &mut egui::Ui,
     diagram: &Diagram,
-    live: Option<&[crate::sim::LiveNode]>,
+    live: Option<LiveView<'_>>,
     view: &mut CanvasView,
     selection: &mut Selection,
     group: u64,
@@ -252,7 +261,7 @@ pub fn show(
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
         let selected = selection.nodes.contains(&node.id);
         draw_node(&painter, node, node_rect, selected, view.zoom, &palette);
-        if let Some(state) = live.and_then(|l| l.get(index)) {
+        if let Some(state) = live.and_then(|l| l.nodes.get(index)) {
             draw_badge(&painter, node, node_rect, state, view.zoom, &palette);
         }
 
@@ -313,7 +322,7 @@ pub fn show(
                 actions.push(Action::Edit(Edit::Move { nodes, delta }, Some(*group)));
             }
         }
-        let state = live.and_then(|l| l.get(index)).copied();
+        let state = live.and_then(|l| l.nodes.get(index)).copied();
         response.context_menu(|ui| {
             if let Some(state) = state
                 && matches!(node.kind.kind(), Kind::Instance | Kind::Function | Kind::Balancer)
@@ -447,7 +456,20 @@ pub fn show(
         .show(|ui| {
             ui.strong(node.label());
             ui.label(format!("{} · id {}", theme::kind_title(node.kind.kind()), node.id));
-            ui.weak("Drag to move · drag the handle to connect · double-click to rename");
+            let index = diagram.nodes.iter().position(|n| n.id == id);
+            if let Some(f) = live.zip(index).and_then(|(l, i)| l.figures.get(i)) {
+                ui.separator();
+                ui.label(format!("arrived {} · done {} · failed {}", f.arrivals, f.completed, f.failed));
+                if f.mean_sojourn_ms > 0.0 || f.mean_wait_ms > 0.0 {
+                    ui.label(format!("wait {:.1} ms · time here {:.1} ms", f.mean_wait_ms, f.mean_sojourn_ms));
+                }
+                if f.utilization > 0.0 {
+                    ui.label(format!("utilisation {:.0} % since warm-up", f.utilization * 100.0));
+                }
+                ui.weak("Right-click to fail or recover it");
+            } else {
+                ui.weak("Drag to move · drag the handle to connect · double-click to rename");
+            }
         });
     }
 

@@ -13,9 +13,9 @@ pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&c
         ui.weak("Charts fill in as the run goes (a point per chart interval of simulated time).");
         return;
     }
-    // Four in a row on a wide window, two by two otherwise.
-    let columns = if ui.available_width() > 1100.0 { 4 } else { 2 };
-    let rows = 4 / columns;
+    // Three in a row on a wide window, two otherwise.
+    let columns = if ui.available_width() > 1100.0 { 3 } else { 2 };
+    let rows = 6 / columns;
     let height = ((ui.available_height() - 24.0 * rows as f32) / rows as f32).clamp(60.0, 260.0);
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
@@ -40,6 +40,18 @@ pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&c
         if columns == 2 {
             ui.end_row();
         }
+        chart(ui, "Instances running", width, height, |plot| {
+            for (i, node) in diagram.nodes.iter().enumerate() {
+                if node.kind.kind() != Kind::Instance || only.is_some_and(|id| id != &node.id) {
+                    continue;
+                }
+                let points: Vec<[f64; 2]> = run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
+                plot.line(Line::new(node.label(), points));
+            }
+        });
+        if columns == 3 {
+            ui.end_row();
+        }
         chart(ui, "Waiting work (queue depth, instance backlog)", width, height, |plot| {
             for (i, node) in diagram.nodes.iter().enumerate() {
                 let kind = node.kind.kind();
@@ -52,6 +64,17 @@ pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&c
         });
         chart(ui, "Cost so far ($)", width, height, |plot| {
             plot.line(Line::new("total", global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>()));
+        });
+        if columns == 2 {
+            ui.end_row();
+        }
+        chart(ui, "Cost rate ($/hour)", width, height, |plot| {
+            // From the growth of the bill between samples (balancer hours are billed as they start).
+            let rate: Vec<[f64; 2]> = global
+                .windows(2)
+                .map(|w| [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0])
+                .collect();
+            plot.line(Line::new("$/hour", rate));
         });
         ui.end_row();
     });

@@ -16,6 +16,8 @@ pub enum DialogKind {
     Open,
     /// Where to save.
     SaveAs,
+    /// Which folder to export the metrics (CSV) into.
+    ExportFolder,
 }
 
 /// The in-app prompt for a path.
@@ -64,6 +66,7 @@ impl Files {
                 DialogKind::SaveAs => {
                     dialog.set_file_name(file_name.unwrap_or_else(|| "diagram.ron".into())).save_file()
                 }
+                DialogKind::ExportFolder => dialog.pick_folder(),
             };
             let _ = sender.send(answer);
         });
@@ -71,6 +74,14 @@ impl Files {
             self.waiting = Some((kind, Instant::now(), receiver));
         } else {
             self.prompt = Some(Prompt { kind, text: suggestion });
+        }
+    }
+
+    fn answer(kind: DialogKind, path: PathBuf) -> Action {
+        match kind {
+            DialogKind::Open => Action::OpenPath(path),
+            DialogKind::SaveAs => Action::SaveTo(path),
+            DialogKind::ExportFolder => Action::ExportCsvTo(path),
         }
     }
 
@@ -82,10 +93,7 @@ impl Files {
             Err(TryRecvError::Empty) => None,
             Ok(Some(path)) => {
                 self.waiting = None;
-                Some(match kind {
-                    DialogKind::Open => Action::OpenPath(path),
-                    DialogKind::SaveAs => Action::SaveTo(path),
-                })
+                Some(Self::answer(kind, path))
             }
             Ok(None) | Err(TryRecvError::Disconnected) => {
                 self.waiting = None;
@@ -105,6 +113,7 @@ impl Files {
         let title = match prompt.kind {
             DialogKind::Open => "Open a diagram",
             DialogKind::SaveAs => "Save the diagram as",
+            DialogKind::ExportFolder => "Export the metrics (CSV) into the folder",
         };
         egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
             ui.heading(title);
@@ -119,13 +128,10 @@ impl Files {
                 let confirm = match prompt.kind {
                     DialogKind::Open => "Open",
                     DialogKind::SaveAs => "Save",
+                    DialogKind::ExportFolder => "Export",
                 };
                 if (ui.button(confirm).clicked() || enter) && !prompt.text.trim().is_empty() {
-                    let path = PathBuf::from(prompt.text.trim());
-                    result = Some(match prompt.kind {
-                        DialogKind::Open => Action::OpenPath(path),
-                        DialogKind::SaveAs => Action::SaveTo(path),
-                    });
+                    result = Some(Self::answer(prompt.kind, PathBuf::from(prompt.text.trim())));
                 }
                 if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                     close = true;

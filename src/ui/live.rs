@@ -22,13 +22,22 @@ pub struct LiveRun {
     pub built_from: u64,
     last_time: Option<f64>,
     events_per_sec: f64,
+    /// Wall time spent running the engine so far, in seconds.
+    pub wall_secs: f64,
 }
 
 impl LiveRun {
     /// A run at t = 0 of `diagram`; the reasons when the diagram has problems.
     pub fn new(diagram: &Diagram, catalog: &Catalog, revision: u64) -> Result<Self, String> {
         let engine = Engine::new(diagram, catalog, &RunOptions::default()).map_err(|e| e.to_string())?;
-        Ok(Self { engine, clock: SimClock::default(), built_from: revision, last_time: None, events_per_sec: 0.0 })
+        Ok(Self {
+            engine,
+            clock: SimClock::default(),
+            built_from: revision,
+            last_time: None,
+            events_per_sec: 0.0,
+            wall_secs: 0.0,
+        })
     }
 
     /// Runs this frame's share: up to the clock's deadline, within the frame budget. `time` is
@@ -48,6 +57,7 @@ impl LiveRun {
                 break;
             }
         }
+        self.wall_secs += started.elapsed().as_secs_f64();
         let advanced = (self.engine.now().0 - sim_before.0) as f64 / 1e9;
         self.clock.record(advanced, dt, reached);
         if dt > 0.0 {
@@ -67,13 +77,17 @@ impl LiveRun {
 
     /// Runs exactly one event.
     pub fn step_event(&mut self) {
+        let started = Instant::now();
         self.engine.step();
+        self.wall_secs += started.elapsed().as_secs_f64();
     }
 
     /// Runs `secs` of simulated time at once.
     pub fn step_secs(&mut self, secs: f64) {
+        let started = Instant::now();
         let target = SimTime(self.engine.now().0.saturating_add(crate::sim::time::secs_to_nanos(secs)));
         self.engine.run_until(target, u64::MAX);
+        self.wall_secs += started.elapsed().as_secs_f64();
     }
 
     /// Events run per wall second, averaged over recent frames.
