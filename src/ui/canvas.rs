@@ -445,6 +445,7 @@ pub fn show(
         && view.drag.is_none()
         && view.refusal.is_none()
         && view.renaming.is_none()
+        && !ui.ctx().any_popup_open()
         && let Some(node) = diagram.node(&id)
     {
         egui::Tooltip::always_open(
