@@ -648,3 +648,15 @@ fn exporting_metrics_as_csv_through_the_prompt() {
     assert_eq!(global.lines().count(), 1 + 10, "header and one row per simulated second");
     assert!(out.join("nodes.csv").exists());
 }
+
+#[test]
+fn moving_a_node_during_a_run_does_not_restart_it() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    let from = node_centre(&h, "Users");
+    drag(&mut h, from, from + egui::vec2(0.0, 120.0));
+    assert!(h.state().doc.is_modified(), "the node moved");
+    let t = h.state().run.as_ref().unwrap().engine.now().as_secs();
+    assert!(t >= 1.0, "the run went on instead of restarting: t = {t}");
+}

@@ -566,6 +566,13 @@ impl SandboxApp {
     /// Runs this frame's share of the live run; a changed diagram restarts it from 0 s.
     fn drive_run(&mut self, ctx: &egui::Context) {
         let revision = self.doc.revision();
+        if let Some(run) = &mut self.run
+            && run.built_from != revision
+            && !run.differs_from(&self.doc.diagram)
+        {
+            // Moved or renamed: the same simulation goes on.
+            run.built_from = revision;
+        }
         if let Some(run) = &self.run
             && run.built_from != revision
         {

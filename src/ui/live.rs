@@ -18,8 +18,10 @@ pub struct LiveRun {
     pub engine: Engine,
     /// Play, pause and speed.
     pub clock: SimClock,
-    /// The document revision this run was built from.
+    /// The document revision this run was built from (or last found equivalent to).
     pub built_from: u64,
+    /// What the engine was built from, without what does not affect it (positions, names).
+    simulated: Diagram,
     last_time: Option<f64>,
     events_per_sec: f64,
     /// Wall time spent running the engine so far, in seconds.
@@ -34,6 +36,7 @@ impl LiveRun {
             engine,
             clock: SimClock::default(),
             built_from: revision,
+            simulated: simulated_part(diagram),
             last_time: None,
             events_per_sec: 0.0,
             wall_secs: 0.0,
@@ -70,6 +73,12 @@ impl LiveRun {
         }
     }
 
+    /// Whether `diagram` would simulate differently from what this run was built from (moving or
+    /// renaming nodes does not count).
+    pub fn differs_from(&self, diagram: &Diagram) -> bool {
+        simulated_part(diagram) != self.simulated
+    }
+
     /// Forgets the last frame's time (after a pause, so that the pause is not counted).
     pub fn resync(&mut self) {
         self.last_time = None;
@@ -94,4 +103,16 @@ impl LiveRun {
     pub fn events_per_sec(&self) -> f64 {
         if self.clock.playing { self.events_per_sec } else { 0.0 }
     }
+}
+
+/// The part of a diagram the engine uses: everything but node positions and labels.
+fn simulated_part(diagram: &Diagram) -> Diagram {
+    let mut d = diagram.clone();
+    for node in &mut d.nodes {
+        node.pos = (0.0, 0.0);
+        node.name.clear();
+    }
+    d.scenario.name.clear();
+    d.scenario.description.clear();
+    d
 }
