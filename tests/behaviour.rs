@@ -333,3 +333,30 @@ fn failing_a_node_by_hand_fails_its_work_until_it_recovers() {
     assert!(r.failures.get("node_down").copied().unwrap_or(0) > 1000, "{:?}", r.failures);
     assert_eq!(r.requests.generated, r.requests.succeeded + r.requests.failed + r.requests.in_flight);
 }
+
+#[test]
+fn edge_traffic_counts_agree_with_the_node_totals() {
+    let d = example("coffee-shop-microservices.ron");
+    let e = run(&d, &RunOptions { warmup_secs: Some(0.0), ..RunOptions::default() });
+    let (sent, failed) = e.edge_traffic();
+    let r = Report::from_engine(&e, 0.0);
+    let edge = |from: &str, to: &str| d.edges.iter().position(|x| x.from.0 == from && x.to.0 == to).unwrap();
+    // Every attempt goes along customers -> cashier; every receive along orders -> barista.
+    assert_eq!(sent[edge("customers", "cashier")], r.requests.attempts);
+    assert_eq!(sent[edge("orders", "barista")], by_id(&r, "orders").queue.unwrap().received);
+    // Sends still on the wire (1 ms) at the end have left the cashier but not reached the queue.
+    let in_transit = sent[edge("cashier", "orders")] - by_id(&r, "orders").queue.unwrap().sent;
+    assert!(in_transit <= 2, "{in_transit}");
+    assert_eq!(failed[edge("customers", "cashier")], 0, "no request failed");
+
+    // The web app's crash: the calls that failed between balancer and machines are counted there.
+    let d = example("web-app.ron");
+    let e = run(&d, &RunOptions { warmup_secs: Some(0.0), ..RunOptions::default() });
+    let (sent, failed) = e.edge_traffic();
+    let r = Report::from_engine(&e, 0.0);
+    let lb_to_web = d.edges.iter().position(|x| x.from.0 == "alb").unwrap();
+    let web = &by_id(&r, "web").figures;
+    assert!(sent[lb_to_web] - web.arrivals <= 5, "calls on the wire at the end");
+    // Failures are counted when their answer is back at the balancer, half a millisecond later.
+    assert!(web.failed - failed[lb_to_web] <= 5 && failed[lb_to_web] > 0, "{} vs {}", failed[lb_to_web], web.failed);
+}

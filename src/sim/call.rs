@@ -17,6 +17,8 @@ pub(crate) struct Link {
     pub latency_ns: u64,
     /// Topic subscriptions: accepted message type ids; empty accepts all.
     pub filter: Vec<u16>,
+    /// Index of the edge in the diagram (for per-edge traffic counts).
+    pub edge: u32,
 }
 
 /// What a request carries through the system.
@@ -82,7 +84,12 @@ pub(crate) struct Call {
     pub batch: u32,
     /// Functions: the run was cut off by the function timeout.
     pub timed_out: bool,
+    /// The edge it travelled along (`NO_EDGE` for work a consumer took from a queue).
+    pub edge: u32,
 }
+
+/// No edge: the call started at its own node.
+pub(crate) const NO_EDGE: u32 = u32::MAX;
 
 /// Gives each message type name used in the diagram a small id (0 is "untyped").
 pub(crate) fn intern_message_types(diagram: &Diagram) -> BTreeMap<String, u16> {
@@ -101,7 +108,8 @@ pub(crate) fn intern_message_types(diagram: &Diagram) -> BTreeMap<String, u16> {
 impl Engine {
     /// Starts a call from node `from` along its link `link` (index into its links).
     pub(crate) fn send(&mut self, from: u32, link: usize, caller: Caller, payload: Payload, instance: u32) -> Key {
-        let Link { to, latency_ns, .. } = self.links[from as usize][link];
+        let Link { to, latency_ns, edge, .. } = self.links[from as usize][link];
+        self.edge_sent[edge as usize] += 1;
         let key = self.calls.insert(Call {
             target: to,
             caller,
@@ -115,6 +123,7 @@ impl Engine {
             payload,
             batch: 1,
             timed_out: false,
+            edge,
         });
         if latency_ns == 0 {
             self.arrive(key);
@@ -139,6 +148,7 @@ impl Engine {
             payload,
             batch,
             timed_out: false,
+            edge: NO_EDGE,
         });
         self.count_arrival(node);
         key
@@ -202,6 +212,9 @@ impl Engine {
     pub(crate) fn respond(&mut self, key: Key) {
         let Some(call) = self.calls.remove(key) else { return };
         let failure = call.failure;
+        if failure.is_some() && call.edge != NO_EDGE {
+            self.edge_failed[call.edge as usize] += 1;
+        }
         match call.caller {
             Caller::Client { request, attempt } => self.attempt_done(request, attempt, failure),
             Caller::Call(parent) => self.child_done(parent, failure),

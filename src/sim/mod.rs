@@ -181,6 +181,11 @@ pub struct Engine {
     receives: Slab<Receive>,
     deliveries: Slab<Delivery>,
     pub(crate) metrics: Metrics,
+    /// Edge index of each (from, to) pair, for counting traffic outside the call path.
+    edge_of: BTreeMap<(u32, u32), u32>,
+    /// Calls and messages sent along each edge, and how many of them failed.
+    edge_sent: Vec<u64>,
+    edge_failed: Vec<u64>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -212,8 +217,10 @@ impl Engine {
         let mut links: Vec<Vec<Link>> = vec![Vec::new(); diagram.nodes.len()];
         let mut sources: Vec<Vec<u32>> = vec![Vec::new(); diagram.nodes.len()];
         let mut dead_letter: Vec<Option<u32>> = vec![None; diagram.nodes.len()];
-        for edge in &diagram.edges {
+        let mut edge_of = BTreeMap::new();
+        for (edge_index, edge) in diagram.edges.iter().enumerate() {
             let (from, to) = (index[edge.from.0.as_str()], index[edge.to.0.as_str()]);
+            edge_of.insert((from, to), edge_index as u32);
             let from_kind = diagram.nodes[from as usize].kind.kind();
             if edge.dead_letter {
                 dead_letter[from as usize] = Some(to);
@@ -224,6 +231,7 @@ impl Engine {
                     to,
                     latency_ns: ms_to_nanos(edge.latency_ms),
                     filter: edge.filter.iter().map(|f| message_types[f.as_str()]).collect(),
+                    edge: edge_index as u32,
                 });
             }
         }
@@ -248,6 +256,7 @@ impl Engine {
         }
         let seed = diagram.scenario.seed;
         let metrics = Metrics::new(&diagram);
+        let diagram_edges = diagram.edges.len();
         let mut engine = Self {
             diagram,
             catalog: catalog.clone(),
@@ -266,6 +275,9 @@ impl Engine {
             receives: Slab::default(),
             deliveries: Slab::default(),
             metrics,
+            edge_sent: vec![0; diagram_edges],
+            edge_failed: vec![0; diagram_edges],
+            edge_of,
         };
         engine.start();
         Ok(engine)
@@ -325,6 +337,20 @@ impl Engine {
     /// Events run so far.
     pub fn events_processed(&self) -> u64 {
         self.events_processed
+    }
+
+    /// Per edge (in diagram order): calls and messages that went along it since the start, and how
+    /// many of those failed. Queue edges count messages received by the consumer or moved to the
+    /// dead-letter queue.
+    pub fn edge_traffic(&self) -> (&[u64], &[u64]) {
+        (&self.edge_sent, &self.edge_failed)
+    }
+
+    /// Counts `n` hand-offs along the edge from `from` to `to`, if there is one.
+    pub(crate) fn count_edge(&mut self, from: u32, to: u32, n: u64) {
+        if let Some(&e) = self.edge_of.get(&(from, to)) {
+            self.edge_sent[e as usize] += n;
+        }
     }
 
     /// Events scheduled and not yet run.

@@ -260,6 +260,7 @@ impl Engine {
             let batch = self.queue(queue).batch_size;
             if let Some(got) = self.receive(queue, batch) {
                 self.sources(consumer).next = (start + k + 1) % n;
+                self.count_edge(queue, consumer, u64::from(got.1));
                 return Some(got);
             }
         }
@@ -350,6 +351,7 @@ impl Engine {
             }
             let dlq = q.dead_letter;
             if let (Some(dlq), Some(m)) = (dlq, self.messages.remove(key)) {
+                self.count_edge(queue, dlq, 1);
                 self.enqueue(dlq, m.payload);
                 self.dispatch_queue(dlq);
             }

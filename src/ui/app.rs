@@ -1174,7 +1174,12 @@ impl SandboxApp {
             self.view.snap = self.prefs.snap;
             let group = self.next_group + 1;
             let live = self.run.as_ref().map(|r| (r.engine.live_nodes(), r.engine.node_figures()));
-            let live_view = live.as_ref().map(|(nodes, figures)| canvas::LiveView { nodes, figures });
+            let live_view = live.as_ref().zip(self.run.as_ref()).map(|((nodes, figures), run)| canvas::LiveView {
+                nodes,
+                figures,
+                edge_rates: &run.edge_rates,
+                playing: run.clock.playing,
+            });
             let used_group = canvas::show(
                 ui,
                 &self.doc.diagram,

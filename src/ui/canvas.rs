@@ -173,6 +173,10 @@ pub struct LiveView<'a> {
     pub nodes: &'a [crate::sim::LiveNode],
     /// Each node's figures so far.
     pub figures: &'a [crate::sim::NodeFigures],
+    /// Each edge's traffic: (sent, failed) per simulated second.
+    pub edge_rates: &'a [(f64, f64)],
+    /// Whether simulated time is moving (the dots move only then).
+    pub playing: bool,
 }
 
 pub fn show(
@@ -229,9 +233,16 @@ pub fn show(
         } else {
             palette.message_edge
         };
-        let width = if selected { 3.5 } else { 2.0 } * view.zoom.max(0.5);
+        let rate = live.and_then(|l| l.edge_rates.get(i)).copied().unwrap_or((0.0, 0.0));
+        // Busier edges are drawn thicker.
+        let traffic_width = (rate.0 + 1.0).log10() as f32 * 0.8;
+        let width = (if selected { 3.5 } else { 2.0 } + traffic_width) * view.zoom.max(0.5);
         let colour = if selected { palette.selection } else { colour };
         arrow(&painter, start, end, Stroke::new(width, colour), !sync, view.zoom);
+        if let Some(l) = live {
+            let moving_at = l.playing.then(|| ui.input(|i| i.time));
+            draw_traffic(&painter, start, end, rate, moving_at, view.zoom, &palette);
+        }
         if !edge.filter.is_empty() || edge.latency_ms > 1.0 {
             let mut label = edge.filter.join(", ");
             if edge.latency_ms > 1.0 {
@@ -541,6 +552,32 @@ fn draw_node(painter: &egui::Painter, node: &Node, r: Rect, selected: bool, zoom
         FontId::proportional(11.5 * zoom),
         palette.weak_text,
     );
+}
+
+/// Traffic along an edge as moving dots: more dots for more requests per simulated second (on a
+/// square-root scale, so 100,000 req/s stays readable), the failed share drawn in the warning colour.
+fn draw_traffic(
+    painter: &egui::Painter,
+    start: Pos2,
+    end: Pos2,
+    (sent, failed): (f64, f64),
+    moving_at: Option<f64>,
+    zoom: f32,
+    palette: &Palette,
+) {
+    if sent <= 0.0 {
+        return;
+    }
+    let dots = (sent.sqrt() / 1.5).ceil().clamp(1.0, 16.0) as usize;
+    let failed_dots = ((failed / sent).clamp(0.0, 1.0) * dots as f64).round() as usize;
+    let length = start.distance(end).max(1.0);
+    // The dots move at a steady 80 screen points a second, whatever the simulation speed.
+    let phase = moving_at.map_or(0.0, |time| (time * 80.0 / f64::from(length)).fract() as f32);
+    for k in 0..dots {
+        let f = (phase + k as f32 / dots as f32).fract();
+        let colour = if k < failed_dots { palette.warning } else { palette.text };
+        painter.circle_filled(start.lerp(end, f), 2.6 * zoom.max(0.6), colour);
+    }
 }
 
 /// Live state on a node: a utilisation ring, machines or executions, waiting work, and DOWN.

@@ -26,6 +26,10 @@ pub struct LiveRun {
     events_per_sec: f64,
     /// Wall time spent running the engine so far, in seconds.
     pub wall_secs: f64,
+    /// Per edge: (sent, failed) per simulated second, smoothed, for the traffic animation.
+    pub edge_rates: Vec<(f64, f64)>,
+    /// Counts and simulated time at the last rate update.
+    last_counts: (Vec<u64>, Vec<u64>, f64),
 }
 
 impl LiveRun {
@@ -40,6 +44,8 @@ impl LiveRun {
             last_time: None,
             events_per_sec: 0.0,
             wall_secs: 0.0,
+            edge_rates: vec![(0.0, 0.0); diagram.edges.len()],
+            last_counts: (vec![0; diagram.edges.len()], vec![0; diagram.edges.len()], 0.0),
         })
     }
 
@@ -68,9 +74,27 @@ impl LiveRun {
             self.events_per_sec =
                 if self.events_per_sec == 0.0 { rate } else { 0.9 * self.events_per_sec + 0.1 * rate };
         }
+        self.update_edge_rates();
         if self.engine.finished() {
             self.clock.playing = false;
         }
+    }
+
+    /// Turns the engine's per-edge counts into rates per simulated second, over at least a quarter
+    /// of a simulated second, smoothed so that the animation does not flicker.
+    fn update_edge_rates(&mut self) {
+        let now = self.engine.now().as_secs();
+        let dt = now - self.last_counts.2;
+        if dt < 0.25 {
+            return;
+        }
+        let (sent, failed) = self.engine.edge_traffic();
+        for (i, rate) in self.edge_rates.iter_mut().enumerate() {
+            let s = (sent[i] - self.last_counts.0[i]) as f64 / dt;
+            let f = (failed[i] - self.last_counts.1[i]) as f64 / dt;
+            *rate = (0.5 * rate.0 + 0.5 * s, 0.5 * rate.1 + 0.5 * f);
+        }
+        self.last_counts = (sent.to_vec(), failed.to_vec(), now);
     }
 
     /// Whether `diagram` would simulate differently from what this run was built from (moving or
