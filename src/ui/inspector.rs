@@ -55,6 +55,18 @@ impl Form<'_> {
         });
     }
 
+    /// A list of names edited as comma-separated text.
+    fn list(&mut self, ui: &mut Ui, field: F, values: &mut Vec<String>) {
+        self.row(ui, field, |ui, label| {
+            let mut text = values.join(", ");
+            let changed = ui.text_edit_singleline(&mut text).labelled_by(label).changed();
+            if changed {
+                *values = text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+            }
+            changed
+        });
+    }
+
     fn optional(&mut self, ui: &mut Ui, field: F, value: &mut Option<f64>, unit: &str, default: f64) {
         self.row(ui, field, |ui, label| {
             ui.horizontal(|ui| {
@@ -405,18 +417,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     "no limit",
                     100,
                 );
-                form.row(
+                form.list(
                     ui,
                     F("components", "Components", "Comma-separated parts of the application that share these machines"),
-                    |ui, label| {
-                        let mut text = p.components.join(", ");
-                        let changed = ui.text_edit_singleline(&mut text).labelled_by(label).changed();
-                        if changed {
-                            p.components =
-                                text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-                        }
-                        changed
-                    },
+                    &mut p.components,
                 );
             }
             NodeKind::Topic(p) => {
@@ -708,18 +712,10 @@ fn edge_inspector(
             60_000.0,
         );
         if kinds.0 == Some(Kind::Topic) {
-            form.row(
+            form.list(
                 ui,
                 F("filter", "Filter", "Comma-separated message types accepted; empty accepts all"),
-                |ui, label| {
-                    let mut text = edited.filter.join(", ");
-                    let changed = ui.text_edit_singleline(&mut text).labelled_by(label).changed();
-                    if changed {
-                        edited.filter =
-                            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
-                    }
-                    changed
-                },
+                &mut edited.filter,
             );
         }
     });
