@@ -364,9 +364,8 @@ fn unsaved_work_is_copied_and_offered_back_after_a_crash() {
 }
 
 #[test]
-fn a_frame_with_200_nodes_is_quick() {
-    // Not a timed assertion (that is what benchmarks are for): prints the figure, and checks that
-    // a 200-node diagram lays out and draws without trouble.
+fn a_200_node_diagram_is_laid_out_drawn_and_selectable() {
+    // Its speed is measured by `cargo bench --bench ui_frame`, not asserted here.
     let mut app = SandboxApp::headless(None);
     app.handle(Action::New);
     for i in 0..200u16 {
@@ -376,13 +375,11 @@ fn a_frame_with_200_nodes_is_quick() {
     app.handle(Action::SelectAll);
     app.handle(Action::ZoomToFit);
     let mut h = harness(app);
-    let started = std::time::Instant::now();
-    for _ in 0..30 {
-        h.step();
-    }
-    let per_frame = started.elapsed() / 30;
-    println!("200 nodes: {per_frame:?} per frame of UI logic (debug-optimised test build)");
+    h.run();
     assert_eq!(h.state().doc.diagram.nodes.len(), 200);
+    assert_eq!(h.state().selection.nodes.len(), 200);
+    // Every node is on the canvas as widgets a screen reader (or a test) can find: its handle.
+    assert_eq!(h.get_all_by_label_contains("Connect from").count(), 200);
 }
 
 /// A file dropped on the window, as the windowing integration would hand it over.

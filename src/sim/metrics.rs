@@ -1,6 +1,7 @@
 //! Sampling on a fixed simulated-time interval into bounded series (for charts and CSV), and the
 //! totals that reports read.
 
+use super::events::Event;
 use super::stats::{Latencies, Mergeable, Series};
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
@@ -288,8 +289,6 @@ impl Engine {
         Bill::compute(&self.usages(), &self.catalog)
     }
 }
-
-use super::events::Event;
 
 /// Figures every node has, plus those of its kind (left out of JSON for other kinds).
 #[derive(Debug, Clone, Copy, Default, Serialize)]

@@ -637,40 +637,36 @@ impl SandboxApp {
         let typing = ctx.egui_wants_keyboard_input();
         let command = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
         let command_shift = |key| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, key);
+        // Shifted variants first: consuming Ctrl+Z would also match Ctrl+Shift+Z.
+        let always = [
+            (command_shift(Key::S), Action::SaveAs),
+            (command_shift(Key::Z), Action::Redo),
+            (command(Key::Y), Action::Redo),
+            (command(Key::S), Action::Save),
+            (command(Key::O), Action::Open),
+            (command(Key::N), Action::New),
+        ];
+        // These belong to a text field while one is being typed into.
+        let canvas = [
+            (command(Key::Z), Action::Undo),
+            (command(Key::A), Action::SelectAll),
+            (command(Key::C), Action::Copy),
+            (command(Key::V), Action::Paste),
+            (command(Key::D), Action::Duplicate),
+        ];
         ctx.input_mut(|i| {
-            // Shifted variants first: consuming Ctrl+Z would also match Ctrl+Shift+Z.
-            if i.consume_shortcut(&command_shift(Key::S)) {
-                out.push(Action::SaveAs);
-            }
-            if i.consume_shortcut(&command_shift(Key::Z)) || i.consume_shortcut(&command(Key::Y)) {
-                out.push(Action::Redo);
-            }
-            if i.consume_shortcut(&command(Key::S)) {
-                out.push(Action::Save);
-            }
-            if i.consume_shortcut(&command(Key::O)) {
-                out.push(Action::Open);
-            }
-            if i.consume_shortcut(&command(Key::N)) {
-                out.push(Action::New);
+            for (shortcut, action) in always {
+                if i.consume_shortcut(&shortcut) && !out.contains(&action) {
+                    out.push(action);
+                }
             }
             if typing {
                 return;
             }
-            if i.consume_shortcut(&command(Key::Z)) {
-                out.push(Action::Undo);
-            }
-            if i.consume_shortcut(&command(Key::A)) {
-                out.push(Action::SelectAll);
-            }
-            if i.consume_shortcut(&command(Key::C)) {
-                out.push(Action::Copy);
-            }
-            if i.consume_shortcut(&command(Key::V)) {
-                out.push(Action::Paste);
-            }
-            if i.consume_shortcut(&command(Key::D)) {
-                out.push(Action::Duplicate);
+            for (shortcut, action) in canvas {
+                if i.consume_shortcut(&shortcut) {
+                    out.push(action);
+                }
             }
             if i.consume_key(Modifiers::NONE, Key::Delete) || i.consume_key(Modifiers::NONE, Key::Backspace) {
                 out.push(Action::DeleteSelection);
@@ -1155,28 +1151,16 @@ impl SandboxApp {
         if self.prefs.show_inspector {
             egui::Panel::right("inspector").resizable(true).default_size(320.0).min_size(240.0).show(ui, |ui| {
                 let problems = self.problems().to_vec();
-                let mut group_source = || {
-                    self.next_group += 1;
-                    self.next_group
-                };
-                inspector::show(
-                    ui,
-                    &self.doc.diagram,
-                    &self.selection,
-                    &self.catalog,
-                    &problems,
-                    &mut group_source,
-                    &mut actions,
-                );
+                inspector::show(ui, &self.doc.diagram, &self.selection, &self.catalog, &problems, &mut actions);
             });
         }
         egui::CentralPanel::default().show(ui, |ui| {
             self.view.snap = self.prefs.snap;
             let group = self.next_group + 1;
-            let live = self.run.as_ref().map(|r| (r.engine.live_nodes(), r.engine.node_figures()));
-            let live_view = live.as_ref().zip(self.run.as_ref()).map(|((nodes, figures), run)| canvas::LiveView {
+            let live = self.run.as_ref().map(|r| r.engine.live_nodes());
+            let live_view = live.as_ref().zip(self.run.as_ref()).map(|(nodes, run)| canvas::LiveView {
                 nodes,
-                figures,
+                engine: &run.engine,
                 edge_rates: &run.edge_rates,
                 playing: run.clock.playing,
             });

@@ -171,8 +171,8 @@ fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, dashed: 
 pub struct LiveView<'a> {
     /// Each node's state now.
     pub nodes: &'a [crate::sim::LiveNode],
-    /// Each node's figures so far.
-    pub figures: &'a [crate::sim::NodeFigures],
+    /// The engine, for a hovered node's figures so far (computed only when shown).
+    pub engine: &'a crate::sim::Engine,
     /// Each edge's traffic: (sent, failed) per simulated second.
     pub edge_rates: &'a [(f64, f64)],
     /// Whether simulated time is moving (the dots move only then).
@@ -469,7 +469,7 @@ pub fn show(
             ui.strong(node.label());
             ui.label(format!("{} · id {}", theme::kind_title(node.kind.kind()), node.id));
             let index = diagram.nodes.iter().position(|n| n.id == id);
-            if let Some(f) = live.zip(index).and_then(|(l, i)| l.figures.get(i)) {
+            if let Some(f) = live.zip(index).and_then(|(l, i)| l.engine.node_figures().get(i).copied()) {
                 ui.separator();
                 ui.label(format!("arrived {} · done {} · failed {}", f.arrivals, f.completed, f.failed));
                 if f.mean_sojourn_ms > 0.0 || f.mean_wait_ms > 0.0 {

@@ -67,7 +67,16 @@ impl Form<'_> {
         });
     }
 
-    fn optional(&mut self, ui: &mut Ui, field: F, value: &mut Option<f64>, unit: &str, default: f64) {
+    /// An optional value: a checkbox to set it (starting from `default`), then `edit` for the value.
+    fn optional<T: Copy>(
+        &mut self,
+        ui: &mut Ui,
+        field: F,
+        value: &mut Option<T>,
+        none_text: &str,
+        default: T,
+        edit: impl FnOnce(&mut Ui, &mut T) -> egui::Response,
+    ) {
         self.row(ui, field, |ui, label| {
             ui.horizontal(|ui| {
                 let mut on = value.is_some();
@@ -76,14 +85,9 @@ impl Form<'_> {
                     *value = on.then_some(value.unwrap_or(default));
                 }
                 match value {
-                    Some(v) => {
-                        let speed = (v.abs() * 0.01).max(0.01);
-                        changed |= ui
-                            .add(DragValue::new(v).speed(speed).range(0.0..=1e9).suffix(format!(" {unit}")))
-                            .changed();
-                    }
+                    Some(v) => changed |= edit(ui, v).labelled_by(label).changed(),
                     None => {
-                        ui.weak("none");
+                        ui.weak(none_text);
                     }
                 }
                 changed
@@ -92,25 +96,16 @@ impl Form<'_> {
         });
     }
 
+    fn optional_ms(&mut self, ui: &mut Ui, field: F, value: &mut Option<f64>, default: f64) {
+        self.optional(ui, field, value, "none", default, |ui, v| {
+            let speed = (v.abs() * 0.01).max(0.01);
+            ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).suffix(" ms"))
+        });
+    }
+
     fn optional_int(&mut self, ui: &mut Ui, field: F, value: &mut Option<u32>, none_text: &str, default: u32) {
-        self.row(ui, field, |ui, label| {
-            ui.horizontal(|ui| {
-                let mut on = value.is_some();
-                let mut changed = ui.checkbox(&mut on, "").labelled_by(label).changed();
-                if changed {
-                    *value = on.then_some(value.unwrap_or(default));
-                }
-                match value {
-                    Some(v) => {
-                        changed |= ui.add(DragValue::new(v).speed(0.1).range(1..=65_535)).labelled_by(label).changed();
-                    }
-                    None => {
-                        ui.weak(none_text);
-                    }
-                }
-                changed
-            })
-            .inner
+        self.optional(ui, field, value, none_text, default, |ui, v| {
+            ui.add(DragValue::new(v).speed(0.1).range(1..=65_535))
         });
     }
 
@@ -210,7 +205,6 @@ pub fn show(
     selection: &Selection,
     catalog: &Catalog,
     problems: &[Problem],
-    _group_source: &mut dyn FnMut() -> u64,
     actions: &mut Vec<Action>,
 ) {
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
@@ -286,11 +280,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     },
                 );
                 pattern_field(ui, &mut form, &mut p.pattern, p.rate_per_sec);
-                form.optional(
+                form.optional_ms(
                     ui,
                     F("timeout_ms", "Timeout", "Give up on an attempt after this long"),
                     &mut p.timeout_ms,
-                    "ms",
                     1000.0,
                 );
                 form.integer(
