@@ -471,7 +471,7 @@ pub fn show(
             let index = diagram.nodes.iter().position(|n| n.id == id);
             if let Some(f) = live.zip(index).and_then(|(l, i)| l.engine.node_figures().get(i).copied()) {
                 ui.separator();
-                ui.label(format!("arrived {} · done {} · failed {}", f.arrivals, f.completed, f.failed));
+                ui.label(format!("since warm-up: arrived {} · done {} · failed {}", f.arrivals, f.completed, f.failed));
                 if f.mean_sojourn_ms > 0.0 || f.mean_wait_ms > 0.0 {
                     ui.label(format!("wait {:.1} ms · time here {:.1} ms", f.mean_wait_ms, f.mean_sojourn_ms));
                 }

@@ -8,6 +8,7 @@ use egui_plot::{Legend, Line, Plot};
 
 /// Which node the node charts are filtered to (none: all).
 pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&crate::model::NodeId>) {
+    let only = only.and_then(|id| diagram.node(id).map(|n| (id, n.kind.kind())));
     let global = run.engine.global_series();
     if global.is_empty() {
         ui.weak("Charts fill in as the run goes (a point per chart interval of simulated time).");
@@ -42,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&c
         }
         chart(ui, "Instances running", width, height, |plot| {
             for (i, node) in diagram.nodes.iter().enumerate() {
-                if node.kind.kind() != Kind::Instance || only.is_some_and(|id| id != &node.id) {
+                if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
                     continue;
                 }
                 let points: Vec<[f64; 2]> = run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
@@ -55,7 +56,9 @@ pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&c
         chart(ui, "Waiting work (queue depth, instance backlog)", width, height, |plot| {
             for (i, node) in diagram.nodes.iter().enumerate() {
                 let kind = node.kind.kind();
-                if !matches!(kind, Kind::Queue | Kind::Instance) || only.is_some_and(|id| id != &node.id) {
+                if !matches!(kind, Kind::Queue | Kind::Instance)
+                    || filtered_out(only, &node.id, &[Kind::Queue, Kind::Instance])
+                {
                     continue;
                 }
                 let points: Vec<[f64; 2]> = run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
@@ -78,6 +81,12 @@ pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&c
         });
         ui.end_row();
     });
+}
+
+/// Whether `id` is hidden because another node of a kind this chart plots is selected (selecting a
+/// node of another kind, say a client, leaves the chart whole).
+fn filtered_out(only: Option<(&crate::model::NodeId, Kind)>, id: &crate::model::NodeId, kinds: &[Kind]) -> bool {
+    only.is_some_and(|(selected, kind)| kinds.contains(&kind) && selected != id)
 }
 
 fn chart(ui: &mut egui::Ui, title: &str, width: f32, height: f32, add: impl FnOnce(&mut egui_plot::PlotUi<'_>)) {
