@@ -6,6 +6,7 @@
 use crate::cost::Catalog;
 use crate::model::{Diagram, file, validate};
 use crate::report::{Report, to_text};
+use crate::sim::clock::Speed;
 use crate::sim::{Engine, RunOptions};
 use clap::{Parser, Subcommand};
 use std::io::IsTerminal;
@@ -35,6 +36,12 @@ pub enum Command {
     Open {
         /// The diagram file (.ron).
         file: PathBuf,
+        /// Start the simulation at once.
+        #[arg(long)]
+        play: bool,
+        /// Simulated seconds per wall second (0.1 to 1000), or "max" for as fast as possible.
+        #[arg(long, value_parser = parse_speed)]
+        speed: Option<Speed>,
     },
     /// Run a diagram without a window and print its report.
     Run {
@@ -70,6 +77,18 @@ pub enum Command {
 }
 
 /// Parses `90s`, `10m`, `1h`, `2d`, `250ms` or a plain number of seconds.
+/// Parses a speed: a factor from 0.1 to 1000 (`10`, `10x`), or `max`.
+pub fn parse_speed(text: &str) -> Result<Speed, String> {
+    let t = text.trim().trim_end_matches(['x', '×']);
+    if t.eq_ignore_ascii_case("max") {
+        return Ok(Speed::AsFastAsPossible);
+    }
+    match t.parse::<f64>() {
+        Ok(f) if (0.1..=1000.0).contains(&f) => Ok(Speed::Times(f)),
+        _ => Err(format!("'{text}' is not a speed: give a factor from 0.1 to 1000, or max")),
+    }
+}
+
 pub fn parse_duration_secs(text: &str) -> Result<f64, String> {
     let t = text.trim();
     let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
@@ -105,7 +124,7 @@ fn load_inputs(file: &Path, pricing: Option<&PathBuf>) -> Result<(Catalog, Diagr
 /// it, and here it only explains that.)
 pub fn run_command(command: Command) -> u8 {
     match command {
-        Command::Open { file } => fail(
+        Command::Open { file, .. } => fail(
             &format!(
                 "cannot open {} here: this build has no window (it was built without the gui feature)",
                 file.display()

@@ -3,6 +3,7 @@
 
 use clap::Parser;
 use cloud_sandbox::cli::{Cli, Command, EXIT_UNREADABLE, run_command};
+use cloud_sandbox::sim::clock::Speed;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,15 +17,15 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => window(None),
-        Some(Command::Open { file }) if cfg!(feature = "gui") => window(Some(file)),
+        None => window(None, false, None),
+        Some(Command::Open { file, play, speed }) if cfg!(feature = "gui") => window(Some(file), play, speed),
         Some(command) => ExitCode::from(run_command(command)),
     }
 }
 
 #[cfg(feature = "gui")]
-fn window(path: Option<PathBuf>) -> ExitCode {
-    match cloud_sandbox::ui::run(path) {
+fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>) -> ExitCode {
+    match cloud_sandbox::ui::run(path, play, speed) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: could not open the window: {e}");
@@ -35,7 +36,7 @@ fn window(path: Option<PathBuf>) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn window(_path: Option<PathBuf>) -> ExitCode {
+fn window(_path: Option<PathBuf>, _play: bool, _speed: Option<Speed>) -> ExitCode {
     eprintln!(
         "cloud-sandbox: this build has no window (built without the gui feature). Use \
          `cloud-sandbox run FILE` or `cloud-sandbox check FILE`; see `cloud-sandbox --help`."

@@ -360,3 +360,27 @@ fn edge_traffic_counts_agree_with_the_node_totals() {
     // Failures are counted when their answer is back at the balancer, half a millisecond later.
     assert!(web.failed - failed[lb_to_web] <= 5 && failed[lb_to_web] > 0, "{} vs {}", failed[lb_to_web], web.failed);
 }
+
+#[test]
+fn a_day_of_simulated_time_keeps_the_series_bounded_and_their_counts_whole() {
+    // One request a second for 24 hours, sampled every second: 86,400 samples, far more than a
+    // series keeps, so older points are merged, never dropped.
+    let mut d = diagram(
+        vec![node("c", NodeKind::Client(steady(1.0))), node("s", servers(1, 1, 10.0))],
+        vec![edge("c", "s")],
+        86_400.0,
+        0.0,
+    );
+    d.scenario.sample_interval_secs = 1.0;
+    let e = run(&d, &RunOptions::default());
+    let global = e.global_series();
+    assert!(global.len() <= cloud_sandbox::sim::SERIES_CAPACITY, "{}", global.len());
+    assert!(global.len() >= cloud_sandbox::sim::SERIES_CAPACITY / 2, "{}", global.len());
+    assert!(e.node_series(1).len() <= cloud_sandbox::sim::SERIES_CAPACITY);
+    assert!(global.last().unwrap().t_secs > 86_000.0, "the series reach the end");
+    let charted: u64 = global.iter().map(|s| s.succeeded).sum();
+    let interval: f64 = global.iter().map(|s| s.interval_secs).sum();
+    // Everything but a partly merged last point is in the series.
+    assert!(charted <= 86_400 && charted + 64 >= 86_400, "{charted}");
+    assert!((interval - global.last().unwrap().t_secs).abs() < 1e-6, "intervals cover the run: {interval}");
+}

@@ -170,3 +170,10 @@ fn run_writes_the_series_as_csv() {
     assert_eq!(nodes.lines().count(), 1 + 60 * 3, "a row per second for each of the three nodes");
     assert!(nodes.contains(",web,instance,"));
 }
+
+#[test]
+fn open_refuses_a_speed_it_cannot_play_at() {
+    let o = cli(&["open", "saves/web-app.ron", "--play", "--speed", "5000"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a speed"), "{}", stderr(&o));
+}

@@ -1,7 +1,7 @@
 //! Nothing is silently lost: at any stopping time, for client requests
 //! `generated = succeeded + failed + in_flight`, and for each queue
-//! `sent = deleted + expired + dead_lettered + in_queue_at_end` — on every example and on randomly
-//! generated diagrams with faults (property test).
+//! `sent = deleted + expired + dead_lettered + in_queue_at_end + removed` — on every example, on
+//! randomly generated diagrams with faults, and across live edits of them (property tests).
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -25,7 +25,7 @@ fn assert_identities(engine: &Engine, context: &str) {
         if let Some(q) = engine.queue_totals(i) {
             assert_eq!(
                 q.sent,
-                q.deleted + q.expired + q.dead_lettered + q.in_queue_at_end,
+                q.deleted + q.expired + q.dead_lettered + q.in_queue_at_end + q.removed,
                 "{context}: queue {} {q:?}",
                 engine.diagram().nodes[i].id
             );
@@ -195,5 +195,46 @@ proptest! {
         // Memory stays bounded by what is in flight, not by what happened.
         let (calls, requests, _) = e.work_in_flight();
         prop_assert!(calls < 1_000_000 && requests < 1_000_000);
+    }
+
+    #[test]
+    fn identities_hold_across_live_edits(
+        d in random_diagram(),
+        pick in 0..10usize,
+        count in 1..5u32,
+        stops in (0.1..0.5f64, 0.5..0.9f64),
+    ) {
+        let catalog = Catalog::embedded();
+        let mut e = Engine::new(&d, &catalog, &RunOptions::default()).unwrap();
+        let end = e.end().0 as f64;
+        e.run_until(SimTime((end * stops.0) as u64), u64::MAX);
+        // Every instance node to `count` machines.
+        let mut edited = d.clone();
+        for n in &mut edited.nodes {
+            if let NodeKind::Instance(p) = &mut n.kind {
+                p.count = count;
+            }
+        }
+        let faulted = |id: &cloud_sandbox::model::NodeId| d.scenario.faults.iter().any(|f| f.node() == id);
+        let instance_faults = d.scenario.faults.iter().any(|f| matches!(f, Fault::Crash { instance: Some(_), .. }));
+        if !instance_faults {
+            prop_assert!(e.apply_live(&edited).is_ok(), "{:?}", e.apply_live(&edited));
+            assert_identities(&e, "after a new instance count");
+        }
+        e.run_until(SimTime((end * stops.1) as u64), u64::MAX);
+        // One service node deleted with its edges, if what is left is still a valid diagram.
+        let services: Vec<_> = edited.nodes.iter().filter(|n| !matches!(n.kind, NodeKind::Client(_))).collect();
+        let victim = services[pick % services.len()].id.clone();
+        if !faulted(&victim) {
+            let mut smaller = edited.clone();
+            smaller.nodes.retain(|n| n.id != victim);
+            smaller.edges.retain(|x| x.from != victim && x.to != victim);
+            if check(&smaller, &catalog).is_empty() {
+                prop_assert!(e.apply_live(&smaller).is_ok(), "{:?}", e.apply_live(&smaller));
+                assert_identities(&e, "after a deletion");
+            }
+        }
+        e.run_to_end();
+        assert_identities(&e, "at the end after live edits");
     }
 }

@@ -574,14 +574,70 @@ fn the_windows_run_matches_the_headless_run() {
 }
 
 #[test]
-fn an_edit_restarts_the_run_and_a_diagram_with_problems_does_not_run() {
+fn a_parameter_edit_applies_during_the_run_without_restarting_it() {
+    let mut h = harness(SandboxApp::headless(None));
+    for _ in 0..5 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Web servers").click();
+    h.run();
+    h.get_by_role_and_label(Role::SpinButton, "Instances").set_value_accesskit(6.0);
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    assert!(run.engine.now().as_secs() >= 5.0, "the run went on");
+    let web = run.node_index("web").unwrap();
+    assert_eq!(run.engine.live_nodes()[web].capacity, 6, "six machines wanted now");
+    assert!(h.state().live_question.is_none(), "parameters are not asked about");
+    assert!(h.state().status.as_ref().unwrap().text.contains("without restarting"));
+}
+
+#[test]
+fn a_structural_edit_asks_then_applies_live_or_restarts() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::StepSecond);
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    h.state_mut().handle(Action::AddNode(Kind::Queue, (0.0, 400.0)));
+    h.run();
+    assert!(h.state().live_question.is_some());
+    h.get_by_label_contains("1 node added");
+    h.get_by_role_and_label(Role::Button, "Apply live").click();
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    assert!(run.engine.now().as_secs() >= 2.0, "kept the run");
+    assert!(run.node_index("queue-1").is_some(), "the queue joined the run");
+    assert!(h.state().live_question.is_none());
+    // Deleting it asks again; this time, start over.
+    h.state_mut().handle(Action::SelectNode(cloud_sandbox::model::NodeId::new("queue-1"), false));
+    h.state_mut().handle(Action::DeleteSelection);
+    h.run();
+    h.get_by_label_contains("1 node deleted");
+    h.get_by_role_and_label(Role::Button, "Reset to 0 s").click();
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    assert_eq!(run.engine.now().0, 0, "started again");
+    assert!(run.node_index("queue-1").is_none());
+}
+
+#[test]
+fn not_now_keeps_the_old_version_running() {
     let mut h = harness(SandboxApp::headless(None));
     h.state_mut().handle(Action::StepSecond);
     h.run();
     h.state_mut().handle(Action::AddNode(Kind::Queue, (0.0, 400.0)));
     h.run();
-    assert_eq!(h.state().run.as_ref().unwrap().engine.now().0, 0, "restarted from 0 s");
-    h.state_mut().handle(Action::ResetRun);
+    h.get_by_role_and_label(Role::Button, "Not now").click();
+    h.run_steps(3);
+    assert!(h.state().live_question.is_none(), "not asked again for the same version");
+    let run = h.state().run.as_ref().unwrap();
+    assert!(run.node_index("queue-1").is_none());
+    assert!(run.engine.now().as_secs() >= 1.0);
+}
+
+#[test]
+fn a_diagram_with_problems_does_not_run() {
+    let mut h = harness(SandboxApp::headless(None));
     h.state_mut().handle(Action::AddNode(Kind::Client, (0.0, 600.0)));
     h.state_mut().handle(Action::PlayPause);
     h.run();
@@ -598,7 +654,7 @@ fn right_click_fails_and_recovers_a_node_during_a_run() {
     h.run();
     h.get_by_role_and_label(Role::Button, "Fail now").click();
     h.run();
-    let web = h.state().doc.diagram.nodes.iter().position(|n| n.id.0 == "web").unwrap();
+    let web = h.state().run.as_ref().unwrap().node_index("web").unwrap();
     assert!(h.state().run.as_ref().unwrap().engine.is_down(web));
     h.get_by_role_and_label(Role::Button, "Web servers").click_secondary();
     h.run();
@@ -656,4 +712,58 @@ fn moving_a_node_during_a_run_does_not_restart_it() {
     assert!(h.state().doc.is_modified(), "the node moved");
     let t = h.state().run.as_ref().unwrap().engine.now().as_secs();
     assert!(t >= 1.0, "the run went on instead of restarting: t = {t}");
+}
+
+#[test]
+fn a_new_seed_from_the_toolbar_restarts_the_run_with_it() {
+    let mut h = harness(SandboxApp::headless(None));
+    for _ in 0..3 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_all_by_role_and_label(Role::SpinButton, "Seed").next().unwrap().set_value_accesskit(7.0);
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.seed, 7);
+    let run = h.state().run.as_ref().unwrap();
+    assert_eq!(run.engine.seed(), 7);
+    assert_eq!(run.engine.now().0, 0, "a new seed is a new run");
+    assert!(h.state().live_question.is_none());
+}
+
+#[test]
+fn charts_can_be_switched_off_one_by_one() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::PlayPause);
+    h.state_mut().handle(Action::PlayPause);
+    for _ in 0..3 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_by_label("Cost rate ($/hour)");
+    h.get_by_role_and_label(Role::Button, "Cost rate").click();
+    h.run();
+    assert_eq!(h.state().prefs.hidden_charts, vec!["Cost rate ($/hour)".to_owned()]);
+    assert!(h.query_by_label("Cost rate ($/hour)").is_none(), "that chart is gone");
+    h.get_by_label("Latency (ms)");
+    h.get_by_role_and_label(Role::Button, "Cost rate").click();
+    h.run();
+    h.get_by_label("Cost rate ($/hour)");
+}
+
+#[test]
+fn fail_for_a_chosen_number_of_seconds() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Web servers").click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Fail for").click();
+    h.run();
+    let web = h.state().run.as_ref().unwrap().node_index("web").unwrap();
+    assert!(h.state().run.as_ref().unwrap().engine.is_down(web));
+    for _ in 0..31 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    assert!(!h.state().run.as_ref().unwrap().engine.is_down(web), "back after 30 s");
 }

@@ -6,7 +6,6 @@
 //! check against the published examples.
 
 use super::catalog::Catalog;
-use crate::model::FunctionArchitecture;
 use std::collections::BTreeMap;
 
 /// Seconds in an hour.
@@ -43,13 +42,8 @@ impl BalancerHour {
 pub enum NodeUsage {
     /// Clients cost nothing.
     Free,
-    /// EC2 instances: the running seconds of each launch.
-    Instances {
-        /// Instance type name in the catalog.
-        instance_type: String,
-        /// Seconds each launched instance has run so far.
-        running_secs: Vec<f64>,
-    },
+    /// EC2 instances: one entry per launch (a change of instance type is a stop and a new launch).
+    Instances(Vec<InstanceRun>),
     /// A load balancer.
     Balancer {
         /// Seconds the balancer has existed.
@@ -73,13 +67,29 @@ pub enum NodeUsage {
     },
     /// A function.
     Function {
-        /// Processor architecture.
-        architecture: FunctionArchitecture,
         /// Invocations started.
         invocations: u64,
-        /// Memory (GB = MB / 1024) × billed duration (rounded up to 1 ms), summed.
-        gb_seconds: f64,
+        /// Memory (GB = MB / 1024) × billed duration (rounded up to 1 ms), summed, on `x86_64`.
+        gb_seconds_x86: f64,
+        /// The same on arm64 (the architecture can change during a run).
+        gb_seconds_arm: f64,
     },
+}
+
+/// One launch of one EC2 instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceRun {
+    /// Instance type name in the catalog.
+    pub instance_type: String,
+    /// Seconds it has run (so far, or until it was stopped).
+    pub running_secs: f64,
+}
+
+impl InstanceRun {
+    /// `count` launches of `instance_type`, each running `secs`.
+    pub fn many(instance_type: &str, secs: f64, count: usize) -> Vec<Self> {
+        vec![Self { instance_type: instance_type.to_owned(), running_secs: secs }; count]
+    }
 }
 
 /// The service name a node's cost is listed under.
@@ -114,10 +124,13 @@ pub fn function_gb_seconds(memory_mb: u32, duration_ms: f64) -> f64 {
 pub fn node_cost(usage: &NodeUsage, catalog: &Catalog) -> f64 {
     match usage {
         NodeUsage::Free => 0.0,
-        NodeUsage::Instances { instance_type, running_secs } => {
-            let per_hour = catalog.instance_type(instance_type).map_or(0.0, |t| t.on_demand_per_hour);
-            running_secs.iter().map(|&s| s.max(INSTANCE_MINIMUM_SECS) * per_hour / HOUR_SECS).sum()
-        }
+        NodeUsage::Instances(runs) => runs
+            .iter()
+            .map(|run| {
+                let per_hour = catalog.instance_type(&run.instance_type).map_or(0.0, |t| t.on_demand_per_hour);
+                run.running_secs.max(INSTANCE_MINIMUM_SECS) * per_hour / HOUR_SECS
+            })
+            .sum(),
         NodeUsage::Balancer { existed_secs, hours } => {
             let rates = &catalog.balancer;
             // Each partial hour is billed as a full hour.
@@ -137,12 +150,11 @@ pub fn node_cost(usage: &NodeUsage, catalog: &Catalog) -> f64 {
             *billable_publishes as f64 / 1e6 * catalog.topic.publish_per_million_requests
                 + *http_deliveries as f64 / 1e6 * catalog.topic.http_delivery_per_million
         }
-        NodeUsage::Function { architecture, invocations, gb_seconds } => {
-            let per_gb_s = match architecture {
-                FunctionArchitecture::X86_64 => catalog.function.x86_per_gb_second,
-                FunctionArchitecture::Arm64 => catalog.function.arm_per_gb_second,
-            };
-            *invocations as f64 / 1e6 * catalog.function.per_million_requests + gb_seconds * per_gb_s
+        NodeUsage::Function { invocations, gb_seconds_x86, gb_seconds_arm } => {
+            let rates = &catalog.function;
+            *invocations as f64 / 1e6 * rates.per_million_requests
+                + gb_seconds_x86 * rates.x86_per_gb_second
+                + gb_seconds_arm * rates.arm_per_gb_second
         }
     }
 }
@@ -187,7 +199,7 @@ mod tests {
         // pricing reference §9(a): 4 × 0.096 × 730 + 0.0225 × 730 + 1 LCU × 0.008 × 730 = 302.585.
         let c = catalog();
         let month = 730.0 * HOUR_SECS;
-        let ec2 = NodeUsage::Instances { instance_type: "m5.large".into(), running_secs: vec![month; 4] };
+        let ec2 = NodeUsage::Instances(InstanceRun::many("m5.large", month, 4));
         // One LCU for every hour: 25 new connections a second.
         let hour = BalancerHour { new_connections: 25 * 3600, connection_secs: 0.0, processed_bytes: 0 };
         let alb = NodeUsage::Balancer { existed_secs: month, hours: vec![hour; 730] };
@@ -199,9 +211,7 @@ mod tests {
     #[test]
     fn instance_is_billed_per_second_with_a_one_minute_minimum() {
         let c = catalog();
-        let cost = |secs: f64| {
-            node_cost(&NodeUsage::Instances { instance_type: "m5.large".into(), running_secs: vec![secs] }, &c)
-        };
+        let cost = |secs: f64| node_cost(&NodeUsage::Instances(InstanceRun::many("m5.large", secs, 1)), &c);
         assert!((cost(10.0) - 60.0 * 0.096 / 3600.0).abs() < 1e-12);
         assert!((cost(61.0) - 61.0 * 0.096 / 3600.0).abs() < 1e-12);
     }
@@ -221,17 +231,9 @@ mod tests {
         let c = catalog();
         let gb_s = function_gb_seconds(512, 200.0) * 10e6;
         assert!((gb_s - 1e6).abs() < 1e-3);
-        let usage = NodeUsage::Function {
-            architecture: FunctionArchitecture::X86_64,
-            invocations: 10_000_000,
-            gb_seconds: gb_s,
-        };
+        let usage = NodeUsage::Function { invocations: 10_000_000, gb_seconds_x86: gb_s, gb_seconds_arm: 0.0 };
         assert!((node_cost(&usage, &c) - 18.6667).abs() < 0.005);
-        let arm = NodeUsage::Function {
-            architecture: FunctionArchitecture::Arm64,
-            invocations: 10_000_000,
-            gb_seconds: gb_s,
-        };
+        let arm = NodeUsage::Function { invocations: 10_000_000, gb_seconds_x86: 0.0, gb_seconds_arm: gb_s };
         assert!((node_cost(&arm, &c) - 15.3334).abs() < 0.005);
     }
 

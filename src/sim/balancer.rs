@@ -9,7 +9,7 @@ use super::slab::Key;
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
 use crate::cost::billing::BalancerHour;
-use crate::model::{BalancerAlgorithm, BalancerParams, Diagram, NodeKind};
+use crate::model::{BalancerAlgorithm, BalancerParams};
 use rand::Rng;
 
 /// One target as the balancer sees it.
@@ -23,6 +23,8 @@ pub(crate) struct Target {
     failed_checks: u32,
     passed_checks: u32,
     outstanding: u32,
+    /// The target's node or machine is gone (deleted, scaled in); never chosen again.
+    removed: bool,
 }
 
 /// A balancer node's running state.
@@ -41,40 +43,68 @@ pub(crate) struct BalancerState {
 }
 
 impl BalancerState {
-    pub fn new(p: &BalancerParams, links: &[Link], diagram: &Diagram) -> Self {
-        let mut targets = Vec::new();
-        for (link, l) in links.iter().enumerate() {
-            let machines = match &diagram.nodes[l.to as usize].kind {
-                NodeKind::Instance(i) => (0..i.count).collect(),
-                _ => vec![NO_INSTANCE],
-            };
-            for instance in machines {
-                targets.push(Target {
-                    link,
-                    node: l.to,
-                    instance,
-                    healthy: true,
-                    failed_checks: 0,
-                    passed_checks: 0,
-                    outstanding: 0,
-                });
-            }
-        }
-        Self {
+    /// A balancer with no target yet (edges add them).
+    pub fn new(p: &BalancerParams) -> Self {
+        let mut b = Self {
             algorithm: p.algorithm,
-            interval_ns: secs_to_nanos(p.health_check_interval_secs),
-            unhealthy_threshold: p.unhealthy_threshold,
-            healthy_threshold: p.healthy_threshold,
-            targets,
+            interval_ns: 0,
+            unhealthy_threshold: 0,
+            healthy_threshold: 0,
+            targets: Vec::new(),
             next: 0,
             hours: Vec::new(),
             no_target: 0,
+        };
+        b.retune(p);
+        b
+    }
+
+    /// Takes the parameters of `p`, keeping targets and what the balancer believes of them.
+    pub fn retune(&mut self, p: &BalancerParams) {
+        self.algorithm = p.algorithm;
+        self.interval_ns = secs_to_nanos(p.health_check_interval_secs).max(1);
+        self.unhealthy_threshold = p.unhealthy_threshold;
+        self.healthy_threshold = p.healthy_threshold;
+    }
+
+    /// Adds machine `instance` of `node` (reached by link `link`) as a target. A target added
+    /// while the run goes must pass `healthy_threshold` checks before it gets traffic, as a newly
+    /// registered target does; those present from the start are trusted at once.
+    pub fn add_target(&mut self, link: usize, node: u32, instance: u32, trusted: bool) {
+        if let Some(t) = self.targets.iter_mut().find(|t| t.node == node && t.instance == instance) {
+            t.link = link;
+            if t.removed {
+                *t = Target { outstanding: t.outstanding, ..Target::new(link, node, instance, false) };
+            }
+            return;
+        }
+        self.targets.push(Target::new(link, node, instance, trusted));
+    }
+
+    /// Stops routing to `node` (machine `instance`, or all of them).
+    pub fn remove_targets(&mut self, node: u32, instance: Option<u32>) {
+        for t in self.targets.iter_mut().filter(|t| t.node == node && instance.is_none_or(|i| t.instance == i)) {
+            t.removed = true;
+            t.healthy = false;
         }
     }
 
-    /// Targets believed healthy now, out of all.
+    /// Points each target at its node's current link index (after links were removed).
+    pub fn relink(&mut self, links: &[Link]) {
+        for t in &mut self.targets {
+            if let Some(link) = links.iter().position(|l| l.to == t.node) {
+                t.link = link;
+            } else {
+                t.removed = true;
+                t.healthy = false;
+            }
+        }
+    }
+
+    /// Targets believed healthy now, out of all (removed ones left out).
     pub fn healthy_targets(&self) -> (usize, usize) {
-        (self.targets.iter().filter(|t| t.healthy).count(), self.targets.len())
+        let present = self.targets.iter().filter(|t| !t.removed);
+        (present.clone().filter(|t| t.healthy).count(), present.count())
     }
 
     fn hour(&mut self, now: u64) -> &mut BalancerHour {
@@ -86,7 +116,27 @@ impl BalancerState {
     }
 }
 
+impl Target {
+    fn new(link: usize, node: u32, instance: u32, healthy: bool) -> Self {
+        Self { link, node, instance, healthy, failed_checks: 0, passed_checks: 0, outstanding: 0, removed: false }
+    }
+}
+
 impl Engine {
+    /// Adds every machine of `to` (or `to` itself) as a target of balancer `balancer`.
+    pub(crate) fn add_balancer_targets(&mut self, balancer: u32, to: u32) {
+        let Some(link) = self.links[balancer as usize].iter().position(|l| l.to == to) else { return };
+        let machines: Vec<u32> = match &self.nodes[to as usize].behaviour {
+            Behaviour::Instance(s) => s.present_machines().collect(),
+            _ => vec![NO_INSTANCE],
+        };
+        let trusted = self.now == 0;
+        let b = self.balancer(balancer);
+        for instance in machines {
+            b.add_target(link, to, instance, trusted);
+        }
+    }
+
     fn balancer(&mut self, node: u32) -> &mut BalancerState {
         match &mut self.nodes[node as usize].behaviour {
             Behaviour::Balancer(b) => b,
@@ -165,6 +215,9 @@ impl Engine {
 
     /// Every target is checked; beliefs change after enough checks in a row.
     pub(crate) fn health_check(&mut self, node: u32) {
+        if self.nodes[node as usize].removed {
+            return;
+        }
         let up: Vec<bool> = {
             let Behaviour::Balancer(b) = &self.nodes[node as usize].behaviour else { return };
             b.targets.iter().map(|t| self.target_is_up(t.node, t.instance)).collect()
@@ -173,6 +226,9 @@ impl Engine {
         let b = self.balancer(node);
         let (unhealthy_after, healthy_after) = (b.unhealthy_threshold, b.healthy_threshold);
         for (target, up) in b.targets.iter_mut().zip(up) {
+            if target.removed {
+                continue;
+            }
             if up {
                 target.failed_checks = 0;
                 target.passed_checks += 1;

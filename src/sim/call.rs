@@ -6,7 +6,6 @@ use super::events::Event;
 use super::slab::Key;
 use super::{Behaviour, Engine, FailReason};
 use crate::model::{Diagram, NodeKind};
-use std::collections::BTreeMap;
 
 /// A node's outgoing edge, as the engine uses it.
 #[derive(Debug, Clone)]
@@ -91,8 +90,8 @@ pub(crate) struct Call {
 /// No edge: the call started at its own node.
 pub(crate) const NO_EDGE: u32 = u32::MAX;
 
-/// Gives each message type name used in the diagram a small id (0 is "untyped").
-pub(crate) fn intern_message_types(diagram: &Diagram) -> BTreeMap<String, u16> {
+/// The message type names used in the diagram, sorted, each once.
+pub(crate) fn message_type_names(diagram: &Diagram) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
     for node in &diagram.nodes {
         if let NodeKind::Client(p) = &node.kind {
@@ -102,7 +101,7 @@ pub(crate) fn intern_message_types(diagram: &Diagram) -> BTreeMap<String, u16> {
     names.extend(diagram.edges.iter().flat_map(|e| e.filter.iter().map(String::as_str)));
     names.sort_unstable();
     names.dedup();
-    names.into_iter().enumerate().map(|(i, n)| (n.to_owned(), i as u16 + 1)).collect()
+    names
 }
 
 impl Engine {
@@ -170,6 +169,10 @@ impl Engine {
         call.phase = Phase::Waiting;
         let target = call.target;
         self.count_arrival(target);
+        if self.nodes[target as usize].removed {
+            self.finish(key, Some(FailReason::Removed));
+            return;
+        }
         match self.nodes[target as usize].behaviour {
             Behaviour::Instance(_) => self.instance_arrive(target, key),
             Behaviour::Balancer(_) => self.balancer_arrive(target, key),

@@ -20,6 +20,8 @@ pub(crate) struct ClientState {
     /// Mean gap at the peak rate, in ns (multiplying is much cheaper than dividing per arrival).
     peak_gap_ns: f64,
     next_link: usize,
+    /// Bumped when the parameters change, so that the request scheduled before is dropped.
+    pub epoch: u32,
     /// Cumulative weights of the message types, with their ids.
     type_cdf: Vec<(f64, u16)>,
     timeout_ns: Option<u64>,
@@ -88,22 +90,14 @@ fn peak_rate(p: &ClientParams) -> f64 {
 
 impl ClientState {
     pub fn new(p: &ClientParams, message_types: &BTreeMap<String, u16>) -> Self {
-        let mut total = 0.0;
-        let type_cdf = p
-            .message_types
-            .iter()
-            .map(|t| {
-                total += t.weight;
-                (total, message_types[t.name.as_str()])
-            })
-            .collect();
-        Self {
+        let mut client = Self {
             params: p.clone(),
-            peak_rate: peak_rate(p),
-            peak_gap_ns: 1e9 / peak_rate(p),
+            peak_rate: 0.0,
+            peak_gap_ns: 0.0,
             next_link: 0,
-            type_cdf,
-            timeout_ns: p.timeout_ms.map(ms_to_nanos),
+            epoch: 0,
+            type_cdf: Vec::new(),
+            timeout_ns: None,
             generated: 0,
             succeeded: 0,
             failed: 0,
@@ -112,7 +106,27 @@ impl ClientState {
             latencies: Latencies::default(),
             succeeded_all: 0,
             failed_all: 0,
-        }
+        };
+        client.retune(p, message_types);
+        client
+    }
+
+    /// Takes the parameters of `p`, keeping totals (the caller reschedules the next request).
+    pub fn retune(&mut self, p: &ClientParams, message_types: &BTreeMap<String, u16>) {
+        let mut total = 0.0;
+        self.type_cdf = p
+            .message_types
+            .iter()
+            .map(|t| {
+                total += t.weight;
+                (total, message_types[t.name.as_str()])
+            })
+            .collect();
+        self.params = p.clone();
+        self.peak_rate = peak_rate(p);
+        self.peak_gap_ns = 1e9 / self.peak_rate;
+        self.timeout_ns = p.timeout_ms.map(ms_to_nanos);
+        self.epoch = self.epoch.wrapping_add(1);
     }
 }
 
@@ -129,7 +143,7 @@ impl Engine {
         let now = self.now;
         let end = self.end;
         let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
-        let (peak, peak_gap_ns) = (c.peak_rate, c.peak_gap_ns);
+        let (peak, peak_gap_ns, epoch) = (c.peak_rate, c.peak_gap_ns, c.epoch);
         if peak <= 0.0 {
             return;
         }
@@ -174,15 +188,18 @@ impl Engine {
             }
         };
         if next <= end {
-            self.events.push(next, Event::Generate { client: node });
+            self.events.push(next, Event::Generate { client: node, epoch });
         }
     }
 
     /// A client produces a request.
-    pub(crate) fn generate(&mut self, node: u32) {
+    pub(crate) fn generate(&mut self, node: u32, epoch: u32) {
         let now = self.now;
         let measured = self.measured(now);
         let Behaviour::Client(c) = &mut self.nodes[node as usize].behaviour else { return };
+        if c.epoch != epoch {
+            return;
+        }
         let message_type = match c.type_cdf.last() {
             Some(&(total, _)) => {
                 let draw: f64 = self.rng.random();

@@ -7,8 +7,8 @@ use std::collections::BinaryHeap;
 /// Something that will happen at a simulated time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
-    /// A client produces its next request.
-    Generate { client: u32 },
+    /// A client produces its next request (unless its `epoch` has moved on: parameters changed).
+    Generate { client: u32, epoch: u32 },
     /// A call or message reaches its target node.
     Arrive { call: Key },
     /// A finished call's answer reaches its caller.

@@ -42,13 +42,17 @@ pub(crate) struct FunctionState {
     pub timeouts: u64,
     pub wait_ns: f64,
     pub waits: u64,
+    /// The concurrency limit over time (it can change during a run).
+    pub limit_avg: TimeAverage,
     /// Billing, since the start.
     pub invocations_all: u64,
-    pub gb_seconds: f64,
+    /// GB-seconds on `x86_64` and on `arm64`.
+    pub gb_seconds: [f64; 2],
 }
 
 impl FunctionState {
-    pub fn new(p: &FunctionParams, sources: Vec<u32>) -> Self {
+    /// A function reading no queue yet (edges add them).
+    pub fn new(p: &FunctionParams) -> Self {
         Self {
             memory_mb: p.memory_mb,
             architecture: p.architecture,
@@ -60,7 +64,7 @@ impl FunctionState {
             running: 0,
             idle_since: VecDeque::new(),
             waiting: VecDeque::new(),
-            sources: Sources { queues: sources, next: 0 },
+            sources: Sources::default(),
             concurrency: TimeAverage::default(),
             invocations: 0,
             throttled: 0,
@@ -68,9 +72,22 @@ impl FunctionState {
             timeouts: 0,
             wait_ns: 0.0,
             waits: 0,
+            limit_avg: TimeAverage::default(),
             invocations_all: 0,
-            gb_seconds: 0.0,
+            gb_seconds: [0.0; 2],
         }
+    }
+
+    /// Takes the parameters of `p`, keeping executions, environments and totals.
+    pub fn retune(&mut self, p: &FunctionParams, now: u64, from: u64) {
+        self.limit_avg.add(now, from, f64::from(p.concurrency_limit) - f64::from(self.limit));
+        self.memory_mb = p.memory_mb;
+        self.architecture = p.architecture;
+        self.sampler = Sampler::new(&p.duration);
+        self.limit = p.concurrency_limit;
+        self.cold_start_ns = ms_to_nanos(p.cold_start_ms);
+        self.idle_expiry_ns = secs_to_nanos(p.idle_expiry_secs);
+        self.timeout_ns = secs_to_nanos(p.timeout_secs);
     }
 
     /// Warm environments idle now.
@@ -175,7 +192,8 @@ impl Engine {
         let f = self.function(node);
         f.running -= 1;
         f.concurrency.add(now, from, -1.0);
-        f.gb_seconds += function_gb_seconds(f.memory_mb, (now - started_at) as f64 / 1e6);
+        let arch = usize::from(f.architecture == FunctionArchitecture::Arm64);
+        f.gb_seconds[arch] += function_gb_seconds(f.memory_mb, (now - started_at) as f64 / 1e6);
         f.idle_since.push_back(now);
         self.finish(key, failure);
         self.function_pull(node);

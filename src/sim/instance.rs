@@ -9,7 +9,7 @@ use super::sampler::Sampler;
 use super::slab::Key;
 use super::stats::TimeAverage;
 use super::{Behaviour, Engine, FailReason};
-use crate::cost::{Catalog, NodeUsage};
+use crate::cost::{Catalog, InstanceRun, NodeUsage};
 use crate::model::InstanceParams;
 use std::collections::VecDeque;
 
@@ -27,9 +27,25 @@ pub(crate) struct Machine {
     /// Messages received from a queue and not yet started: (receive, index in it).
     prefetched: VecDeque<(Key, u32)>,
     launched_at: u64,
+    /// Terminated (scaled in, or its node deleted): billed no more; the slot may be reused.
+    pub terminated: bool,
 }
 
 impl Machine {
+    fn new(workers: u32, now: u64) -> Self {
+        Self {
+            down_count: 0,
+            down_reason: FailReason::NodeDown,
+            epoch: 0,
+            slots: vec![None; workers as usize],
+            free: (0..workers).rev().collect(),
+            backlog: VecDeque::new(),
+            prefetched: VecDeque::new(),
+            launched_at: now,
+            terminated: false,
+        }
+    }
+
     /// Whether the machine serves.
     pub fn is_up(&self) -> bool {
         self.down_count == 0
@@ -56,38 +72,44 @@ pub(crate) struct InstanceState {
     /// Sum and count of waits before service, for calls arriving after warm-up.
     pub wait_ns: f64,
     pub waits: u64,
+    /// Launches that have ended (terminated, or stopped for a change of type), for billing.
+    ended_runs: Vec<InstanceRun>,
+}
+
+/// Workers per machine: as set, or one per vCPU of the type.
+fn workers_of(p: &InstanceParams, catalog: &Catalog) -> u32 {
+    let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
+    p.workers_per_instance.unwrap_or(vcpu).max(1)
 }
 
 impl InstanceState {
-    pub fn new(p: &InstanceParams, catalog: &Catalog, sources: Vec<u32>) -> Self {
-        let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
-        let workers = p.workers_per_instance.unwrap_or(vcpu).max(1);
-        let machines = (0..p.count)
-            .map(|_| Machine {
-                down_count: 0,
-                down_reason: FailReason::NodeDown,
-                epoch: 0,
-                slots: vec![None; workers as usize],
-                free: (0..workers).rev().collect(),
-                backlog: VecDeque::new(),
-                prefetched: VecDeque::new(),
-                launched_at: 0,
-            })
-            .collect();
+    pub fn new(p: &InstanceParams, catalog: &Catalog) -> Self {
+        let workers = workers_of(p, catalog);
         Self {
             instance_type: p.instance_type.clone(),
             workers,
             backlog_limit: p.backlog_limit,
             sampler: Sampler::new(&p.service_time),
-            machines,
+            machines: (0..p.count).map(|_| Machine::new(workers, 0)).collect(),
             next_machine: 0,
-            sources: Sources { queues: sources, next: 0 },
+            sources: Sources::default(),
             busy: TimeAverage::default(),
             capacity: TimeAverage::default(),
             backlog: TimeAverage::default(),
             wait_ns: 0.0,
             waits: 0,
+            ended_runs: Vec::new(),
         }
+    }
+
+    /// Indices of the machines not terminated.
+    pub fn present_machines(&self) -> impl Iterator<Item = u32> + '_ {
+        self.machines.iter().enumerate().filter(|(_, m)| !m.terminated).map(|(i, _)| i as u32)
+    }
+
+    /// Machines not terminated: the capacity wanted.
+    pub fn desired(&self) -> u32 {
+        self.machines.iter().filter(|m| !m.terminated).count() as u32
     }
 
     /// The machines start running at `now`.
@@ -98,7 +120,7 @@ impl InstanceState {
 
     /// Machines running now.
     pub fn running(&self) -> u32 {
-        self.machines.iter().filter(|m| m.is_up()).count() as u32
+        self.machines.iter().filter(|m| m.is_up() && !m.terminated).count() as u32
     }
 
     /// Calls waiting in backlogs now.
@@ -106,12 +128,13 @@ impl InstanceState {
         self.machines.iter().map(|m| m.backlog.len() as u64).sum()
     }
 
-    /// Running time of each machine so far, for billing.
+    /// Every launch and its running time so far, for billing.
     pub fn usage(&self, now: u64) -> NodeUsage {
-        NodeUsage::Instances {
+        let running = self.machines.iter().filter(|m| !m.terminated).map(|m| InstanceRun {
             instance_type: self.instance_type.clone(),
-            running_secs: self.machines.iter().map(|m| now.saturating_sub(m.launched_at) as f64 / 1e9).collect(),
-        }
+            running_secs: now.saturating_sub(m.launched_at) as f64 / 1e9,
+        });
+        NodeUsage::Instances(self.ended_runs.iter().cloned().chain(running).collect())
     }
 }
 
@@ -199,7 +222,10 @@ impl Engine {
             return;
         }
         let Some(key) = m.slots[slot as usize].take() else { return };
-        m.free.push(slot);
+        // A worker beyond a lowered worker count retires once its call is done.
+        if slot < s.workers {
+            m.free.push(slot);
+        }
         s.busy.add(now, from, -1.0);
         self.fill_workers(node, machine);
         self.spawn_downstream(key);
@@ -261,7 +287,7 @@ impl Engine {
             m.down_reason = reason;
             m.epoch = m.epoch.wrapping_add(1);
             let busy = m.slots.iter().filter(|s| s.is_some()).count() as f64;
-            m.slots.iter_mut().for_each(|s| *s = None);
+            m.slots = vec![None; workers as usize];
             m.free = (0..workers as u32).rev().collect();
             let waiting = m.backlog.len() as f64;
             m.backlog.clear();
@@ -286,13 +312,125 @@ impl Engine {
             let s = self.instance(node);
             let workers = f64::from(s.workers);
             let m = &mut s.machines[i as usize];
-            if m.down_count == 0 {
+            if m.down_count == 0 || m.terminated {
                 continue;
             }
             m.down_count -= 1;
             if m.down_count == 0 {
                 s.capacity.add(now, from, workers);
                 self.fill_workers(node, i);
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Takes the parameters of `p` for instance node `node` while it runs: more machines are
+    /// launched, surplus ones terminated (work on them fails as "removed"), a new type stops and
+    /// relaunches every machine for billing (as changing an EC2 type does) without losing its
+    /// work, and workers are added or retire when their call is done.
+    pub(crate) fn retune_instance(&mut self, node: u32, p: &InstanceParams) {
+        let workers = workers_of(p, &self.catalog);
+        let now = self.now;
+        let s = self.instance(node);
+        s.backlog_limit = p.backlog_limit;
+        s.sampler = Sampler::new(&p.service_time);
+        if s.instance_type != p.instance_type {
+            let old = std::mem::replace(&mut s.instance_type, p.instance_type.clone());
+            for m in s.machines.iter_mut().filter(|m| !m.terminated) {
+                let secs = now.saturating_sub(m.launched_at) as f64 / 1e9;
+                s.ended_runs.push(InstanceRun { instance_type: old.clone(), running_secs: secs });
+                m.launched_at = now;
+            }
+        }
+        self.set_workers(node, workers);
+        let present = self.instance(node).desired();
+        for _ in present..p.count {
+            self.launch_machine(node);
+        }
+        for _ in p.count..present {
+            // Down machines go first, then the newest.
+            let s = self.instance(node);
+            let victim = s
+                .present_machines()
+                .filter(|&m| !s.machines[m as usize].is_up())
+                .last()
+                .or_else(|| s.present_machines().last());
+            if let Some(m) = victim {
+                self.terminate_machine(node, m);
+            }
+        }
+    }
+
+    /// Changes the workers per machine.
+    fn set_workers(&mut self, node: u32, workers: u32) {
+        let (now, from) = (self.now, self.measure_from);
+        let s = self.instance(node);
+        let old = s.workers;
+        if workers == old {
+            return;
+        }
+        s.workers = workers;
+        let mut up = 0.0;
+        for m in s.machines.iter_mut().filter(|m| !m.terminated) {
+            if m.is_up() {
+                up += 1.0;
+            }
+            if m.slots.len() < workers as usize {
+                m.slots.resize(workers as usize, None);
+            }
+            if workers > old {
+                m.free.extend((old..workers).rev().filter(|&w| m.slots[w as usize].is_none()));
+            } else {
+                m.free.retain(|&w| w < workers);
+            }
+        }
+        s.capacity.add(now, from, up * (f64::from(workers) - f64::from(old)));
+        if workers > old {
+            self.instance_pull(node);
+        }
+    }
+
+    /// Launches one machine (reusing a terminated machine's slot), serving at once; balancers in
+    /// front register it and send traffic once its health checks pass.
+    pub(crate) fn launch_machine(&mut self, node: u32) -> u32 {
+        let (now, from) = (self.now, self.measure_from);
+        let s = self.instance(node);
+        let workers = s.workers;
+        let fresh = Machine::new(workers, now);
+        let index = if let Some(i) = s.machines.iter().position(|m| m.terminated) {
+            let epoch = s.machines[i].epoch.wrapping_add(1);
+            s.machines[i] = Machine { epoch, ..fresh };
+            i
+        } else {
+            s.machines.push(fresh);
+            s.machines.len() - 1
+        } as u32;
+        s.capacity.add(now, from, f64::from(workers));
+        let balancers: Vec<u32> = (0..self.nodes.len() as u32)
+            .filter(|&b| !self.nodes[b as usize].removed && self.links[b as usize].iter().any(|l| l.to == node))
+            .filter(|&b| matches!(self.nodes[b as usize].behaviour, Behaviour::Balancer(_)))
+            .collect();
+        for b in balancers {
+            self.add_balancer_targets(b, node);
+        }
+        self.fill_workers(node, index);
+        index
+    }
+
+    /// Terminates machine `machine`: its work fails as "removed", billing stops, balancers forget it.
+    pub(crate) fn terminate_machine(&mut self, node: u32, machine: u32) {
+        self.instance_down(node, Some(machine), FailReason::Removed);
+        let now = self.now;
+        let s = self.instance(node);
+        let m = &mut s.machines[machine as usize];
+        m.terminated = true;
+        let secs = now.saturating_sub(m.launched_at) as f64 / 1e9;
+        let run = InstanceRun { instance_type: s.instance_type.clone(), running_secs: secs };
+        s.ended_runs.push(run);
+        for b in 0..self.nodes.len() {
+            if let Behaviour::Balancer(bs) = &mut self.nodes[b].behaviour {
+                bs.remove_targets(node, Some(machine));
             }
         }
     }

@@ -1,7 +1,6 @@
 //! Sampling on a fixed simulated-time interval into bounded series (for charts and CSV), and the
 //! totals that reports read.
 
-use super::events::Event;
 use super::stats::{Latencies, Mergeable, Series};
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
@@ -109,6 +108,8 @@ pub struct QueueTotals {
     pub in_queue_at_end: u64,
     /// Most visible messages at once.
     pub max_depth: u64,
+    /// Lost because the queue was deleted during the run.
+    pub removed: u64,
 }
 
 /// The sampled series of a run.
@@ -127,19 +128,25 @@ pub(crate) struct Metrics {
 }
 
 impl Metrics {
+    /// Series for the scenario of `diagram`, with no node yet.
     pub fn new(diagram: &Diagram) -> Self {
-        let n = diagram.nodes.len();
         Self {
             interval_ns: secs_to_nanos(diagram.scenario.sample_interval_secs).max(1),
             global: Series::new(SERIES_CAPACITY),
-            nodes: (0..n).map(|_| Series::new(SERIES_CAPACITY)).collect(),
+            nodes: Vec::new(),
             // Two significant digits (1 %) are plenty for a chart, and keep sampling cheap.
             interval_latencies: Latencies::with_precision(2),
             last_t: 0,
             last_succeeded: 0,
             last_failed: 0,
-            last_areas: vec![(0.0, 0.0); n],
+            last_areas: Vec::new(),
         }
+    }
+
+    /// Series for one more node.
+    pub fn add_node(&mut self) {
+        self.nodes.push(Series::new(SERIES_CAPACITY));
+        self.last_areas.push((0.0, 0.0));
     }
 }
 
@@ -181,13 +188,13 @@ impl Engine {
             let (depth, busy, capacity, running) = match &node.behaviour {
                 Behaviour::Instance(s) => (
                     s.backlog_now() as f64,
-                    s.busy.area_until(now, 0),
-                    s.capacity.area_until(now, 0),
+                    s.busy.total_area_until(now),
+                    s.capacity.total_area_until(now),
                     f64::from(s.running()),
                 ),
                 Behaviour::Queue(q) => (q.visible() as f64, 0.0, 0.0, 0.0),
                 Behaviour::Function(f) => {
-                    (f64::from(f.running), f.concurrency.area_until(now, 0), f64::from(f.limit) * now as f64, 0.0)
+                    (f64::from(f.running), f.concurrency.total_area_until(now), f.limit_avg.total_area_until(now), 0.0)
                 }
                 _ => (0.0, 0.0, 0.0, 0.0),
             };
@@ -203,10 +210,7 @@ impl Engine {
                 cost_usd: bill.by_node[i],
             });
         }
-        let next = now + self.metrics.interval_ns;
-        if next <= self.end {
-            self.events.push(next, Event::Sample);
-        }
+        self.schedule_sample(now + self.metrics.interval_ns);
     }
 
     /// The whole-system series.
@@ -281,6 +285,7 @@ impl Engine {
             dead_lettered: q.dead_lettered,
             in_queue_at_end: self.messages_present(node as u32),
             max_depth: q.depth.max() as u64,
+            removed: q.removed,
         })
     }
 
@@ -409,7 +414,7 @@ impl Engine {
                         f.utilization = if capacity > 0.0 { s.busy.area_until(now, from) / capacity } else { 0.0 };
                         f.instance = Some(InstanceFigures {
                             running: s.running(),
-                            desired: s.machines.len() as u32,
+                            desired: s.desired(),
                             workers_per_instance: s.workers,
                         });
                     }
@@ -420,8 +425,9 @@ impl Engine {
                     }
                     Behaviour::Function(fs) => {
                         f.mean_wait_ms = ms(fs.wait_ns, fs.waits);
+                        let capacity = fs.limit_avg.area_until(now, from);
                         f.utilization =
-                            if now > from { fs.concurrency.mean(now, from) / f64::from(fs.limit) } else { 0.0 };
+                            if capacity > 0.0 { fs.concurrency.area_until(now, from) / capacity } else { 0.0 };
                         f.function = Some(FunctionFigures {
                             invocations: fs.invocations,
                             throttled: fs.throttled,
@@ -481,7 +487,7 @@ impl Engine {
                         utilization,
                         depth: s.backlog_now(),
                         running: s.running(),
-                        capacity: s.machines.len() as u32,
+                        capacity: s.desired(),
                         down: s.running() == 0,
                     },
                     Behaviour::Queue(q) => LiveNode { depth: q.visible(), ..LiveNode::default() },

@@ -24,6 +24,7 @@ mod events;
 mod faults;
 mod function;
 mod instance;
+mod live;
 mod metrics;
 mod queue;
 mod sampler;
@@ -32,15 +33,16 @@ pub mod stats;
 pub mod time;
 mod topic;
 
+pub use live::{LiveChange, StructureChange};
 pub use metrics::{
     BalancerFigures, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures, LiveNode, NodeFigures, NodeSample,
-    QueueTotals, TopicFigures,
+    QueueTotals, SERIES_CAPACITY, TopicFigures,
 };
 pub use time::SimTime;
 
 use crate::cost::{Catalog, NodeUsage};
 use crate::model::validate::{self, Problem};
-use crate::model::{Diagram, Kind, NodeKind};
+use crate::model::{Diagram, Edge, Kind, Node, NodeKind};
 use balancer::BalancerState;
 use call::{Call, Link};
 use client::{ClientState, Request};
@@ -48,7 +50,7 @@ use events::{Event, EventQueue};
 use function::FunctionState;
 use instance::InstanceState;
 use metrics::Metrics;
-use queue::{Message, QueueState, Receive};
+use queue::{Message, QueueState, Receive, Sources};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
@@ -78,6 +80,8 @@ pub enum FailReason {
     FunctionTimeout,
     /// The balancer believed none of its targets healthy.
     NoHealthyTarget,
+    /// The node (or the machine) was deleted, or scaled in, while the work was there.
+    Removed,
 }
 
 impl FailReason {
@@ -91,6 +95,7 @@ impl FailReason {
             Self::Throttled => "throttled",
             Self::FunctionTimeout => "function_timeout",
             Self::NoHealthyTarget => "no_healthy_target",
+            Self::Removed => "removed",
         }
     }
 }
@@ -112,6 +117,9 @@ pub enum BuildError {
     /// The diagram has problems; each is listed.
     #[error("the diagram has {} problem(s):\n{}", .0.len(), .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<Problem>),
+    /// The change can only apply to a new run.
+    #[error("{0}")]
+    NeedsReset(String),
 }
 
 /// How a call to [`Engine::run_until`] ended.
@@ -160,6 +168,8 @@ pub(crate) struct NodeState {
     pub down_count: u32,
     /// Service-time multiplier (1 normally).
     pub slow_factor: f64,
+    /// Deleted from the diagram during the run; kept so that its totals still count.
+    pub removed: bool,
 }
 
 /// The running simulation of one diagram.
@@ -186,6 +196,12 @@ pub struct Engine {
     /// Calls and messages sent along each edge, and how many of them failed.
     edge_sent: Vec<u64>,
     edge_failed: Vec<u64>,
+    /// Edges deleted from the diagram during the run.
+    pub(crate) removed_edges: Vec<bool>,
+    /// Ids of the message type names.
+    pub(crate) message_types: BTreeMap<String, u16>,
+    /// Whether a sample is scheduled.
+    sampling: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -211,54 +227,12 @@ impl Engine {
         if !problems.is_empty() {
             return Err(BuildError::Invalid(problems));
         }
-        let index: BTreeMap<&str, u32> =
-            diagram.nodes.iter().enumerate().map(|(i, n)| (n.id.0.as_str(), i as u32)).collect();
-        let message_types = call::intern_message_types(&diagram);
-        let mut links: Vec<Vec<Link>> = vec![Vec::new(); diagram.nodes.len()];
-        let mut sources: Vec<Vec<u32>> = vec![Vec::new(); diagram.nodes.len()];
-        let mut dead_letter: Vec<Option<u32>> = vec![None; diagram.nodes.len()];
-        let mut edge_of = BTreeMap::new();
-        for (edge_index, edge) in diagram.edges.iter().enumerate() {
-            let (from, to) = (index[edge.from.0.as_str()], index[edge.to.0.as_str()]);
-            edge_of.insert((from, to), edge_index as u32);
-            let from_kind = diagram.nodes[from as usize].kind.kind();
-            if edge.dead_letter {
-                dead_letter[from as usize] = Some(to);
-            } else if from_kind == Kind::Queue {
-                sources[to as usize].push(from);
-            } else {
-                links[from as usize].push(Link {
-                    to,
-                    latency_ns: ms_to_nanos(edge.latency_ms),
-                    filter: edge.filter.iter().map(|f| message_types[f.as_str()]).collect(),
-                    edge: edge_index as u32,
-                });
-            }
-        }
         let end = secs_to_nanos(diagram.scenario.duration_secs);
         let measure_from = secs_to_nanos(diagram.scenario.warmup_secs);
-        let mut nodes = Vec::with_capacity(diagram.nodes.len());
-        for (i, node) in diagram.nodes.iter().enumerate() {
-            let behaviour = match &node.kind {
-                NodeKind::Client(p) => Behaviour::Client(ClientState::new(p, &message_types)),
-                NodeKind::Balancer(p) => Behaviour::Balancer(BalancerState::new(p, &links[i], &diagram)),
-                NodeKind::Instance(p) => Behaviour::Instance(InstanceState::new(p, catalog, sources[i].clone())),
-                NodeKind::Topic(p) => Behaviour::Topic(TopicState::new(p)),
-                NodeKind::Queue(p) => {
-                    let consumers = (0..diagram.nodes.len() as u32)
-                        .filter(|c| sources[*c as usize].contains(&(i as u32)))
-                        .collect();
-                    Behaviour::Queue(QueueState::new(p, consumers, dead_letter[i]))
-                }
-                NodeKind::Function(p) => Behaviour::Function(FunctionState::new(p, sources[i].clone())),
-            };
-            nodes.push(NodeState { behaviour, counters: NodeCounters::default(), down_count: 0, slow_factor: 1.0 });
-        }
         let seed = diagram.scenario.seed;
         let metrics = Metrics::new(&diagram);
-        let diagram_edges = diagram.edges.len();
         let mut engine = Self {
-            diagram,
+            diagram: Diagram { nodes: Vec::new(), edges: Vec::new(), ..diagram.clone() },
             catalog: catalog.clone(),
             seed,
             now: 0,
@@ -267,45 +241,147 @@ impl Engine {
             events_processed: 0,
             events: EventQueue::default(),
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
-            nodes,
-            links,
+            nodes: Vec::new(),
+            links: Vec::new(),
             calls: Slab::default(),
             requests: Slab::default(),
             messages: Slab::default(),
             receives: Slab::default(),
             deliveries: Slab::default(),
             metrics,
-            edge_sent: vec![0; diagram_edges],
-            edge_failed: vec![0; diagram_edges],
-            edge_of,
+            message_types: BTreeMap::new(),
+            edge_of: BTreeMap::new(),
+            edge_sent: Vec::new(),
+            edge_failed: Vec::new(),
+            removed_edges: Vec::new(),
+            sampling: false,
         };
-        engine.start();
+        engine.intern_message_types(&diagram);
+        for node in &diagram.nodes {
+            engine.add_node(node);
+        }
+        for edge in &diagram.edges {
+            engine.add_edge(edge);
+        }
+        for i in 0..engine.nodes.len() as u32 {
+            engine.start_node(i);
+        }
+        engine.schedule_sample(engine.metrics.interval_ns);
+        for (i, fault) in diagram.scenario.faults.iter().enumerate() {
+            let (at, len) = fault.window_secs();
+            engine.events.push(secs_to_nanos(at), Event::FaultStart { fault: i as u32 });
+            if let Some(len) = len {
+                engine.events.push(secs_to_nanos(at + len), Event::FaultEnd { fault: i as u32 });
+            }
+        }
         Ok(engine)
     }
 
-    /// Schedules what happens on its own: first requests, health checks, samples, faults.
-    fn start(&mut self) {
-        for i in 0..self.nodes.len() as u32 {
-            match &mut self.nodes[i as usize].behaviour {
-                Behaviour::Client(_) => self.schedule_next_request(i),
-                Behaviour::Balancer(b) => {
-                    let at = b.interval_ns;
-                    self.events.push(at, Event::HealthCheck { balancer: i });
-                }
-                Behaviour::Instance(s) => {
-                    s.start(0, self.measure_from);
-                }
-                _ => {}
+    /// Adds the state of one node (not yet wired or started).
+    pub(crate) fn add_node(&mut self, node: &Node) -> u32 {
+        let behaviour = match &node.kind {
+            NodeKind::Client(p) => Behaviour::Client(ClientState::new(p, &self.message_types)),
+            NodeKind::Balancer(p) => Behaviour::Balancer(BalancerState::new(p)),
+            NodeKind::Instance(p) => Behaviour::Instance(InstanceState::new(p, &self.catalog)),
+            NodeKind::Topic(p) => Behaviour::Topic(TopicState::new(p)),
+            NodeKind::Queue(p) => Behaviour::Queue(QueueState::new(p)),
+            NodeKind::Function(p) => Behaviour::Function(FunctionState::new(p)),
+        };
+        self.nodes.push(NodeState {
+            behaviour,
+            counters: NodeCounters::default(),
+            down_count: 0,
+            slow_factor: 1.0,
+            removed: false,
+        });
+        self.links.push(Vec::new());
+        self.metrics.add_node();
+        self.diagram.nodes.push(node.clone());
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Wires one edge between nodes already added: a call link, a queue's consumer, or a
+    /// dead-letter queue.
+    pub(crate) fn add_edge(&mut self, edge: &Edge) {
+        let (Some(from), Some(to)) = (self.live_index(&edge.from.0), self.live_index(&edge.to.0)) else { return };
+        let edge_index = self.diagram.edges.len() as u32;
+        self.diagram.edges.push(edge.clone());
+        self.edge_sent.push(0);
+        self.edge_failed.push(0);
+        self.removed_edges.push(false);
+        self.edge_of.insert((from, to), edge_index);
+        let from_kind = self.diagram.nodes[from as usize].kind.kind();
+        if edge.dead_letter {
+            if let Behaviour::Queue(q) = &mut self.nodes[from as usize].behaviour {
+                q.dead_letter = Some(to);
+            }
+        } else if from_kind == Kind::Queue {
+            if let Behaviour::Queue(q) = &mut self.nodes[from as usize].behaviour {
+                // In node order, whatever the edge order.
+                let at = q.consumers.partition_point(|&c| c < to);
+                q.consumers.insert(at, to);
+            }
+            if let Some(sources) = self.sources_of(to) {
+                sources.queues.push(from);
+            }
+        } else {
+            let link = Link {
+                to,
+                latency_ns: ms_to_nanos(edge.latency_ms),
+                filter: edge.filter.iter().map(|f| self.message_types[f.as_str()]).collect(),
+                edge: edge_index,
+            };
+            self.links[from as usize].push(link);
+            if matches!(self.nodes[from as usize].behaviour, Behaviour::Balancer(_)) {
+                self.add_balancer_targets(from, to);
             }
         }
-        let sample = self.metrics.interval_ns;
-        self.events.push(sample, Event::Sample);
-        for (i, fault) in self.diagram.scenario.faults.iter().enumerate() {
-            let (at, len) = fault.window_secs();
-            self.events.push(secs_to_nanos(at), Event::FaultStart { fault: i as u32 });
-            if let Some(len) = len {
-                self.events.push(secs_to_nanos(at + len), Event::FaultEnd { fault: i as u32 });
+    }
+
+    /// Starts what a node does on its own: a client's first request, a balancer's health checks,
+    /// an instance node's machines.
+    pub(crate) fn start_node(&mut self, i: u32) {
+        let (now, from) = (self.now, self.measure_from);
+        match &mut self.nodes[i as usize].behaviour {
+            Behaviour::Client(_) => self.schedule_next_request(i),
+            Behaviour::Balancer(b) => {
+                let at = now + b.interval_ns;
+                self.events.push(at, Event::HealthCheck { balancer: i });
             }
+            Behaviour::Instance(s) => s.start(now, from),
+            Behaviour::Function(f) => f.limit_avg.add(now, from, f64::from(f.limit)),
+            Behaviour::Queue(_) | Behaviour::Topic(_) => {}
+        }
+    }
+
+    /// Schedules the next sample at `at`, if it comes before the end.
+    pub(crate) fn schedule_sample(&mut self, at: u64) {
+        self.sampling = at <= self.end;
+        if self.sampling {
+            self.events.push(at, Event::Sample);
+        }
+    }
+
+    /// Gives each message type name used in `diagram` a small id (0 is "untyped"), keeping the ids
+    /// already given.
+    pub(crate) fn intern_message_types(&mut self, diagram: &Diagram) {
+        for name in call::message_type_names(diagram) {
+            let next = self.message_types.len() as u16 + 1;
+            self.message_types.entry(name.to_owned()).or_insert(next);
+        }
+    }
+
+    /// Index of the node with `id`, if it has not been removed.
+    pub(crate) fn live_index(&self, id: &str) -> Option<u32> {
+        self.diagram.nodes.iter().zip(&self.nodes).position(|(n, s)| n.id.0 == id && !s.removed).map(|i| i as u32)
+    }
+
+    /// The queues a consumer reads, if `node` can consume.
+    pub(crate) fn sources_of(&mut self, node: u32) -> Option<&mut Sources> {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Instance(s) => Some(&mut s.sources),
+            Behaviour::Function(f) => Some(&mut f.sources),
+            _ => None,
         }
     }
 
@@ -417,7 +493,7 @@ impl Engine {
 
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Generate { client } => self.generate(client),
+            Event::Generate { client, epoch } => self.generate(client, epoch),
             Event::Arrive { call } => self.arrive(call),
             Event::Respond { call } => self.respond(call),
             Event::WorkDone { node, instance, slot, epoch } => self.work_done(node, instance, slot, epoch),
@@ -450,9 +526,9 @@ impl Engine {
                 NodeUsage::Topic { billable_publishes: t.billable_publishes, http_deliveries: t.http_deliveries }
             }
             Behaviour::Function(f) => NodeUsage::Function {
-                architecture: f.architecture,
                 invocations: f.invocations_all,
-                gb_seconds: f.gb_seconds,
+                gb_seconds_x86: f.gb_seconds[0],
+                gb_seconds_arm: f.gb_seconds[1],
             },
         }
     }

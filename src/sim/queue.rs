@@ -58,9 +58,9 @@ pub(crate) struct QueueState {
     group_in_flight: Vec<u32>,
     next_group: usize,
     sent_seq: u64,
-    consumers: Vec<u32>,
+    pub consumers: Vec<u32>,
     next_consumer: usize,
-    dead_letter: Option<u32>,
+    pub dead_letter: Option<u32>,
     /// Visible messages over time.
     pub depth: TimeAverage,
     pub in_flight: u64,
@@ -77,25 +77,28 @@ pub(crate) struct QueueState {
     pub duplicates: u64,
     /// Billable requests since the start (send, receive, delete; chunked by size).
     pub billable_requests: u64,
+    /// Counted messages lost because the queue was deleted while they were in it.
+    pub removed: u64,
 }
 
 impl QueueState {
-    pub fn new(p: &QueueParams, consumers: Vec<u32>, dead_letter: Option<u32>) -> Self {
+    /// A queue with no consumer or dead-letter queue yet (edges add them).
+    pub fn new(p: &QueueParams) -> Self {
         let fifo = p.queue_type == QueueType::Fifo;
         let groups = if fifo { p.message_groups.max(1) as usize } else { 1 };
-        Self {
+        let mut q = Self {
             fifo,
-            visibility_ns: secs_to_nanos(p.visibility_timeout_secs),
-            retention_ns: secs_to_nanos(p.retention_secs),
-            max_receives: p.max_receives,
-            batch_size: p.batch_size.max(1),
+            visibility_ns: 0,
+            retention_ns: 0,
+            max_receives: None,
+            batch_size: 1,
             groups: vec![VecDeque::new(); groups],
             group_in_flight: vec![0; groups],
             next_group: 0,
             sent_seq: 0,
-            consumers,
+            consumers: Vec::new(),
             next_consumer: 0,
-            dead_letter,
+            dead_letter: None,
             depth: TimeAverage::default(),
             in_flight: 0,
             sent: 0,
@@ -107,7 +110,19 @@ impl QueueState {
             waits: 0,
             duplicates: 0,
             billable_requests: 0,
-        }
+            removed: 0,
+        };
+        q.retune(p);
+        q
+    }
+
+    /// Takes the parameters of `p` that can change while messages are held (not the type or
+    /// the number of FIFO groups).
+    pub fn retune(&mut self, p: &QueueParams) {
+        self.visibility_ns = secs_to_nanos(p.visibility_timeout_secs);
+        self.retention_ns = secs_to_nanos(p.retention_secs);
+        self.max_receives = p.max_receives;
+        self.batch_size = p.batch_size.max(1);
     }
 
     /// Visible messages now.
@@ -342,9 +357,16 @@ impl Engine {
         }
         m.in_flight = false;
         let (queue, group, receives, measured) = (m.queue, m.group, m.receive_count, m.measured);
+        let removed = self.nodes[queue as usize].removed;
         let q = self.queue(queue);
         q.in_flight -= 1;
         q.group_in_flight[group as usize] -= 1;
+        if removed {
+            // Its queue is gone: the message is lost.
+            q.removed += u64::from(measured);
+            self.messages.remove(key);
+            return;
+        }
         if q.max_receives.is_some_and(|max| receives >= max) {
             if measured {
                 q.dead_lettered += 1;
@@ -365,6 +387,27 @@ impl Engine {
             q.depth.add(now, from, 1.0);
         }
         self.dispatch_queue(queue);
+    }
+
+    /// The queue is deleted: its visible messages are lost; those being processed are lost when
+    /// their visibility timeout ends (a delete after that finds nothing).
+    pub(crate) fn queue_removed(&mut self, node: u32) {
+        let (now, from) = (self.now, self.measure_from);
+        let Behaviour::Queue(q) = &mut self.nodes[node as usize].behaviour else { return };
+        let mut lost = 0;
+        let mut visible = 0u64;
+        for group in &mut q.groups {
+            for key in group.drain(..) {
+                visible += 1;
+                if let Some(m) = self.messages.remove(key) {
+                    lost += u64::from(m.measured);
+                }
+            }
+        }
+        q.removed += lost;
+        q.depth.add(now, from, -(visible as f64));
+        q.consumers.clear();
+        q.dead_letter = None;
     }
 
     /// Drops visible messages older than the retention period.

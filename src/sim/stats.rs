@@ -11,6 +11,8 @@ pub struct TimeAverage {
     level: f64,
     last: u64,
     area: f64,
+    /// The area from time 0, warm-up included (for charts).
+    area_all: f64,
     max: f64,
 }
 
@@ -33,6 +35,7 @@ impl TimeAverage {
             self.area += self.level * (now - start) as f64;
         }
         if now > self.last {
+            self.area_all += self.level * (now - self.last) as f64;
             self.last = now;
         }
         if now >= from && self.level > self.max {
@@ -49,6 +52,11 @@ impl TimeAverage {
     pub fn area_until(&self, now: u64, from: u64) -> f64 {
         let start = self.last.max(from);
         self.area + if now > start { self.level * (now - start) as f64 } else { 0.0 }
+    }
+
+    /// The integral of the level over time from 0 to `now`, warm-up included.
+    pub fn total_area_until(&self, now: u64) -> f64 {
+        self.area_all + if now > self.last { self.level * (now - self.last) as f64 } else { 0.0 }
     }
 
     /// The average level over `[from, now]`.
@@ -255,6 +263,8 @@ mod tests {
         b.add(0, 5, 2.0);
         b.add(10, 5, -2.0);
         assert!((b.mean(20, 5) - 10.0 / 15.0).abs() < 1e-12);
+        // The charts' area counts the warm-up too: level 2 for 10 ns.
+        assert_eq!(b.total_area_until(20), 20.0);
     }
 
     #[test]

@@ -14,7 +14,10 @@ use crate::model::TopicParams;
 #[derive(Debug)]
 pub(crate) struct Delivery {
     topic: u32,
-    link: u32,
+    /// The subscription's edge (links move when others are deleted; edges do not).
+    edge: u32,
+    /// The subscriber.
+    to: u32,
     attempt: u32,
     payload: Payload,
     measured: bool,
@@ -23,8 +26,8 @@ pub(crate) struct Delivery {
 /// A topic node's running state and totals.
 #[derive(Debug)]
 pub(crate) struct TopicState {
-    retries: u32,
-    retry_delay_ns: u64,
+    pub retries: u32,
+    pub retry_delay_ns: u64,
     /// Totals for publishes after warm-up.
     pub published: u64,
     pub deliveries: u64,
@@ -83,8 +86,8 @@ impl Engine {
             if measured {
                 self.topic(node).deliveries += 1;
             }
-            let delivery =
-                self.deliveries.insert(Delivery { topic: node, link: link as u32, attempt: 0, payload, measured });
+            let (edge, to) = (self.links[node as usize][link].edge, self.links[node as usize][link].to);
+            let delivery = self.deliveries.insert(Delivery { topic: node, edge, to, attempt: 0, payload, measured });
             self.deliver(delivery);
         }
     }
@@ -93,7 +96,12 @@ impl Engine {
     pub(crate) fn deliver(&mut self, delivery: Key) {
         let Some(d) = self.deliveries.get_mut(delivery) else { return };
         d.attempt += 1;
-        let (topic, link, payload) = (d.topic, d.link as usize, d.payload);
+        let (topic, edge, payload) = (d.topic, d.edge, d.payload);
+        let Some(link) = self.links[topic as usize].iter().position(|l| l.edge == edge) else {
+            // The subscription was deleted: the copy is lost.
+            self.delivery_done(delivery, Some(FailReason::Removed));
+            return;
+        };
         let to = self.links[topic as usize][link].to;
         if matches!(self.nodes[to as usize].behaviour, Behaviour::Instance(_) | Behaviour::Balancer(_)) {
             self.topic(topic).http_deliveries += 1;
@@ -104,8 +112,7 @@ impl Engine {
     /// A delivery's outcome came back.
     pub(crate) fn delivery_done(&mut self, delivery: Key, failure: Option<FailReason>) {
         let Some(d) = self.deliveries.get(delivery) else { return };
-        let (topic, link, attempt, measured) = (d.topic, d.link as usize, d.attempt, d.measured);
-        let to = self.links[topic as usize][link].to;
+        let (topic, to, attempt, measured) = (d.topic, d.to, d.attempt, d.measured);
         let http = matches!(self.nodes[to as usize].behaviour, Behaviour::Instance(_) | Behaviour::Balancer(_));
         let now = self.now;
         let t = self.topic(topic);
@@ -116,7 +123,7 @@ impl Engine {
                 }
                 self.deliveries.remove(delivery);
             }
-            Some(_) if http && attempt <= t.retries => {
+            Some(reason) if http && reason != FailReason::Removed && attempt <= t.retries => {
                 let at = now + t.retry_delay_ns;
                 self.events.push(at, Event::Redeliver { delivery });
             }

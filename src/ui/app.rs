@@ -8,7 +8,8 @@ use super::{charts, inspector, palette, problems, theme};
 use crate::cost::Catalog;
 use crate::model::edit::{Document, Edit, new_node};
 use crate::model::validate::{Problem, check};
-use crate::model::{Diagram, Edge, Kind, Node, NodeId, file};
+use crate::model::{Diagram, Edge, Kind, Node, NodeId, Scenario, file};
+use crate::sim::LiveChange;
 use crate::sim::clock::Speed;
 use egui::{Key, KeyboardShortcut, Modifiers};
 use serde::{Deserialize, Serialize};
@@ -72,8 +73,16 @@ pub enum Action {
     StepSecond,
     /// Back to t = 0 with the same seed.
     ResetRun,
+    /// Apply the diagram's structural change to the live run at the current simulated time.
+    ApplyLive,
+    /// Start the live run again from 0 s with the diagram as it is now, playing if it was.
+    RestartRun,
+    /// Keep the live run on the version it has, without the change it asked about.
+    KeepRun,
     /// How fast the live run goes.
     SetSpeed(Speed),
+    /// A new seed for the scenario; a run in progress starts again with it.
+    SetSeed(u64),
     /// Fail a node of the live run now, for a while or until recovered.
     FailNode(NodeId, Option<f64>),
     /// Bring a failed node of the live run back.
@@ -148,13 +157,23 @@ pub struct Prefs {
     pub show_palette: bool,
     /// Show the inspector.
     pub show_inspector: bool,
-    /// Show the bottom dock (problems; charts later).
+    /// Show the bottom dock (problems and charts).
     pub show_dock: bool,
+    /// Titles of the charts switched off.
+    pub hidden_charts: Vec<String>,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
-        Self { dark: true, snap: true, recent: Vec::new(), show_palette: true, show_inspector: true, show_dock: true }
+        Self {
+            dark: true,
+            snap: true,
+            recent: Vec::new(),
+            show_palette: true,
+            show_inspector: true,
+            show_dock: true,
+            hidden_charts: Vec::new(),
+        }
     }
 }
 
@@ -200,6 +219,9 @@ pub struct SandboxApp {
     pub dock_tab: DockTab,
     /// The report window is open.
     pub show_report: bool,
+    /// A change the live run cannot take without asking (structure) or without restarting, and the
+    /// document revision it is about.
+    pub live_question: Option<(u64, LiveChange)>,
     speed: Speed,
     clipboard: Option<(Vec<Node>, Vec<Edge>)>,
     /// Text to put on the system clipboard at the end of the frame (the copied nodes as RON).
@@ -246,6 +268,7 @@ impl SandboxApp {
             run: None,
             dock_tab: DockTab::Problems,
             show_report: false,
+            live_question: None,
             speed: Speed::Times(1.0),
             clipboard: None,
             to_system_clipboard: None,
@@ -343,6 +366,9 @@ impl SandboxApp {
 
     fn replace_document(&mut self, doc: Document) {
         self.doc = doc;
+        // Another document is another run.
+        self.run = None;
+        self.live_question = None;
         self.selection.clear();
         self.view.fit_requested = true;
     }
@@ -483,13 +509,44 @@ impl SandboxApp {
             }
             Action::ResetRun => {
                 self.run = None;
+                self.live_question = None;
                 self.say("Back to 0 s (same seed)", false);
+            }
+            Action::RestartRun => {
+                let playing = self.run.as_ref().is_some_and(|r| r.clock.playing);
+                self.run = None;
+                self.live_question = None;
+                if let Some(run) = self.ensure_run() {
+                    run.clock.playing = playing;
+                    self.say("The run restarted from 0 s with the diagram as it is now", false);
+                }
+            }
+            Action::ApplyLive => {
+                let revision = self.doc.revision();
+                self.live_question = None;
+                if let Some(run) = &mut self.run {
+                    let t = run.engine.now().as_secs();
+                    match run.apply(&self.doc.diagram, revision) {
+                        Ok(LiveChange::Structure(change)) => {
+                            self.say(format!("Applied at {t:.1} s: {}", change.summary()), false);
+                        }
+                        Ok(_) => self.say(format!("Applied at {t:.1} s"), false),
+                        Err(reason) => self.say(format!("Not applied: {reason}"), true),
+                    }
+                }
+            }
+            Action::KeepRun => {
+                if let (Some(run), Some((revision, _))) = (&mut self.run, &self.live_question) {
+                    run.decline(*revision);
+                }
+                self.live_question = None;
+                self.say("The run goes on with the diagram as it was; Reset to use the new one", false);
             }
             Action::FailNode(..) | Action::RecoverNode(_) if self.run.is_none() => {
                 self.say("Press Play or Step first: failures act on a running simulation", false);
             }
             Action::FailNode(id, for_secs) => {
-                let index = self.doc.diagram.nodes.iter().position(|n| n.id == id);
+                let index = self.run.as_ref().and_then(|r| r.node_index(&id.0));
                 if let (Some(run), Some(index)) = (&mut self.run, index) {
                     run.engine.fail_node(index, for_secs);
                     let t = run.engine.now().as_secs();
@@ -498,7 +555,7 @@ impl SandboxApp {
                 }
             }
             Action::RecoverNode(id) => {
-                let index = self.doc.diagram.nodes.iter().position(|n| n.id == id);
+                let index = self.run.as_ref().and_then(|r| r.node_index(&id.0));
                 if let (Some(run), Some(index)) = (&mut self.run, index) {
                     run.engine.recover_node(index);
                     let t = run.engine.now().as_secs();
@@ -527,6 +584,15 @@ impl SandboxApp {
                             self.say(format!("Not exported: {e}"), true);
                             self.error = Some(format!("The metrics were not exported.\n\n{e}"));
                         }
+                    }
+                }
+            }
+            Action::SetSeed(seed) => {
+                if seed != self.doc.diagram.scenario.seed {
+                    let scenario = Scenario { seed, ..self.doc.diagram.scenario.clone() };
+                    self.handle(Action::Edit(Edit::SetScenario(scenario), None));
+                    if self.run.is_some() {
+                        self.handle(Action::RestartRun);
                     }
                 }
             }
@@ -563,25 +629,37 @@ impl SandboxApp {
         self.run.as_mut()
     }
 
-    /// Runs this frame's share of the live run; a changed diagram restarts it from 0 s.
+    /// Runs this frame's share of the live run, after bringing it up to date with the document:
+    /// parameter changes apply at once; a change of structure, or one only a new run can take,
+    /// is asked about (see [`Self::live_banner`]).
     fn drive_run(&mut self, ctx: &egui::Context) {
         let revision = self.doc.revision();
-        if let Some(run) = &mut self.run
-            && run.built_from != revision
-            && !run.differs_from(&self.doc.diagram)
-        {
-            // Moved or renamed: the same simulation goes on.
-            run.built_from = revision;
+        if self.live_question.as_ref().is_some_and(|(r, _)| *r != revision) {
+            self.live_question = None;
         }
-        if let Some(run) = &self.run
-            && run.built_from != revision
+        if let Some(run) = &mut self.run
+            && self.live_question.is_none()
         {
-            let (playing, speed) = (run.clock.playing, run.clock.speed);
-            self.run = None;
-            if let Some(run) = self.ensure_run() {
-                run.clock.playing = playing;
-                run.clock.speed = speed;
-                self.say("The diagram changed: the run restarted from 0 s", false);
+            let untouched = run.engine.events_processed() == 0;
+            match run.sync(&self.doc.diagram, revision) {
+                Some(LiveChange::Parameters) => {
+                    let t = run.engine.now().as_secs();
+                    self.say(format!("Applied at {t:.1} s, without restarting the run"), false);
+                }
+                Some(question @ (LiveChange::Structure(_) | LiveChange::NeedsReset(_))) => {
+                    if untouched {
+                        // Nothing has happened yet: nothing to keep, nothing to ask.
+                        let (playing, speed) = (run.clock.playing, run.clock.speed);
+                        self.run = None;
+                        if let Some(run) = self.ensure_run() {
+                            run.clock.playing = playing;
+                            run.clock.speed = speed;
+                        }
+                    } else {
+                        self.live_question = Some((revision, question));
+                    }
+                }
+                Some(LiveChange::None) | None => {}
             }
         }
         let time = ctx.input(|i| i.time);
@@ -591,6 +669,48 @@ impl SandboxApp {
             run.advance(time);
             ctx.request_repaint();
         }
+    }
+
+    /// The question about a change the live run cannot simply take, above the canvas.
+    fn live_banner(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let Some((_, question)) = &self.live_question else { return };
+        let t = self.run.as_ref().map_or(0.0, |r| r.engine.now().as_secs());
+        let palette = theme::Palette::for_visuals(ui.visuals());
+        egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, palette.warning)).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                match question {
+                    LiveChange::Structure(change) => {
+                        ui.label(format!(
+                            "The diagram changed while the simulation runs ({}). Apply it at {t:.1} s, \
+                             keeping what has happened (work at deleted nodes fails as \"removed\"), \
+                             or start again from 0 s?",
+                            change.summary()
+                        ));
+                        if ui.button("Apply live").on_hover_text("Keep the run; the change takes effect now").clicked()
+                        {
+                            actions.push(Action::ApplyLive);
+                        }
+                    }
+                    other => {
+                        let reason = match other {
+                            LiveChange::NeedsReset(reason) => reason.as_str(),
+                            _ => "",
+                        };
+                        ui.label(format!("This change cannot join the running simulation: {reason}."));
+                    }
+                }
+                if ui
+                    .button("Reset to 0 s")
+                    .on_hover_text("Start the run again with the diagram as it is now")
+                    .clicked()
+                {
+                    actions.push(Action::RestartRun);
+                }
+                if ui.button("Not now").on_hover_text("Keep running the diagram as it was").clicked() {
+                    actions.push(Action::KeepRun);
+                }
+            });
+        });
     }
 
     fn copied(&self) -> (Vec<Node>, Vec<Edge>) {
@@ -816,6 +936,13 @@ impl SandboxApp {
                         }
                     }
                 });
+                if ui.button("New random seed").on_hover_text("Another run of the same diagram").clicked() {
+                    // A short number, easy to note down and type back.
+                    let nanos = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| u64::from(d.subsec_nanos()));
+                    actions.push(Action::SetSeed(nanos % 1_000_000));
+                }
             });
             ui.menu_button("Help", |ui| {
                 ui.label("Drag a kind from the palette onto the canvas.");
@@ -888,6 +1015,15 @@ impl SandboxApp {
                 })
                 .response
                 .labelled_by(label);
+            let mut seed = self.doc.diagram.scenario.seed;
+            let label = ui.label("Seed").id;
+            let response = ui
+                .add(egui::DragValue::new(&mut seed).speed(1.0))
+                .on_hover_text("The same seed gives the same run; a new one restarts the run")
+                .labelled_by(label);
+            if response.changed() {
+                actions.push(Action::SetSeed(seed));
+            }
         });
     }
 
@@ -1135,7 +1271,7 @@ impl SandboxApp {
                     (DockTab::Charts, Some(run)) => {
                         let only =
                             (self.selection.nodes.len() == 1).then(|| self.selection.nodes.iter().next()).flatten();
-                        charts::show(ui, run, &self.doc.diagram, only);
+                        charts::show(ui, run, &self.doc.diagram, only, &mut self.prefs.hidden_charts);
                     }
                     (DockTab::Charts, None) => {
                         ui.weak("Press Play (Space) to run the diagram; its charts appear here.");
@@ -1157,11 +1293,12 @@ impl SandboxApp {
         egui::CentralPanel::default().show(ui, |ui| {
             self.view.snap = self.prefs.snap;
             let group = self.next_group + 1;
-            let live = self.run.as_ref().map(|r| r.engine.live_nodes());
-            let live_view = live.as_ref().zip(self.run.as_ref()).map(|(nodes, run)| canvas::LiveView {
+            self.live_banner(ui, &mut actions);
+            let live = self.run.as_ref().map(|r| (r.live_nodes(), r.edge_rates()));
+            let live_view = live.as_ref().zip(self.run.as_ref()).map(|((nodes, rates), run)| canvas::LiveView {
                 nodes,
                 engine: &run.engine,
-                edge_rates: &run.edge_rates,
+                edge_rates: rates,
                 playing: run.clock.playing,
             });
             let used_group = canvas::show(

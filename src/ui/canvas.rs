@@ -41,6 +41,8 @@ pub struct CanvasView {
     pub snap: bool,
     drag: Option<Drag>,
     renaming: Option<(NodeId, String)>,
+    /// How long "Fail for" in a node's menu fails it, in simulated seconds.
+    fail_secs: f64,
     /// A refusal shown next to the pointer, with when it appeared.
     refusal: Option<(String, Pos2, f64)>,
     /// The panel's rectangle at the last frame, for placing new nodes.
@@ -56,6 +58,7 @@ impl Default for CanvasView {
             snap: true,
             drag: None,
             renaming: None,
+            fail_secs: 30.0,
             refusal: None,
             last_rect: Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
         }
@@ -169,11 +172,11 @@ fn arrow(painter: &egui::Painter, from: Pos2, to: Pos2, stroke: Stroke, dashed: 
 /// What a running simulation shows on the canvas.
 #[derive(Debug, Clone, Copy)]
 pub struct LiveView<'a> {
-    /// Each node's state now.
-    pub nodes: &'a [crate::sim::LiveNode],
+    /// Each node's state now and its index in the engine (`None`: not in the run).
+    pub nodes: &'a [Option<(crate::sim::LiveNode, usize)>],
     /// The engine, for a hovered node's figures so far (computed only when shown).
     pub engine: &'a crate::sim::Engine,
-    /// Each edge's traffic: (sent, failed) per simulated second.
+    /// Each edge's traffic: (sent, failed) per simulated second, in diagram order.
     pub edge_rates: &'a [(f64, f64)],
     /// Whether simulated time is moving (the dots move only then).
     pub playing: bool,
@@ -272,8 +275,8 @@ pub fn show(
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
         let selected = selection.nodes.contains(&node.id);
         draw_node(&painter, node, node_rect, selected, view.zoom, &palette);
-        if let Some(state) = live.and_then(|l| l.nodes.get(index)) {
-            draw_badge(&painter, node, node_rect, state, view.zoom, &palette);
+        if let Some((state, _)) = live.and_then(|l| l.nodes.get(index).copied().flatten()) {
+            draw_badge(&painter, node, node_rect, &state, view.zoom, &palette);
         }
 
         let handle_centre = pos2(node_rect.right(), node_rect.center().y);
@@ -333,7 +336,7 @@ pub fn show(
                 actions.push(Action::Edit(Edit::Move { nodes, delta }, Some(*group)));
             }
         }
-        let state = live.and_then(|l| l.nodes.get(index)).copied();
+        let state = live.and_then(|l| l.nodes.get(index).copied().flatten()).map(|(s, _)| s);
         response.context_menu(|ui| {
             if let Some(state) = state
                 && matches!(node.kind.kind(), Kind::Instance | Kind::Function | Kind::Balancer)
@@ -341,9 +344,14 @@ pub fn show(
                 if ui.add_enabled(!state.down, egui::Button::new("Fail now")).clicked() {
                     actions.push(Action::FailNode(node.id.clone(), None));
                 }
-                if ui.add_enabled(!state.down, egui::Button::new("Fail for 30 s")).clicked() {
-                    actions.push(Action::FailNode(node.id.clone(), Some(30.0)));
-                }
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(!state.down, egui::Button::new("Fail for")).clicked() {
+                        actions.push(Action::FailNode(node.id.clone(), Some(view.fail_secs)));
+                        ui.close();
+                    }
+                    ui.add(egui::DragValue::new(&mut view.fail_secs).range(1.0..=86_400.0).speed(1.0).suffix(" s"))
+                        .on_hover_text("How long the failure lasts, in simulated seconds");
+                });
                 if ui.add_enabled(state.down, egui::Button::new("Recover")).clicked() {
                     actions.push(Action::RecoverNode(node.id.clone()));
                 }
@@ -469,7 +477,8 @@ pub fn show(
             ui.strong(node.label());
             ui.label(format!("{} · id {}", theme::kind_title(node.kind.kind()), node.id));
             let index = diagram.nodes.iter().position(|n| n.id == id);
-            if let Some(f) = live.zip(index).and_then(|(l, i)| l.engine.node_figures().get(i).copied()) {
+            let engine_index = live.zip(index).and_then(|(l, i)| l.nodes.get(i).copied().flatten()).map(|(_, i)| i);
+            if let Some(f) = live.zip(engine_index).and_then(|(l, i)| l.engine.node_figures().get(i).copied()) {
                 ui.separator();
                 ui.label(format!("since warm-up: arrived {} · done {} · failed {}", f.arrivals, f.completed, f.failed));
                 if f.mean_sojourn_ms > 0.0 || f.mean_wait_ms > 0.0 {

@@ -6,80 +6,117 @@ use super::theme;
 use crate::model::{Diagram, Kind};
 use egui_plot::{Legend, Line, Plot};
 
-/// Which node the node charts are filtered to (none: all).
-pub fn show(ui: &mut egui::Ui, run: &LiveRun, diagram: &Diagram, only: Option<&crate::model::NodeId>) {
+/// The charts, by title, in the order shown.
+pub const CHARTS: [&str; 6] = [
+    "Throughput (requests/s)",
+    "Latency (ms)",
+    "Instances running",
+    "Waiting work (queue depth, instance backlog)",
+    "Cost so far ($)",
+    "Cost rate ($/hour)",
+];
+
+/// Shows the charts not in `hidden`, with a toggle for each. `only`: the node the node charts are
+/// filtered to (none: all). The node charts show the nodes of the run, nodes deleted during it
+/// included.
+pub fn show(
+    ui: &mut egui::Ui,
+    run: &LiveRun,
+    diagram: &Diagram,
+    only: Option<&crate::model::NodeId>,
+    hidden: &mut Vec<String>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Show:");
+        for title in CHARTS {
+            let mut shown = !hidden.iter().any(|h| h == title);
+            let short = title.split(" (").next().unwrap_or(title);
+            if ui.toggle_value(&mut shown, short).on_hover_text(title).changed() {
+                if shown {
+                    hidden.retain(|h| h != title);
+                } else {
+                    hidden.push(title.to_owned());
+                }
+            }
+        }
+    });
     let only = only.and_then(|id| diagram.node(id).map(|n| (id, n.kind.kind())));
+    let diagram = run.engine.diagram();
     let global = run.engine.global_series();
     if global.is_empty() {
         ui.weak("Charts fill in as the run goes (a point per chart interval of simulated time).");
         return;
     }
+    let visible: Vec<&str> = CHARTS.into_iter().filter(|t| !hidden.iter().any(|h| h == t)).collect();
+    if visible.is_empty() {
+        return;
+    }
     // Three in a row on a wide window, two otherwise.
-    let columns = if ui.available_width() > 1100.0 { 3 } else { 2 };
-    let rows = 6 / columns;
+    let columns = if ui.available_width() > 1100.0 { 3 } else { 2 }.min(visible.len());
+    let rows = visible.len().div_ceil(columns);
     let height = ((ui.available_height() - 24.0 * rows as f32) / rows as f32).clamp(60.0, 260.0);
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
     let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
     egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
-        chart(ui, "Throughput (requests/s)", width, height, |plot| {
-            let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
-                global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
-            };
-            plot.line(Line::new("succeeded/s", rate(|s| s.succeeded)).color(good));
-            plot.line(Line::new("failed/s", rate(|s| s.failed)).color(warning));
-        });
-        chart(ui, "Latency (ms)", width, height, |plot| {
-            for (name, pick) in [
-                ("p50", (|s: &crate::sim::GlobalSample| s.p50_ms) as fn(&crate::sim::GlobalSample) -> f64),
-                ("p95", |s| s.p95_ms),
-                ("p99", |s| s.p99_ms),
-            ] {
-                plot.line(Line::new(name, global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>()));
-            }
-        });
-        if columns == 2 {
-            ui.end_row();
-        }
-        chart(ui, "Instances running", width, height, |plot| {
-            for (i, node) in diagram.nodes.iter().enumerate() {
-                if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
-                    continue;
+        for (n, title) in visible.iter().enumerate() {
+            chart(ui, title, width, height, |plot| match CHARTS.iter().position(|t| t == title) {
+                Some(0) => {
+                    let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
+                        global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
+                    };
+                    plot.line(Line::new("succeeded/s", rate(|s| s.succeeded)).color(good));
+                    plot.line(Line::new("failed/s", rate(|s| s.failed)).color(warning));
                 }
-                let points: Vec<[f64; 2]> = run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
-                plot.line(Line::new(node.label(), points));
-            }
-        });
-        if columns == 3 {
-            ui.end_row();
-        }
-        chart(ui, "Waiting work (queue depth, instance backlog)", width, height, |plot| {
-            for (i, node) in diagram.nodes.iter().enumerate() {
-                let kind = node.kind.kind();
-                if !matches!(kind, Kind::Queue | Kind::Instance)
-                    || filtered_out(only, &node.id, &[Kind::Queue, Kind::Instance])
-                {
-                    continue;
+                Some(1) => {
+                    for (name, pick) in [
+                        ("p50", (|s: &crate::sim::GlobalSample| s.p50_ms) as fn(&crate::sim::GlobalSample) -> f64),
+                        ("p95", |s| s.p95_ms),
+                        ("p99", |s| s.p99_ms),
+                    ] {
+                        plot.line(Line::new(name, global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>()));
+                    }
                 }
-                let points: Vec<[f64; 2]> = run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
-                plot.line(Line::new(node.label(), points));
+                Some(2) => {
+                    for (i, node) in diagram.nodes.iter().enumerate() {
+                        if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
+                            continue;
+                        }
+                        let points: Vec<[f64; 2]> =
+                            run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
+                        plot.line(Line::new(node.label(), points));
+                    }
+                }
+                Some(3) => {
+                    for (i, node) in diagram.nodes.iter().enumerate() {
+                        let kind = node.kind.kind();
+                        if !matches!(kind, Kind::Queue | Kind::Instance)
+                            || filtered_out(only, &node.id, &[Kind::Queue, Kind::Instance])
+                        {
+                            continue;
+                        }
+                        let points: Vec<[f64; 2]> =
+                            run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
+                        plot.line(Line::new(node.label(), points));
+                    }
+                }
+                Some(4) => {
+                    plot.line(Line::new("total", global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>()));
+                }
+                _ => {
+                    // From the growth of the bill between samples (balancer hours are billed as
+                    // they start).
+                    let rate: Vec<[f64; 2]> = global
+                        .windows(2)
+                        .map(|w| [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0])
+                        .collect();
+                    plot.line(Line::new("$/hour", rate));
+                }
+            });
+            if (n + 1) % columns == 0 {
+                ui.end_row();
             }
-        });
-        chart(ui, "Cost so far ($)", width, height, |plot| {
-            plot.line(Line::new("total", global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>()));
-        });
-        if columns == 2 {
-            ui.end_row();
         }
-        chart(ui, "Cost rate ($/hour)", width, height, |plot| {
-            // From the growth of the bill between samples (balancer hours are billed as they start).
-            let rate: Vec<[f64; 2]> = global
-                .windows(2)
-                .map(|w| [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0])
-                .collect();
-            plot.line(Line::new("$/hour", rate));
-        });
-        ui.end_row();
     });
 }
 

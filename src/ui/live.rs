@@ -4,7 +4,7 @@
 use crate::cost::Catalog;
 use crate::model::Diagram;
 use crate::sim::clock::SimClock;
-use crate::sim::{Engine, RunOptions, RunStatus, SimTime};
+use crate::sim::{Engine, LiveChange, LiveNode, RunOptions, RunStatus, SimTime};
 use std::time::{Duration, Instant};
 
 /// Wall time one frame may spend running the engine.
@@ -18,16 +18,23 @@ pub struct LiveRun {
     pub engine: Engine,
     /// Play, pause and speed.
     pub clock: SimClock,
-    /// The document revision this run was built from (or last found equivalent to).
+    /// The document revision this run was built from (or last brought up to date with).
     pub built_from: u64,
-    /// What the engine was built from, without what does not affect it (positions, names).
-    simulated: Diagram,
+    /// A revision the engine refused (the diagram had problems), not to be tried again.
+    refused: Option<u64>,
+    /// The document revision the maps below are for.
+    mapped: u64,
+    /// For each node of the document at `mapped`, its index in the engine (nodes added and not
+    /// applied yet have none).
+    node_map: Vec<Option<usize>>,
+    /// The same for edges.
+    edge_map: Vec<Option<usize>>,
     last_time: Option<f64>,
     events_per_sec: f64,
     /// Wall time spent running the engine so far, in seconds.
     pub wall_secs: f64,
-    /// Per edge: (sent, failed) per simulated second, smoothed, for the traffic animation.
-    pub edge_rates: Vec<(f64, f64)>,
+    /// Per engine edge: (sent, failed) per simulated second, smoothed, for the traffic animation.
+    edge_rates: Vec<(f64, f64)>,
     /// Counts and simulated time at the last rate update.
     last_counts: (Vec<u64>, Vec<u64>, f64),
 }
@@ -40,7 +47,10 @@ impl LiveRun {
             engine,
             clock: SimClock::default(),
             built_from: revision,
-            simulated: simulated_part(diagram),
+            refused: None,
+            mapped: revision,
+            node_map: (0..diagram.nodes.len()).map(Some).collect(),
+            edge_map: (0..diagram.edges.len()).map(Some).collect(),
             last_time: None,
             events_per_sec: 0.0,
             wall_secs: 0.0,
@@ -89,6 +99,10 @@ impl LiveRun {
             return;
         }
         let (sent, failed) = self.engine.edge_traffic();
+        // Edges added by a live edit start from nothing.
+        self.edge_rates.resize(sent.len(), (0.0, 0.0));
+        self.last_counts.0.resize(sent.len(), 0);
+        self.last_counts.1.resize(sent.len(), 0);
         for (i, rate) in self.edge_rates.iter_mut().enumerate() {
             let s = (sent[i] - self.last_counts.0[i]) as f64 / dt;
             let f = (failed[i] - self.last_counts.1[i]) as f64 / dt;
@@ -97,10 +111,66 @@ impl LiveRun {
         self.last_counts = (sent.to_vec(), failed.to_vec(), now);
     }
 
-    /// Whether `diagram` would simulate differently from what this run was built from (moving or
-    /// renaming nodes does not count).
-    pub fn differs_from(&self, diagram: &Diagram) -> bool {
-        simulated_part(diagram) != self.simulated
+    /// Brings the run up to date with revision `revision` of the document, if it can without
+    /// asking: parameter changes apply at the current simulated time. A change of structure, or
+    /// one only a new run can take, is returned for the person to decide (see [`Self::apply`]).
+    /// A diagram with problems is not applied; the run goes on with the last good version.
+    pub fn sync(&mut self, diagram: &Diagram, revision: u64) -> Option<LiveChange> {
+        if self.mapped != revision {
+            self.remap(diagram, revision);
+        }
+        if self.built_from == revision || self.refused == Some(revision) {
+            return None;
+        }
+        match self.engine.classify(diagram) {
+            LiveChange::None | LiveChange::Parameters => self.apply(diagram, revision).ok(),
+            ask => Some(ask),
+        }
+    }
+
+    /// Applies revision `revision` of the document at the current simulated time, whatever it
+    /// changes (the person chose to); the reason when it cannot apply.
+    pub fn apply(&mut self, diagram: &Diagram, revision: u64) -> Result<LiveChange, String> {
+        match self.engine.apply_live(diagram) {
+            Ok(change) => {
+                self.built_from = revision;
+                self.refused = None;
+                self.remap(diagram, revision);
+                Ok(change)
+            }
+            Err(e) => {
+                self.refused = Some(revision);
+                Err(e.to_string())
+            }
+        }
+    }
+
+    fn remap(&mut self, diagram: &Diagram, revision: u64) {
+        self.node_map = diagram.nodes.iter().map(|n| self.engine.node_index(&n.id.0)).collect();
+        self.edge_map = diagram.edges.iter().map(|e| self.engine.edge_index(e)).collect();
+        self.mapped = revision;
+    }
+
+    /// Leaves revision `revision` unapplied without asking again (a later edit asks anew).
+    pub fn decline(&mut self, revision: u64) {
+        self.refused = Some(revision);
+    }
+
+    /// Index in the engine of the document's node with `id`, if the run has it.
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.engine.node_index(id)
+    }
+
+    /// Each node of the document (as of the last [`Self::sync`]) as it stands in the run, with
+    /// its index in the engine; `None` for nodes the run does not have (added, not applied yet).
+    pub fn live_nodes(&self) -> Vec<Option<(LiveNode, usize)>> {
+        let all = self.engine.live_nodes();
+        self.node_map.iter().map(|i| i.and_then(|i| all.get(i).map(|n| (*n, i)))).collect()
+    }
+
+    /// Traffic along each edge of the document (as of the last [`Self::sync`]).
+    pub fn edge_rates(&self) -> Vec<(f64, f64)> {
+        self.edge_map.iter().map(|e| e.and_then(|e| self.edge_rates.get(e)).copied().unwrap_or_default()).collect()
     }
 
     /// Forgets the last frame's time (after a pause, so that the pause is not counted).
@@ -127,16 +197,4 @@ impl LiveRun {
     pub fn events_per_sec(&self) -> f64 {
         if self.clock.playing { self.events_per_sec } else { 0.0 }
     }
-}
-
-/// The part of a diagram the engine uses: everything but node positions and labels.
-fn simulated_part(diagram: &Diagram) -> Diagram {
-    let mut d = diagram.clone();
-    for node in &mut d.nodes {
-        node.pos = (0.0, 0.0);
-        node.name.clear();
-    }
-    d.scenario.name.clear();
-    d.scenario.description.clear();
-    d
 }

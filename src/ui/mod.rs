@@ -22,7 +22,7 @@ pub use app::{Action, SandboxApp};
 use std::path::PathBuf;
 
 /// Opens the window with `path` (or the built-in example) and runs until it is closed.
-pub fn run(path: Option<PathBuf>) -> eframe::Result<()> {
+pub fn run(path: Option<PathBuf>, play: bool, speed: Option<crate::sim::clock::Speed>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Cloud Sandbox")
@@ -31,5 +31,18 @@ pub fn run(path: Option<PathBuf>) -> eframe::Result<()> {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    eframe::run_native("Cloud Sandbox", options, Box::new(move |cc| Ok(Box::new(SandboxApp::new(cc, path)))))
+    eframe::run_native(
+        "Cloud Sandbox",
+        options,
+        Box::new(move |cc| {
+            let mut app = SandboxApp::new(cc, path);
+            if let Some(speed) = speed {
+                app.handle(Action::SetSpeed(speed));
+            }
+            if play {
+                app.handle(Action::PlayPause);
+            }
+            Ok(Box::new(app))
+        }),
+    )
 }
