@@ -236,6 +236,7 @@ pub struct SandboxApp {
     recovery: Option<PathBuf>,
     offer_recovery: Option<(PathBuf, Diagram)>,
     allow_close: bool,
+    frame_stats: Option<super::frame_stats::FrameStats>,
 }
 
 impl SandboxApp {
@@ -282,6 +283,7 @@ impl SandboxApp {
             recovery: None,
             offer_recovery: None,
             allow_close: false,
+            frame_stats: super::frame_stats::FrameStats::from_env(),
         }
     }
 
@@ -1233,6 +1235,14 @@ impl SandboxApp {
 
     /// Lays out and runs one frame of the whole window (also used by tests without eframe).
     pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
+        self.frame_inner(ui);
+        if let Some(stats) = &mut self.frame_stats {
+            stats.record(started.elapsed());
+        }
+    }
+
+    fn frame_inner(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         ctx.set_visuals(if self.prefs.dark { egui::Visuals::dark() } else { egui::Visuals::light() });
         self.drive_run(&ctx);

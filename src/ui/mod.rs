@@ -10,6 +10,7 @@ mod canvas;
 mod charts;
 pub mod examples;
 mod files;
+mod frame_stats;
 mod help;
 mod inspector;
 pub mod live;
