@@ -65,6 +65,9 @@ pub enum Command {
         /// Also write the sampled series as CSV (global.csv, nodes.csv) into this folder.
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
+        /// Take the AWS free tier's monthly allowances off the bill (whatever the file says).
+        #[arg(long)]
+        free_tier: bool,
     },
     /// Check a diagram file and list its problems.
     Check {
@@ -131,12 +134,13 @@ pub fn run_command(command: Command) -> u8 {
             ),
             EXIT_UNREADABLE,
         ),
-        Command::Run { file, duration, seed, warmup, json, pricing, csv } => {
+        Command::Run { file, duration, seed, warmup, json, pricing, csv, free_tier } => {
             let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
                 Ok(inputs) => inputs,
                 Err(code) => return code,
             };
-            let options = RunOptions { seed, duration_secs: duration, warmup_secs: warmup };
+            let options =
+                RunOptions { seed, duration_secs: duration, warmup_secs: warmup, free_tier: free_tier.then_some(true) };
             let mut engine = match Engine::new(&diagram, &catalog, &options) {
                 Ok(e) => e,
                 Err(e) => return fail(&format!("{}: {e}", file.display()), EXIT_INVALID),

@@ -61,9 +61,13 @@ fn json_report_has_every_documented_key() {
     for key in ["mean", "p50", "p95", "p99", "max"] {
         assert!(v["latency_ms"][key].is_f64(), "latency_ms.{key}");
     }
-    for key in ["total", "per_hour", "monthly_projection"] {
+    for key in ["total", "per_hour", "monthly_projection", "per_million_requests", "free_tier_savings"] {
         assert!(v["cost_usd"][key].is_f64(), "cost_usd.{key}");
     }
+    for key in ["by_node", "by_service", "by_purchase_option"] {
+        assert!(v["cost_usd"][key].is_object(), "cost_usd.{key}");
+    }
+    assert_eq!(v["cost_usd"]["free_tier"], false);
     let nodes = v["nodes"].as_array().unwrap();
     let by_id = |id: &str| nodes.iter().find(|n| n["id"] == id).unwrap();
     for n in nodes {
@@ -176,4 +180,17 @@ fn open_refuses_a_speed_it_cannot_play_at() {
     let o = cli(&["open", "saves/web-app.ron", "--play", "--speed", "5000"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not a speed"), "{}", stderr(&o));
+}
+
+#[test]
+fn free_tier_flag_takes_the_allowances_off() {
+    let full = cli(&["run", "saves/thumbnail-lambda.ron", "--json", "--duration", "5m"]);
+    let free = cli(&["run", "saves/thumbnail-lambda.ron", "--json", "--duration", "5m", "--free-tier"]);
+    assert_eq!(free.status.code(), Some(0), "{}", stderr(&free));
+    let full: serde_json::Value = serde_json::from_slice(&full.stdout).unwrap();
+    let free: serde_json::Value = serde_json::from_slice(&free.stdout).unwrap();
+    assert_eq!(free["cost_usd"]["free_tier"], true);
+    let (a, b) = (full["cost_usd"]["total"].as_f64().unwrap(), free["cost_usd"]["total"].as_f64().unwrap());
+    let saved = free["cost_usd"]["free_tier_savings"].as_f64().unwrap();
+    assert!(saved > 0.0 && (a - b - saved).abs() < 1e-9, "{a} - {b} should be {saved}");
 }

@@ -6,6 +6,7 @@
 //! check against the published examples.
 
 use super::catalog::Catalog;
+use crate::model::PurchaseOption;
 use std::collections::BTreeMap;
 
 /// Seconds in an hour.
@@ -40,16 +41,21 @@ impl BalancerHour {
 /// What one node used, as the engine recorded it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeUsage {
-    /// Clients cost nothing.
-    Free,
-    /// EC2 instances: one entry per launch (a change of instance type is a stop and a new launch).
-    Instances(Vec<InstanceRun>),
+    /// A client: the answers it received came out of AWS to the internet.
+    Client {
+        /// Bytes of answers (data transfer out).
+        bytes_out: u64,
+    },
+    /// EC2 instances, line by line.
+    Instances(Vec<InstanceLine>),
     /// A load balancer.
     Balancer {
         /// Seconds the balancer has existed.
         existed_secs: f64,
         /// Traffic per clock hour, oldest first.
         hours: Vec<BalancerHour>,
+        /// Multiplies the LCU-hours of `hours` (1; more when a run is projected to a month).
+        lcu_scale: f64,
     },
     /// A queue.
     Queue {
@@ -76,26 +82,121 @@ pub enum NodeUsage {
     },
 }
 
-/// One launch of one EC2 instance.
+/// One line of an instance node's bill.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InstanceRun {
-    /// Instance type name in the catalog.
-    pub instance_type: String,
-    /// Seconds it has run (so far, or until it was stopped).
-    pub running_secs: f64,
+pub enum InstanceLine {
+    /// One launch of one machine, billed by running time with a 60-second minimum, at the rate of
+    /// `option` (on demand, savings plan or spot).
+    Launch {
+        /// Instance type name in the catalog.
+        instance_type: String,
+        /// How it is paid for.
+        option: PurchaseOption,
+        /// Seconds it has run (so far, or until it stopped).
+        running_secs: f64,
+    },
+    /// Capacity paid by the hour whether used or not: reserved instances, dedicated hosts,
+    /// on-premises servers. `unit_hours` counts instances, hosts or servers × hours.
+    Committed {
+        /// Instance type name in the catalog.
+        instance_type: String,
+        /// How it is paid for.
+        option: PurchaseOption,
+        /// Units × hours.
+        unit_hours: f64,
+    },
+    /// Running time beyond a reservation, billed on demand (per second, without a minimum).
+    Overflow {
+        /// Instance type name in the catalog.
+        instance_type: String,
+        /// Machine-seconds beyond the reservation.
+        running_secs: f64,
+    },
 }
 
-impl InstanceRun {
-    /// `count` launches of `instance_type`, each running `secs`.
-    pub fn many(instance_type: &str, secs: f64, count: usize) -> Vec<Self> {
-        vec![Self { instance_type: instance_type.to_owned(), running_secs: secs }; count]
+impl InstanceLine {
+    /// A launch billed on demand.
+    pub fn on_demand(instance_type: &str, running_secs: f64) -> Self {
+        Self::Launch { instance_type: instance_type.to_owned(), option: PurchaseOption::OnDemand, running_secs }
+    }
+
+    /// The cost of the line and the purchase option it counts under.
+    pub fn cost(&self, catalog: &Catalog) -> (f64, &'static str) {
+        let on_demand = |t: &str| catalog.instance_type(t).map_or(0.0, |t| t.on_demand_per_hour);
+        match self {
+            Self::Launch { instance_type, option, running_secs } => {
+                let t = instance_type.as_str();
+                let rate = catalog.machine_per_hour(t, option).unwrap_or_else(|| on_demand(t));
+                (running_secs.max(INSTANCE_MINIMUM_SECS) * rate / HOUR_SECS, option.name())
+            }
+            Self::Committed { instance_type, option, unit_hours } => {
+                let t = instance_type.as_str();
+                let rate = match option {
+                    PurchaseOption::DedicatedHost => catalog.dedicated_host(t).map_or(0.0, |h| h.on_demand_per_hour),
+                    other => catalog.machine_per_hour(t, other).unwrap_or_else(|| on_demand(t)),
+                };
+                (unit_hours * rate, option.name())
+            }
+            Self::Overflow { instance_type, running_secs } => {
+                (running_secs * on_demand(instance_type) / HOUR_SECS, PurchaseOption::OnDemand.name())
+            }
+        }
+    }
+}
+
+impl NodeUsage {
+    /// The same usage `factor` times as long: running time, capacity-hours, requests, bytes and
+    /// GB-seconds scale; minimums and partial hours are worked out anew.
+    #[must_use]
+    pub fn scaled(&self, factor: f64) -> Self {
+        let n = |v: u64| (v as f64 * factor).round() as u64;
+        match self {
+            Self::Client { bytes_out } => Self::Client { bytes_out: n(*bytes_out) },
+            Self::Instances(lines) => Self::Instances(
+                lines
+                    .iter()
+                    .map(|l| match l {
+                        InstanceLine::Launch { instance_type, option, running_secs } => InstanceLine::Launch {
+                            instance_type: instance_type.clone(),
+                            option: option.clone(),
+                            running_secs: running_secs * factor,
+                        },
+                        InstanceLine::Committed { instance_type, option, unit_hours } => InstanceLine::Committed {
+                            instance_type: instance_type.clone(),
+                            option: option.clone(),
+                            unit_hours: unit_hours * factor,
+                        },
+                        InstanceLine::Overflow { instance_type, running_secs } => InstanceLine::Overflow {
+                            instance_type: instance_type.clone(),
+                            running_secs: running_secs * factor,
+                        },
+                    })
+                    .collect(),
+            ),
+            Self::Balancer { existed_secs, hours, lcu_scale } => Self::Balancer {
+                existed_secs: existed_secs * factor,
+                hours: hours.clone(),
+                lcu_scale: lcu_scale * factor,
+            },
+            Self::Queue { fifo, billable_requests } => {
+                Self::Queue { fifo: *fifo, billable_requests: n(*billable_requests) }
+            }
+            Self::Topic { billable_publishes, http_deliveries } => {
+                Self::Topic { billable_publishes: n(*billable_publishes), http_deliveries: n(*http_deliveries) }
+            }
+            Self::Function { invocations, gb_seconds_x86, gb_seconds_arm } => Self::Function {
+                invocations: n(*invocations),
+                gb_seconds_x86: gb_seconds_x86 * factor,
+                gb_seconds_arm: gb_seconds_arm * factor,
+            },
+        }
     }
 }
 
 /// The service name a node's cost is listed under.
 pub fn service_name(usage: &NodeUsage) -> &'static str {
     match usage {
-        NodeUsage::Free => "none",
+        NodeUsage::Client { .. } => "Data transfer",
         NodeUsage::Instances { .. } => "EC2",
         NodeUsage::Balancer { .. } => "Elastic Load Balancing",
         NodeUsage::Queue { .. } => "SQS",
@@ -120,43 +221,92 @@ pub fn function_gb_seconds(memory_mb: u32, duration_ms: f64) -> f64 {
     f64::from(memory_mb) / 1024.0 * billed_function_ms(duration_ms) / 1000.0
 }
 
-/// Cost of one node's usage.
-pub fn node_cost(usage: &NodeUsage, catalog: &Catalog) -> f64 {
-    match usage {
-        NodeUsage::Free => 0.0,
-        NodeUsage::Instances(runs) => runs
-            .iter()
-            .map(|run| {
-                let per_hour = catalog.instance_type(&run.instance_type).map_or(0.0, |t| t.on_demand_per_hour);
-                run.running_secs.max(INSTANCE_MINIMUM_SECS) * per_hour / HOUR_SECS
-            })
-            .sum(),
-        NodeUsage::Balancer { existed_secs, hours } => {
-            let rates = &catalog.balancer;
-            // Each partial hour is billed as a full hour.
-            let billed_hours = (existed_secs / HOUR_SECS - 1e-9).ceil().max(0.0);
-            let lcu_hours: f64 = hours.iter().map(|h| h.lcu_hours(catalog)).sum();
-            billed_hours * rates.per_hour + lcu_hours * rates.per_lcu_hour
-        }
-        NodeUsage::Queue { fifo, billable_requests } => {
-            let rate = if *fifo {
-                catalog.queue.fifo_per_million_requests
-            } else {
-                catalog.queue.standard_per_million_requests
-            };
-            *billable_requests as f64 / 1e6 * rate
-        }
-        NodeUsage::Topic { billable_publishes, http_deliveries } => {
-            *billable_publishes as f64 / 1e6 * catalog.topic.publish_per_million_requests
-                + *http_deliveries as f64 / 1e6 * catalog.topic.http_delivery_per_million
-        }
-        NodeUsage::Function { invocations, gb_seconds_x86, gb_seconds_arm } => {
-            let rates = &catalog.function;
-            *invocations as f64 / 1e6 * rates.per_million_requests
-                + gb_seconds_x86 * rates.x86_per_gb_second
-                + gb_seconds_arm * rates.arm_per_gb_second
+/// Balancer hours billed for `existed_secs`: each partial hour as a full hour.
+fn balancer_hours(existed_secs: f64) -> f64 {
+    (existed_secs / HOUR_SECS - 1e-9).ceil().max(0.0)
+}
+
+/// Quantities the free tier applies to, and their unit prices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Allowance {
+    FunctionRequests,
+    FunctionGbSeconds,
+    QueueRequests,
+    TopicPublishes,
+    TopicHttp,
+    BalancerHours,
+    BalancerLcuHours,
+    DataOutGb,
+}
+
+impl Allowance {
+    fn monthly(self, f: &super::catalog::FreeTier) -> f64 {
+        match self {
+            Self::FunctionRequests => f.function_requests,
+            Self::FunctionGbSeconds => f.function_gb_seconds,
+            Self::QueueRequests => f.queue_requests,
+            Self::TopicPublishes => f.topic_publishes,
+            Self::TopicHttp => f.topic_http_deliveries,
+            Self::BalancerHours => f.balancer_hours,
+            Self::BalancerLcuHours => f.balancer_lcu_hours,
+            Self::DataOutGb => f.data_transfer_out_gb,
         }
     }
+}
+
+/// What a node used that the free tier can cover: (allowance, units, price per unit).
+fn covered_units(usage: &NodeUsage, catalog: &Catalog) -> Vec<(Allowance, f64, f64)> {
+    match usage {
+        NodeUsage::Client { bytes_out } => {
+            vec![(Allowance::DataOutGb, *bytes_out as f64 / 1e9, catalog.data_transfer.out_per_gb)]
+        }
+        NodeUsage::Instances(_) => Vec::new(),
+        NodeUsage::Balancer { existed_secs, hours, lcu_scale } => {
+            let r = &catalog.balancer;
+            let lcu: f64 = hours.iter().map(|h| h.lcu_hours(catalog)).sum::<f64>() * lcu_scale;
+            vec![
+                (Allowance::BalancerHours, balancer_hours(*existed_secs), r.per_hour),
+                (Allowance::BalancerLcuHours, lcu, r.per_lcu_hour),
+            ]
+        }
+        NodeUsage::Queue { fifo, billable_requests } => {
+            let r = &catalog.queue;
+            let rate = if *fifo { r.fifo_per_million_requests } else { r.standard_per_million_requests };
+            vec![(Allowance::QueueRequests, *billable_requests as f64, rate / 1e6)]
+        }
+        NodeUsage::Topic { billable_publishes, http_deliveries } => {
+            let r = &catalog.topic;
+            vec![
+                (Allowance::TopicPublishes, *billable_publishes as f64, r.publish_per_million_requests / 1e6),
+                (Allowance::TopicHttp, *http_deliveries as f64, r.http_delivery_per_million / 1e6),
+            ]
+        }
+        NodeUsage::Function { invocations, gb_seconds_x86, gb_seconds_arm } => {
+            let r = &catalog.function;
+            vec![
+                (Allowance::FunctionRequests, *invocations as f64, r.per_million_requests / 1e6),
+                (Allowance::FunctionGbSeconds, *gb_seconds_x86, r.x86_per_gb_second),
+                (Allowance::FunctionGbSeconds, *gb_seconds_arm, r.arm_per_gb_second),
+            ]
+        }
+    }
+}
+
+/// Cost of one node's usage, before any free tier.
+pub fn node_cost(usage: &NodeUsage, catalog: &Catalog) -> f64 {
+    match usage {
+        NodeUsage::Instances(lines) => lines.iter().map(|l| l.cost(catalog).0).sum(),
+        other => covered_units(other, catalog).iter().map(|(_, units, price)| units * price).sum(),
+    }
+}
+
+/// How a bill is worked out.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BillOptions {
+    /// Apply the free tier's monthly allowances.
+    pub free_tier: bool,
+    /// Hours the usage covers: the allowances apply once per started 730-hour month.
+    pub hours: f64,
 }
 
 /// A priced bill.
@@ -164,21 +314,57 @@ pub fn node_cost(usage: &NodeUsage, catalog: &Catalog) -> f64 {
 pub struct Bill {
     /// Total in dollars.
     pub total: f64,
-    /// Cost of each node, in the order given.
+    /// Cost of each node, in the order given (free tier taken off).
     pub by_node: Vec<f64>,
     /// Cost per service name.
     pub by_service: BTreeMap<&'static str, f64>,
+    /// EC2 cost per purchase option (`on_demand`, `reserved`, …).
+    pub by_purchase_option: BTreeMap<&'static str, f64>,
+    /// What the free tier took off.
+    pub free_tier_savings: f64,
 }
 
 impl Bill {
     /// Prices every node's usage.
-    pub fn compute<'a>(usages: impl IntoIterator<Item = &'a NodeUsage>, catalog: &Catalog) -> Self {
+    pub fn compute<'a>(
+        usages: impl IntoIterator<Item = &'a NodeUsage>,
+        catalog: &Catalog,
+        options: BillOptions,
+    ) -> Self {
+        let usages: Vec<&NodeUsage> = usages.into_iter().collect();
         let mut bill = Self::default();
+        // The free tier: each allowance is shared by the nodes that use it, in proportion.
+        let mut used: BTreeMap<Allowance, f64> = BTreeMap::new();
+        if options.free_tier {
+            for usage in &usages {
+                for (allowance, units, _) in covered_units(usage, catalog) {
+                    *used.entry(allowance).or_default() += units;
+                }
+            }
+        }
+        let months = (options.hours / 730.0 - 1e-9).ceil().max(1.0);
+        let free_share = |a: Allowance| {
+            let total = used.get(&a).copied().unwrap_or(0.0);
+            if total > 0.0 { (a.monthly(&catalog.free_tier) * months / total).min(1.0) } else { 0.0 }
+        };
         for usage in usages {
-            let cost = node_cost(usage, catalog);
+            let mut cost = node_cost(usage, catalog);
+            if options.free_tier {
+                let credit: f64 =
+                    covered_units(usage, catalog).iter().map(|&(a, units, price)| units * free_share(a) * price).sum();
+                bill.free_tier_savings += credit;
+                cost -= credit;
+            }
+            let cost = cost.max(0.0);
             bill.total += cost;
             bill.by_node.push(cost);
-            if !matches!(usage, NodeUsage::Free) {
+            if let NodeUsage::Instances(lines) = usage {
+                for line in lines {
+                    let (c, option) = line.cost(catalog);
+                    *bill.by_purchase_option.entry(option).or_default() += c;
+                }
+            }
+            if cost > 0.0 || !matches!(usage, NodeUsage::Client { .. }) {
                 *bill.by_service.entry(service_name(usage)).or_default() += cost;
             }
         }
@@ -199,11 +385,11 @@ mod tests {
         // pricing reference §9(a): 4 × 0.096 × 730 + 0.0225 × 730 + 1 LCU × 0.008 × 730 = 302.585.
         let c = catalog();
         let month = 730.0 * HOUR_SECS;
-        let ec2 = NodeUsage::Instances(InstanceRun::many("m5.large", month, 4));
+        let ec2 = NodeUsage::Instances(vec![InstanceLine::on_demand("m5.large", month); 4]);
         // One LCU for every hour: 25 new connections a second.
         let hour = BalancerHour { new_connections: 25 * 3600, connection_secs: 0.0, processed_bytes: 0 };
-        let alb = NodeUsage::Balancer { existed_secs: month, hours: vec![hour; 730] };
-        let bill = Bill::compute([&ec2, &alb], &c);
+        let alb = NodeUsage::Balancer { existed_secs: month, hours: vec![hour; 730], lcu_scale: 1.0 };
+        let bill = Bill::compute([&ec2, &alb], &c, BillOptions::default());
         assert!((bill.by_node[0] - 280.32).abs() < 1e-6, "{}", bill.by_node[0]);
         assert!((bill.total - 302.585).abs() < 1e-6, "{}", bill.total);
     }
@@ -211,7 +397,7 @@ mod tests {
     #[test]
     fn instance_is_billed_per_second_with_a_one_minute_minimum() {
         let c = catalog();
-        let cost = |secs: f64| node_cost(&NodeUsage::Instances(InstanceRun::many("m5.large", secs, 1)), &c);
+        let cost = |secs: f64| node_cost(&NodeUsage::Instances(vec![InstanceLine::on_demand("m5.large", secs)]), &c);
         assert!((cost(10.0) - 60.0 * 0.096 / 3600.0).abs() < 1e-12);
         assert!((cost(61.0) - 61.0 * 0.096 / 3600.0).abs() < 1e-12);
     }
@@ -219,7 +405,8 @@ mod tests {
     #[test]
     fn balancer_partial_hour_is_a_full_hour() {
         let c = catalog();
-        let idle = |secs: f64| node_cost(&NodeUsage::Balancer { existed_secs: secs, hours: vec![] }, &c);
+        let idle =
+            |secs: f64| node_cost(&NodeUsage::Balancer { existed_secs: secs, hours: vec![], lcu_scale: 1.0 }, &c);
         assert!((idle(60.0) - 0.0225).abs() < 1e-12);
         assert!((idle(3600.0) - 0.0225).abs() < 1e-12);
         assert!((idle(3601.0) - 0.045).abs() < 1e-12);

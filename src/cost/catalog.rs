@@ -1,6 +1,7 @@
 //! The pricing catalog: instance types and service rates with their sources.
 
 use crate::model::file::SyntaxError;
+use crate::model::{Payment, PurchaseOption, ReservedClass, SavingsPlanKind};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use thiserror::Error;
@@ -138,6 +139,135 @@ pub struct FunctionRates {
     pub source: String,
 }
 
+/// One Reserved Instance offering, priced for the reference type; other types scale with their
+/// on-demand price (an estimate: AWS prices each type, and the sources only give the reference).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReservedRate {
+    /// Standard or convertible.
+    pub class: ReservedClass,
+    /// Length of the commitment.
+    pub term_years: u32,
+    /// How much is paid at the start.
+    pub payment: Payment,
+    /// Paid at the start, for one instance of the reference type.
+    pub upfront_usd: f64,
+    /// Paid per hour, for one instance of the reference type.
+    pub recurring_per_hour: f64,
+}
+
+/// One Savings Plan offering, as a discount on the on-demand rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavingsPlanRate {
+    /// Compute or EC2 Instance.
+    pub plan: SavingsPlanKind,
+    /// Length of the commitment.
+    pub term_years: u32,
+    /// Share taken off the on-demand rate, 0 to 1.
+    pub discount: f64,
+    /// The figure is an estimate, not a published rate.
+    pub estimate: bool,
+}
+
+/// Spot capacity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpotRates {
+    /// Share taken off the on-demand rate, 0 to 1.
+    pub discount: f64,
+    /// Interruptions per machine-hour, unless a node sets its own.
+    pub interruptions_per_hour: f64,
+    /// Warning before an interrupted machine stops.
+    pub notice_secs: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// A Dedicated Host of one instance family.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DedicatedHostRate {
+    /// The family, as the start of a type's name (`m5` for `m5.large`).
+    pub family: String,
+    /// vCPUs one host offers to instances.
+    pub vcpus: u32,
+    /// Per host-hour, on demand.
+    pub on_demand_per_hour: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// Starting values for an on-premises server of a given size (the node can change them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnPremisesDefaults {
+    /// Hardware price per vCPU of the server.
+    pub hardware_usd_per_vcpu: f64,
+    /// Years the hardware is written off over.
+    pub amortisation_years: f64,
+    /// Power, space, network and upkeep per vCPU-hour.
+    pub running_usd_per_vcpu_hour: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// Everything but on-demand: reservations, savings plans, spot, hosts, on premises.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseRates {
+    /// The instance type the reserved prices are given for.
+    pub reserved_reference_type: String,
+    /// Reserved Instance offerings for the reference type.
+    pub reserved: Vec<ReservedRate>,
+    /// Where the reserved prices come from.
+    pub reserved_source: String,
+    /// Savings Plan offerings.
+    pub savings_plans: Vec<SavingsPlanRate>,
+    /// Where the savings plan figures come from.
+    pub savings_plans_source: String,
+    /// Spot capacity.
+    pub spot: SpotRates,
+    /// Dedicated Hosts by family.
+    pub dedicated_hosts: Vec<DedicatedHostRate>,
+    /// Defaults for on-premises servers.
+    pub on_premises: OnPremisesDefaults,
+}
+
+/// Data sent out to the internet (the answers to clients).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataTransferRates {
+    /// Per GB out to the internet (first tier).
+    pub out_per_gb: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// The monthly allowances of the AWS free tier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FreeTier {
+    /// Lambda requests.
+    pub function_requests: f64,
+    /// Lambda GB-seconds (x86 and arm together).
+    pub function_gb_seconds: f64,
+    /// SQS requests (standard and FIFO together).
+    pub queue_requests: f64,
+    /// SNS publish requests.
+    pub topic_publishes: f64,
+    /// SNS deliveries to HTTP(S) endpoints.
+    pub topic_http_deliveries: f64,
+    /// Load balancer hours (12-month offer for new accounts).
+    pub balancer_hours: f64,
+    /// Load balancer LCU-hours (12-month offer for new accounts).
+    pub balancer_lcu_hours: f64,
+    /// GB out to the internet.
+    pub data_transfer_out_gb: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
 /// The whole pricing catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,6 +286,12 @@ pub struct Catalog {
     pub topic: TopicRates,
     /// Function rates.
     pub function: FunctionRates,
+    /// Purchase options for instances.
+    pub purchase: PurchaseRates,
+    /// Data transfer out.
+    pub data_transfer: DataTransferRates,
+    /// Free-tier allowances (applied when the scenario asks).
+    pub free_tier: FreeTier,
 }
 
 impl Catalog {
@@ -225,6 +361,67 @@ impl Catalog {
         if self.queue.chunk_bytes == 0 || self.topic.chunk_bytes == 0 {
             return Err("chunk_bytes must be at least 1".to_owned());
         }
+        self.check_purchase(&price)?;
+        price("data_transfer.out_per_gb", self.data_transfer.out_per_gb)?;
+        let f = &self.free_tier;
+        for (what, v) in [
+            ("function_requests", f.function_requests),
+            ("function_gb_seconds", f.function_gb_seconds),
+            ("queue_requests", f.queue_requests),
+            ("topic_publishes", f.topic_publishes),
+            ("topic_http_deliveries", f.topic_http_deliveries),
+            ("balancer_hours", f.balancer_hours),
+            ("balancer_lcu_hours", f.balancer_lcu_hours),
+            ("data_transfer_out_gb", f.data_transfer_out_gb),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!("free_tier.{what} must be 0 or more, not {v}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_purchase(&self, price: &dyn Fn(&str, f64) -> Result<(), String>) -> Result<(), String> {
+        let p = &self.purchase;
+        if self.instance_type(&p.reserved_reference_type).is_none() {
+            return Err(format!(
+                "purchase.reserved_reference_type: {} is not an instance type of this catalog",
+                p.reserved_reference_type
+            ));
+        }
+        for r in &p.reserved {
+            let what = format!("reserved {:?} {} year {:?}", r.class, r.term_years, r.payment);
+            price(&format!("{what}: upfront_usd"), r.upfront_usd)?;
+            price(&format!("{what}: recurring_per_hour"), r.recurring_per_hour)?;
+            if r.term_years == 0 {
+                return Err(format!("{what}: term_years must be at least 1"));
+            }
+        }
+        let share = |what: &str, v: f64| {
+            if (0.0..1.0).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("{what} must be from 0 up to (not including) 1, not {v}"))
+            }
+        };
+        for s in &p.savings_plans {
+            share(&format!("savings plan {:?} {} year: discount", s.plan, s.term_years), s.discount)?;
+        }
+        share("spot.discount", p.spot.discount)?;
+        price("spot.interruptions_per_hour", p.spot.interruptions_per_hour)?;
+        price("spot.notice_secs", p.spot.notice_secs)?;
+        for h in &p.dedicated_hosts {
+            price(&format!("dedicated host {}: on_demand_per_hour", h.family), h.on_demand_per_hour)?;
+            if h.vcpus == 0 {
+                return Err(format!("dedicated host {}: vcpus must be at least 1", h.family));
+            }
+        }
+        let o = &p.on_premises;
+        price("on_premises.hardware_usd_per_vcpu", o.hardware_usd_per_vcpu)?;
+        price("on_premises.running_usd_per_vcpu_hour", o.running_usd_per_vcpu_hour)?;
+        if !(o.amortisation_years.is_finite() && o.amortisation_years > 0.0) {
+            return Err("on_premises.amortisation_years must be above 0".to_owned());
+        }
         Ok(())
     }
 
@@ -232,6 +429,89 @@ impl Catalog {
     pub fn instance_type(&self, name: &str) -> Option<&InstanceType> {
         self.instance_types.iter().find(|t| t.name == name)
     }
+
+    /// The effective hourly rate of one reserved instance of `type_name`: the upfront spread over
+    /// the term (8,760 hours a year) plus the recurring rate, scaled from the reference type by
+    /// on-demand price.
+    pub fn reserved_per_hour(
+        &self,
+        type_name: &str,
+        class: ReservedClass,
+        years: u32,
+        payment: Payment,
+    ) -> Option<f64> {
+        let p = &self.purchase;
+        let r = p.reserved.iter().find(|r| r.class == class && r.term_years == years && r.payment == payment)?;
+        let reference = self.instance_type(&p.reserved_reference_type)?.on_demand_per_hour;
+        let scale = self.instance_type(type_name)?.on_demand_per_hour / reference;
+        Some(scale * (r.upfront_usd / (8760.0 * f64::from(years)) + r.recurring_per_hour))
+    }
+
+    /// The hourly rate of `type_name` under a savings plan.
+    pub fn savings_plan_per_hour(&self, type_name: &str, plan: SavingsPlanKind, years: u32) -> Option<f64> {
+        let s = self.purchase.savings_plans.iter().find(|s| s.plan == plan && s.term_years == years)?;
+        Some(self.instance_type(type_name)?.on_demand_per_hour * (1.0 - s.discount))
+    }
+
+    /// The hourly rate of `type_name` on spot.
+    pub fn spot_per_hour(&self, type_name: &str) -> Option<f64> {
+        Some(self.instance_type(type_name)?.on_demand_per_hour * (1.0 - self.purchase.spot.discount))
+    }
+
+    /// The Dedicated Host for the family of `type_name` (`m5` for `m5.large`).
+    pub fn dedicated_host(&self, type_name: &str) -> Option<&DedicatedHostRate> {
+        let family = type_name.split('.').next()?;
+        self.purchase.dedicated_hosts.iter().find(|h| h.family == family)
+    }
+
+    /// Hosts needed for `machines` instances of `type_name`.
+    pub fn hosts_needed(&self, type_name: &str, machines: u32) -> Option<u32> {
+        let host = self.dedicated_host(type_name)?;
+        let vcpu = self.instance_type(type_name)?.vcpu;
+        Some((machines * vcpu).div_ceil(host.vcpus))
+    }
+
+    /// What one machine of `type_name` costs per hour under `option`, for comparison: for a
+    /// dedicated host its share of the host by vCPU; for reserved and on premises, the effective
+    /// rate. `None` when the catalog has no such offering.
+    pub fn machine_per_hour(&self, type_name: &str, option: &PurchaseOption) -> Option<f64> {
+        let t = self.instance_type(type_name)?;
+        match option {
+            PurchaseOption::OnDemand => Some(t.on_demand_per_hour),
+            PurchaseOption::Reserved { class, term_years, payment } => {
+                self.reserved_per_hour(type_name, *class, *term_years, *payment)
+            }
+            PurchaseOption::SavingsPlan { plan, term_years } => {
+                self.savings_plan_per_hour(type_name, *plan, *term_years)
+            }
+            PurchaseOption::Spot { .. } => self.spot_per_hour(type_name),
+            PurchaseOption::DedicatedHost => {
+                let h = self.dedicated_host(type_name)?;
+                Some(h.on_demand_per_hour * f64::from(t.vcpu) / f64::from(h.vcpus))
+            }
+            PurchaseOption::OnPremises { hardware_usd, amortisation_years, running_usd_per_hour } => {
+                Some(on_premises_per_hour(*hardware_usd, *amortisation_years, *running_usd_per_hour))
+            }
+        }
+    }
+
+    /// The on-premises option with the catalog's starting values for a server the size of
+    /// `type_name`.
+    pub fn on_premises_for(&self, type_name: &str) -> PurchaseOption {
+        let vcpu = f64::from(self.instance_type(type_name).map_or(2, |t| t.vcpu));
+        let o = &self.purchase.on_premises;
+        PurchaseOption::OnPremises {
+            hardware_usd: (o.hardware_usd_per_vcpu * vcpu).round(),
+            amortisation_years: o.amortisation_years,
+            running_usd_per_hour: o.running_usd_per_vcpu_hour * vcpu,
+        }
+    }
+}
+
+/// The hourly cost of an owned server: its price spread over its life (8,760 hours a year) plus
+/// what it costs to run.
+pub fn on_premises_per_hour(hardware_usd: f64, amortisation_years: f64, running_usd_per_hour: f64) -> f64 {
+    hardware_usd / (8760.0 * amortisation_years) + running_usd_per_hour
 }
 
 #[cfg(test)]

@@ -4,5 +4,5 @@
 pub mod billing;
 pub mod catalog;
 
-pub use billing::{Bill, InstanceRun, NodeUsage};
+pub use billing::{Bill, BillOptions, InstanceLine, NodeUsage};
 pub use catalog::{Catalog, CatalogError, InstanceFamily, InstanceType};

@@ -13,7 +13,8 @@ use std::fmt;
 
 pub use params::{
     Arrival, BalancerAlgorithm, BalancerParams, ClientParams, Distribution, FunctionArchitecture, FunctionParams,
-    InstanceParams, MessageType, QueueParams, QueueType, RateStep, TopicParams, TrafficPattern,
+    InstanceParams, MessageType, Payment, PurchaseOption, QueueParams, QueueType, RateStep, ReservedClass,
+    SavingsPlanKind, TopicParams, TrafficPattern,
 };
 
 /// The file format version this program reads and writes.
@@ -85,6 +86,8 @@ pub struct Scenario {
     pub sample_interval_secs: f64,
     /// Scheduled failures.
     pub faults: Vec<Fault>,
+    /// Apply the AWS free tier's monthly allowances to the bill (off: the full price).
+    pub free_tier: bool,
 }
 
 impl Default for Scenario {
@@ -97,6 +100,7 @@ impl Default for Scenario {
             warmup_secs: 0.0,
             sample_interval_secs: 1.0,
             faults: Vec::new(),
+            free_tier: false,
         }
     }
 }

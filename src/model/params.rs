@@ -222,6 +222,102 @@ pub struct InstanceParams {
     pub backlog_limit: Option<u32>,
     /// Parts of the application that run inside these instances and share their fate.
     pub components: Vec<String>,
+    /// How the instances are paid for (and whether they run in the cloud or on premises).
+    pub purchase: PurchaseOption,
+}
+
+/// Reserved Instance class: standard (one type) or convertible (exchangeable, smaller discount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReservedClass {
+    /// Tied to one instance family; the larger discount.
+    Standard,
+    /// Can be exchanged for another type; a smaller discount.
+    Convertible,
+}
+
+/// How much of a reservation is paid at the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Payment {
+    /// Everything by the hour.
+    NoUpfront,
+    /// Part at the start, the rest by the hour.
+    PartialUpfront,
+    /// Everything at the start.
+    AllUpfront,
+}
+
+/// Savings Plan kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum SavingsPlanKind {
+    /// Any instance family, Region or operating system (also Fargate and Lambda).
+    Compute,
+    /// One instance family in one Region; a larger discount.
+    Ec2Instance,
+}
+
+/// How an instance node's machines are paid for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub enum PurchaseOption {
+    /// Per second of running time at the on-demand rate (60-second minimum per launch).
+    #[default]
+    OnDemand,
+    /// A reservation for the machines present at the start, billed for the whole run whether
+    /// they run or not, at its effective hourly rate (upfront spread over the term). Machines
+    /// beyond it run on demand.
+    Reserved {
+        /// Standard or convertible.
+        class: ReservedClass,
+        /// 1 or 3.
+        term_years: u32,
+        /// How much is paid at the start.
+        payment: Payment,
+    },
+    /// Running time billed at the plan's discounted rate (the commitment is assumed to match
+    /// the usage; the what-if panel recommends one from the run).
+    SavingsPlan {
+        /// Compute or EC2 Instance.
+        plan: SavingsPlanKind,
+        /// 1 or 3.
+        term_years: u32,
+    },
+    /// Spare capacity at a discount; machines are interrupted at random (after a two-minute
+    /// notice) and their billing stops.
+    Spot {
+        /// Interruptions per machine-hour; `None` takes the catalog's figure.
+        interruptions_per_hour: Option<f64>,
+    },
+    /// Whole physical hosts for this node alone, billed per host-hour from the start; as many
+    /// hosts as the machines need by vCPU.
+    DedicatedHost,
+    /// The company's own servers: hardware bought upfront and spread over its life, plus the cost
+    /// of running it (power, space, people) by the hour — billed whether busy or not.
+    OnPremises {
+        /// Price of one server.
+        hardware_usd: f64,
+        /// Years the hardware cost is spread over.
+        amortisation_years: f64,
+        /// Running cost of one server per hour.
+        running_usd_per_hour: f64,
+    },
+}
+
+impl PurchaseOption {
+    /// A short name, as the report's `by_purchase_option` uses it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::OnDemand => "on_demand",
+            Self::Reserved { .. } => "reserved",
+            Self::SavingsPlan { .. } => "savings_plan",
+            Self::Spot { .. } => "spot",
+            Self::DedicatedHost => "dedicated_host",
+            Self::OnPremises { .. } => "on_premises",
+        }
+    }
+
+    /// Whether the machines run in the company's own data centre.
+    pub fn on_premises(&self) -> bool {
+        matches!(self, Self::OnPremises { .. })
+    }
 }
 
 impl Default for InstanceParams {
@@ -233,6 +329,7 @@ impl Default for InstanceParams {
             service_time: Distribution::Exponential { mean_ms: 50.0 },
             backlog_limit: None,
             components: Vec::new(),
+            purchase: PurchaseOption::OnDemand,
         }
     }
 }

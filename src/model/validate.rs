@@ -294,6 +294,7 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                     _ => {}
                 }
                 check_distribution("service_time", &p.service_time, &mut bad);
+                check_purchase(p, catalog, &mut bad);
                 let mut seen = BTreeSet::new();
                 for c in &p.components {
                     if !seen.insert(c) {
@@ -347,6 +348,60 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
         }
     }
     kinds
+}
+
+/// The purchase option must exist in the catalog for the node's type, with sensible figures.
+fn check_purchase(p: &super::InstanceParams, catalog: &Catalog, bad: &mut impl FnMut(String)) {
+    use super::PurchaseOption;
+    if catalog.instance_type(&p.instance_type).is_none() {
+        return;
+    }
+    let t = &p.instance_type;
+    match &p.purchase {
+        PurchaseOption::OnDemand => {}
+        PurchaseOption::Reserved { class, term_years, payment } => {
+            if catalog.reserved_per_hour(t, *class, *term_years, *payment).is_none() {
+                bad(format!(
+                    "purchase: the pricing catalog has no {class:?} {term_years}-year {payment:?} reservation \
+                     (terms are 1 or 3 years)"
+                ));
+            }
+        }
+        PurchaseOption::SavingsPlan { plan, term_years } => {
+            if catalog.savings_plan_per_hour(t, *plan, *term_years).is_none() {
+                bad(format!(
+                    "purchase: the pricing catalog has no {plan:?} savings plan for {term_years} years \
+                     (terms are 1 or 3 years)"
+                ));
+            }
+        }
+        PurchaseOption::Spot { interruptions_per_hour } => {
+            if let Some(r) = interruptions_per_hour
+                && !(r.is_finite() && (0.0..=60.0).contains(r))
+            {
+                bad(format!("purchase: interruptions_per_hour must be between 0 and 60, not {r}"));
+            }
+        }
+        PurchaseOption::DedicatedHost => {
+            if catalog.dedicated_host(t).is_none() {
+                let families: Vec<&str> = catalog.purchase.dedicated_hosts.iter().map(|h| h.family.as_str()).collect();
+                bad(format!(
+                    "purchase: the pricing catalog has no dedicated host for the family of {t} (it has: {})",
+                    families.join(", ")
+                ));
+            }
+        }
+        PurchaseOption::OnPremises { hardware_usd, amortisation_years, running_usd_per_hour } => {
+            for (name, v) in [("hardware_usd", *hardware_usd), ("running_usd_per_hour", *running_usd_per_hour)] {
+                if !(v.is_finite() && v >= 0.0) {
+                    bad(format!("purchase: {name} must be 0 or more, not {v}"));
+                }
+            }
+            if !(amortisation_years.is_finite() && (0.1..=50.0).contains(amortisation_years)) {
+                bad(format!("purchase: amortisation_years must be between 0.1 and 50, not {amortisation_years}"));
+            }
+        }
+    }
 }
 
 fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {

@@ -70,16 +70,25 @@ impl From<LatencySummary> for LatencyMs {
 pub struct CostReport {
     /// Dollars since the start of the run (warm-up included: the resources ran then too).
     pub total: f64,
-    /// Average dollars per simulated hour.
+    /// Dollars per hour at the pace of the run: `monthly_projection` / 730.
     pub per_hour: f64,
-    /// `per_hour` × 730.
+    /// A 730-hour month at the pace of the run: its usage scaled to a month, with each launch's
+    /// minute and each balancer's partial hour worked out anew and the free tier (if on) taken
+    /// once — so a short run's first-hour charges are not multiplied.
     pub monthly_projection: f64,
+    /// Whether the free tier's monthly allowances were taken off.
+    pub free_tier: bool,
+    /// What the free tier took off `total`.
+    pub free_tier_savings: f64,
     /// Dollars per million successful client requests.
     pub per_million_requests: f64,
     /// Dollars by node id.
     pub by_node: BTreeMap<String, f64>,
     /// Dollars by service.
     pub by_service: BTreeMap<String, f64>,
+    /// EC2 dollars by purchase option (`on_demand`, `reserved`, `savings_plan`, `spot`,
+    /// `dedicated_host`, `on_premises`); machines beyond a reservation count as `on_demand`.
+    pub by_purchase_option: BTreeMap<String, f64>,
 }
 
 /// Figures of one node. Fields that do not apply to the node's kind are left out of the JSON.
@@ -112,8 +121,7 @@ impl Report {
         let measured_secs = (now_secs - warmup).max(0.0);
         let requests = engine.client_totals();
         let bill = engine.bill();
-        let hours = now_secs / 3600.0;
-        let per_hour = if hours > 0.0 { bill.total / hours } else { 0.0 };
+        let month = engine.monthly_bill().unwrap_or_default();
         let diagram = engine.diagram();
         let nodes: Vec<NodeReport> = engine
             .node_figures()
@@ -142,8 +150,10 @@ impl Report {
             throughput_rps: if measured_secs > 0.0 { requests.succeeded as f64 / measured_secs } else { 0.0 },
             cost_usd: CostReport {
                 total: bill.total,
-                per_hour,
-                monthly_projection: per_hour * HOURS_PER_MONTH,
+                per_hour: month.total / HOURS_PER_MONTH,
+                monthly_projection: month.total,
+                free_tier: engine.diagram().scenario.free_tier,
+                free_tier_savings: bill.free_tier_savings,
                 per_million_requests: if requests.succeeded > 0 {
                     bill.total / requests.succeeded as f64 * 1e6
                 } else {
@@ -151,6 +161,7 @@ impl Report {
                 },
                 by_node: diagram.nodes.iter().zip(&bill.by_node).map(|(n, c)| (n.id.0.clone(), *c)).collect(),
                 by_service: bill.by_service.iter().map(|(s, c)| ((*s).to_owned(), *c)).collect(),
+                by_purchase_option: bill.by_purchase_option.iter().map(|(s, c)| ((*s).to_owned(), *c)).collect(),
             },
             nodes,
         }

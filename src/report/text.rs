@@ -41,6 +41,16 @@ pub fn to_text(r: &Report) -> String {
         "cost: ${:.4} total, ${:.4}/hour, ${:.2}/month (730 h), ${:.4} per million requests",
         c.total, c.per_hour, c.monthly_projection, c.per_million_requests
     );
+    let list = |m: &std::collections::BTreeMap<String, f64>| {
+        m.iter().filter(|(_, v)| **v > 0.0).map(|(k, v)| format!("{k} ${v:.4}")).collect::<Vec<_>>().join(", ")
+    };
+    let _ = writeln!(out, "  by service: {}", list(&c.by_service));
+    if !c.by_purchase_option.is_empty() {
+        let _ = writeln!(out, "  EC2 by purchase option: {}", list(&c.by_purchase_option));
+    }
+    if c.free_tier {
+        let _ = writeln!(out, "  free tier on: ${:.4} taken off", c.free_tier_savings);
+    }
     let _ = writeln!(out);
     let _ = writeln!(
         out,

@@ -32,6 +32,8 @@ pub(crate) struct ClientState {
     pub failures: BTreeMap<FailReason, u64>,
     pub attempts: u64,
     pub latencies: Latencies,
+    /// Bytes of answers received (data transfer out, for billing), warm-up included.
+    pub bytes_out: u64,
     /// Every outcome, warm-up included, for the charts.
     pub succeeded_all: u64,
     pub failed_all: u64,
@@ -104,6 +106,7 @@ impl ClientState {
             failures: BTreeMap::new(),
             attempts: 0,
             latencies: Latencies::default(),
+            bytes_out: 0,
             succeeded_all: 0,
             failed_all: 0,
         };
@@ -264,6 +267,7 @@ impl Engine {
                 self.metrics.interval_latencies.record(latency);
                 let c = self.client(r.client);
                 c.succeeded_all += 1;
+                c.bytes_out += u64::from(r.payload.response_bytes);
                 if r.measured {
                     c.succeeded += 1;
                     c.latencies.record(latency);

@@ -36,6 +36,8 @@ pub enum Event {
     FaultEnd { fault: u32 },
     /// A node failed by hand comes back.
     Recover { node: u32 },
+    /// A spot machine gets its interruption notice (`ended: false`) or stops (`ended: true`).
+    SpotNotice { node: u32, machine: u16, launch: u32, ended: bool },
 }
 
 #[derive(Debug, Clone, Copy)]

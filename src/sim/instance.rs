@@ -4,13 +4,16 @@
 
 use super::call::{Caller, NO_INSTANCE, Phase};
 use super::events::Event;
+use super::meter::InstanceMeter;
 use super::queue::Sources;
 use super::sampler::Sampler;
 use super::slab::Key;
 use super::stats::TimeAverage;
+use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
-use crate::cost::{Catalog, InstanceRun, NodeUsage};
-use crate::model::InstanceParams;
+use crate::cost::{Catalog, NodeUsage};
+use crate::model::{InstanceParams, PurchaseOption};
+use rand_distr::{Distribution as _, Exp1};
 use std::collections::VecDeque;
 
 /// One machine of an instance node.
@@ -27,8 +30,12 @@ pub(crate) struct Machine {
     /// Messages received from a queue and not yet started: (receive, index in it).
     prefetched: VecDeque<(Key, u32)>,
     launched_at: u64,
-    /// Terminated (scaled in, or its node deleted): billed no more; the slot may be reused.
+    /// Terminated (scaled in, interrupted, or its node deleted): billed no more; the slot may be
+    /// reused.
     pub terminated: bool,
+    /// Counts launches of this slot (and billing periods), so that a spot interruption meant for
+    /// an earlier launch is ignored.
+    launch: u32,
 }
 
 impl Machine {
@@ -43,6 +50,7 @@ impl Machine {
             prefetched: VecDeque::new(),
             launched_at: now,
             terminated: false,
+            launch: 0,
         }
     }
 
@@ -72,8 +80,8 @@ pub(crate) struct InstanceState {
     /// Sum and count of waits before service, for calls arriving after warm-up.
     pub wait_ns: f64,
     pub waits: u64,
-    /// Launches that have ended (terminated, or stopped for a change of type), for billing.
-    ended_runs: Vec<InstanceRun>,
+    /// What the machines cost, by purchase option.
+    pub meter: InstanceMeter,
 }
 
 /// Workers per machine: as set, or one per vCPU of the type.
@@ -98,7 +106,7 @@ impl InstanceState {
             backlog: TimeAverage::default(),
             wait_ns: 0.0,
             waits: 0,
-            ended_runs: Vec::new(),
+            meter: InstanceMeter::new(&p.instance_type, &p.purchase, catalog, p.count, 0),
         }
     }
 
@@ -128,13 +136,14 @@ impl InstanceState {
         self.machines.iter().map(|m| m.backlog.len() as u64).sum()
     }
 
-    /// Every launch and its running time so far, for billing.
+    /// What the machines have cost so far, line by line, for billing.
     pub fn usage(&self, now: u64) -> NodeUsage {
-        let running = self.machines.iter().filter(|m| !m.terminated).map(|m| InstanceRun {
-            instance_type: self.instance_type.clone(),
-            running_secs: now.saturating_sub(m.launched_at) as f64 / 1e9,
-        });
-        NodeUsage::Instances(self.ended_runs.iter().cloned().chain(running).collect())
+        NodeUsage::Instances(self.meter.usage(&self.launches(), now))
+    }
+
+    /// Launch times of the machines present.
+    fn launches(&self) -> Vec<u64> {
+        self.machines.iter().filter(|m| !m.terminated).map(|m| m.launched_at).collect()
     }
 }
 
@@ -332,15 +341,20 @@ impl Engine {
     pub(crate) fn retune_instance(&mut self, node: u32, p: &InstanceParams) {
         let workers = workers_of(p, &self.catalog);
         let now = self.now;
-        let s = self.instance(node);
+        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
         s.backlog_limit = p.backlog_limit;
         s.sampler = Sampler::new(&p.service_time);
-        if s.instance_type != p.instance_type {
-            let old = std::mem::replace(&mut s.instance_type, p.instance_type.clone());
+        if s.instance_type != p.instance_type || s.meter.option != p.purchase {
+            let launches = s.launches();
+            s.meter.change(&p.instance_type, &p.purchase, &self.catalog, &launches, now);
+            s.instance_type.clone_from(&p.instance_type);
             for m in s.machines.iter_mut().filter(|m| !m.terminated) {
-                let secs = now.saturating_sub(m.launched_at) as f64 / 1e9;
-                s.ended_runs.push(InstanceRun { instance_type: old.clone(), running_secs: secs });
                 m.launched_at = now;
+                m.launch = m.launch.wrapping_add(1);
+            }
+            let present: Vec<u32> = s.present_machines().collect();
+            for m in present {
+                self.schedule_spot_interruption(node, m);
             }
         }
         self.set_workers(node, workers);
@@ -357,7 +371,7 @@ impl Engine {
                 .last()
                 .or_else(|| s.present_machines().last());
             if let Some(m) = victim {
-                self.terminate_machine(node, m);
+                self.terminate_machine(node, m, FailReason::Removed);
             }
         }
     }
@@ -399,14 +413,15 @@ impl Engine {
         let workers = s.workers;
         let fresh = Machine::new(workers, now);
         let index = if let Some(i) = s.machines.iter().position(|m| m.terminated) {
-            let epoch = s.machines[i].epoch.wrapping_add(1);
-            s.machines[i] = Machine { epoch, ..fresh };
+            let (epoch, launch) = (s.machines[i].epoch.wrapping_add(1), s.machines[i].launch.wrapping_add(1));
+            s.machines[i] = Machine { epoch, launch, ..fresh };
             i
         } else {
             s.machines.push(fresh);
             s.machines.len() - 1
         } as u32;
         s.capacity.add(now, from, f64::from(workers));
+        s.meter.launched(now);
         let balancers: Vec<u32> = (0..self.nodes.len() as u32)
             .filter(|&b| !self.nodes[b as usize].removed && self.links[b as usize].iter().any(|l| l.to == node))
             .filter(|&b| matches!(self.nodes[b as usize].behaviour, Behaviour::Balancer(_)))
@@ -414,20 +429,54 @@ impl Engine {
         for b in balancers {
             self.add_balancer_targets(b, node);
         }
+        self.schedule_spot_interruption(node, index);
         self.fill_workers(node, index);
         index
     }
 
-    /// Terminates machine `machine`: its work fails as "removed", billing stops, balancers forget it.
-    pub(crate) fn terminate_machine(&mut self, node: u32, machine: u32) {
-        self.instance_down(node, Some(machine), FailReason::Removed);
+    /// On spot, draws when machine `machine` will be told it is interrupted.
+    pub(crate) fn schedule_spot_interruption(&mut self, node: u32, machine: u32) {
+        let s = self.instance(node);
+        let PurchaseOption::Spot { interruptions_per_hour } = s.meter.option else { return };
+        let launch = s.machines[machine as usize].launch;
+        let rate = interruptions_per_hour.unwrap_or(self.catalog.purchase.spot.interruptions_per_hour);
+        if rate <= 0.0 {
+            return;
+        }
+        let hours: f64 = Exp1.sample(&mut self.rng);
+        let at = self.now.saturating_add(secs_to_nanos(hours / rate * 3600.0));
+        if at <= self.end {
+            self.events.push(at, Event::SpotNotice { node, machine: machine as u16, launch, ended: false });
+        }
+    }
+
+    /// A spot notice or the end of one: after the notice the machine is terminated.
+    pub(crate) fn spot_event(&mut self, node: u32, machine: u16, launch: u32, ended: bool) {
+        if self.nodes[node as usize].removed {
+            return;
+        }
+        let s = self.instance(node);
+        let Some(m) = s.machines.get(machine as usize) else { return };
+        if m.terminated || m.launch != launch || !matches!(s.meter.option, PurchaseOption::Spot { .. }) {
+            return;
+        }
+        if ended {
+            self.terminate_machine(node, u32::from(machine), FailReason::SpotInterrupted);
+        } else {
+            let at = self.now.saturating_add(secs_to_nanos(self.catalog.purchase.spot.notice_secs));
+            self.events.push(at, Event::SpotNotice { node, machine, launch, ended: true });
+        }
+    }
+
+    /// Terminates machine `machine`: its work fails for `reason`, billing stops, balancers forget it.
+    pub(crate) fn terminate_machine(&mut self, node: u32, machine: u32, reason: FailReason) {
+        self.instance_down(node, Some(machine), reason);
         let now = self.now;
         let s = self.instance(node);
         let m = &mut s.machines[machine as usize];
         m.terminated = true;
-        let secs = now.saturating_sub(m.launched_at) as f64 / 1e9;
-        let run = InstanceRun { instance_type: s.instance_type.clone(), running_secs: secs };
-        s.ended_runs.push(run);
+        let launched_at = m.launched_at;
+        s.meter.terminated(launched_at, now);
         for b in 0..self.nodes.len() {
             if let Behaviour::Balancer(bs) = &mut self.nodes[b].behaviour {
                 bs.remove_targets(node, Some(machine));

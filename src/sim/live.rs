@@ -113,7 +113,7 @@ impl Engine {
             return reset("fault script");
         }
         let mut change = StructureChange::default();
-        let mut parameters = old_s.duration_secs != new_s.duration_secs;
+        let mut parameters = old_s.duration_secs != new_s.duration_secs || old_s.free_tier != new_s.free_tier;
         for node in &new.nodes {
             let Some(i) = self.live_index(&node.id.0) else {
                 change.added_nodes.push(node.id.0.clone());
@@ -206,6 +206,7 @@ impl Engine {
             self.dispatch_queue(queue);
         }
         self.set_duration(new.scenario.duration_secs);
+        self.diagram.scenario.free_tier = new.scenario.free_tier;
         Ok(change)
     }
 
@@ -324,7 +325,7 @@ impl Engine {
             Behaviour::Instance(s) => {
                 let machines: Vec<u32> = s.present_machines().collect();
                 for m in machines {
-                    self.terminate_machine(i, m);
+                    self.terminate_machine(i, m, FailReason::Removed);
                 }
             }
             Behaviour::Function(_) => {

@@ -4,7 +4,7 @@
 use super::stats::{Latencies, Mergeable, Series};
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
-use crate::cost::Bill;
+use crate::cost::{Bill, BillOptions};
 use crate::model::Diagram;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -159,7 +159,7 @@ impl Engine {
                 self.sweep_expired(i);
             }
         }
-        let bill = Bill::compute(&self.usages(), &self.catalog);
+        let bill = self.bill();
         let (mut succeeded, mut failed) = (0, 0);
         for node in &self.nodes {
             if let Behaviour::Client(c) = &node.behaviour {
@@ -291,7 +291,21 @@ impl Engine {
 
     /// The bill so far.
     pub fn bill(&self) -> Bill {
-        Bill::compute(&self.usages(), &self.catalog)
+        let options = BillOptions { free_tier: self.diagram.scenario.free_tier, hours: self.now as f64 / 3.6e12 };
+        Bill::compute(&self.usages(), &self.catalog, options)
+    }
+
+    /// The bill of a 730-hour month at the pace of the run so far: its usage scaled to a month,
+    /// minimums and partial hours worked out anew, free tier (if on) taken once. `None` before
+    /// any simulated time has passed.
+    pub fn monthly_bill(&self) -> Option<Bill> {
+        let hours = self.now as f64 / 3.6e12;
+        if hours <= 0.0 {
+            return None;
+        }
+        let scaled: Vec<_> = self.usages().iter().map(|u| u.scaled(730.0 / hours)).collect();
+        let options = BillOptions { free_tier: self.diagram.scenario.free_tier, hours: 730.0 };
+        Some(Bill::compute(&scaled, &self.catalog, options))
     }
 }
 

@@ -25,6 +25,7 @@ mod faults;
 mod function;
 mod instance;
 mod live;
+mod meter;
 mod metrics;
 mod queue;
 mod sampler;
@@ -82,6 +83,8 @@ pub enum FailReason {
     NoHealthyTarget,
     /// The node (or the machine) was deleted, or scaled in, while the work was there.
     Removed,
+    /// The spot machine was interrupted (taken back by AWS) while the work was there.
+    SpotInterrupted,
 }
 
 impl FailReason {
@@ -96,6 +99,7 @@ impl FailReason {
             Self::FunctionTimeout => "function_timeout",
             Self::NoHealthyTarget => "no_healthy_target",
             Self::Removed => "removed",
+            Self::SpotInterrupted => "spot_interrupted",
         }
     }
 }
@@ -109,6 +113,8 @@ pub struct RunOptions {
     pub duration_secs: Option<f64>,
     /// Simulated seconds before statistics start.
     pub warmup_secs: Option<f64>,
+    /// Apply the free tier to the bill.
+    pub free_tier: Option<bool>,
 }
 
 /// Why an engine could not be built.
@@ -222,6 +228,9 @@ impl Engine {
         }
         if let Some(w) = options.warmup_secs {
             diagram.scenario.warmup_secs = w;
+        }
+        if let Some(f) = options.free_tier {
+            diagram.scenario.free_tier = f;
         }
         let problems = validate::check(&diagram, catalog);
         if !problems.is_empty() {
@@ -348,7 +357,13 @@ impl Engine {
                 let at = now + b.interval_ns;
                 self.events.push(at, Event::HealthCheck { balancer: i });
             }
-            Behaviour::Instance(s) => s.start(now, from),
+            Behaviour::Instance(s) => {
+                s.start(now, from);
+                let machines: Vec<u32> = s.present_machines().collect();
+                for m in machines {
+                    self.schedule_spot_interruption(i, m);
+                }
+            }
             Behaviour::Function(f) => f.limit_avg.add(now, from, f64::from(f.limit)),
             Behaviour::Queue(_) | Behaviour::Topic(_) => {}
         }
@@ -507,6 +522,7 @@ impl Engine {
             Event::FaultStart { fault } => self.fault_start(fault),
             Event::FaultEnd { fault } => self.fault_end(fault),
             Event::Recover { node } => self.recover_node(node as usize),
+            Event::SpotNotice { node, machine, launch, ended } => self.spot_event(node, machine, launch, ended),
         }
     }
 
@@ -518,9 +534,11 @@ impl Engine {
     fn usage_of(&self, node: &NodeState) -> NodeUsage {
         let now = self.now;
         match &node.behaviour {
-            Behaviour::Client(_) => NodeUsage::Free,
+            Behaviour::Client(c) => NodeUsage::Client { bytes_out: c.bytes_out },
             Behaviour::Instance(s) => s.usage(now),
-            Behaviour::Balancer(b) => NodeUsage::Balancer { existed_secs: now as f64 / 1e9, hours: b.hours.clone() },
+            Behaviour::Balancer(b) => {
+                NodeUsage::Balancer { existed_secs: now as f64 / 1e9, hours: b.hours.clone(), lcu_scale: 1.0 }
+            }
             Behaviour::Queue(q) => NodeUsage::Queue { fifo: q.fifo, billable_requests: q.billable_requests },
             Behaviour::Topic(t) => {
                 NodeUsage::Topic { billable_publishes: t.billable_publishes, http_deliveries: t.http_deliveries }

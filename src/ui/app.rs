@@ -192,7 +192,7 @@ pub struct Status {
 #[derive(Debug, Clone, PartialEq)]
 enum Pending {
     /// Replace the document by this action (new, open, example).
-    Replace(Action),
+    Replace(Box<Action>),
     /// Close the window.
     Quit,
 }
@@ -412,7 +412,7 @@ impl SandboxApp {
                 }
             }
             Action::New | Action::Open | Action::OpenPath(_) | Action::OpenExample(_) if self.doc.is_modified() => {
-                self.pending = Some(Pending::Replace(action));
+                self.pending = Some(Pending::Replace(Box::new(action)));
             }
             Action::New => {
                 self.replace_document(Document::default());
@@ -1178,7 +1178,7 @@ impl SandboxApp {
     fn resume(&mut self, pending: Pending, actions: &mut Vec<Action>) {
         self.pending = None;
         match pending {
-            Pending::Replace(action) => actions.push(action),
+            Pending::Replace(action) => actions.push(*action),
             Pending::Quit => self.allow_close = true,
         }
     }

@@ -19,8 +19,12 @@ pub struct FrameStats {
 impl FrameStats {
     /// Counting, if `CLOUD_SANDBOX_FRAME_STATS` is set.
     pub fn from_env() -> Option<Self> {
-        std::env::var_os("CLOUD_SANDBOX_FRAME_STATS")
-            .map(|_| Self { since: Instant::now(), frames: 0, logic: Duration::ZERO, worst: Duration::ZERO })
+        std::env::var_os("CLOUD_SANDBOX_FRAME_STATS").map(|_| Self {
+            since: Instant::now(),
+            frames: 0,
+            logic: Duration::ZERO,
+            worst: Duration::ZERO,
+        })
     }
 
     /// One frame whose UI logic (engine share included) took `logic`.
