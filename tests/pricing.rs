@@ -336,3 +336,41 @@ fn changing_the_purchase_option_during_a_run_bills_each_period_at_its_rate() {
     cents(by["on_demand"], 2.0 * 0.096, "on-demand part");
     cents(by["spot"], 2.0 * spot, "spot part");
 }
+
+#[test]
+fn what_if_prices_the_same_run_under_every_option_and_recommends_a_commitment() {
+    // Two m5.large for an hour, then six for the next hour (a live edit at 1 h).
+    let mut d = diagram(
+        vec![node("c", steady(1.0, 1, 1)), node("s", machines(2, PurchaseOption::OnDemand))],
+        vec![edge("c", "s")],
+        2.0 * HOUR,
+        0.0,
+    );
+    let mut e = Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap();
+    e.run_until(cloud_sandbox::sim::SimTime(3_600_000_000_000), u64::MAX);
+    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
+        p.count = 6;
+    }
+    e.apply_live(&d).unwrap();
+    e.run_to_end();
+    let ec2 = |option: PurchaseOption| service(&e.what_if(&option).unwrap().0, "EC2");
+    cents(ec2(PurchaseOption::OnDemand), 8.0 * 0.096, "on demand: 8 machine-hours");
+    cents(service(&e.bill(), "EC2"), 8.0 * 0.096, "the real bill agrees");
+    let spot = e.catalog().purchase.spot.discount;
+    cents(ec2(PurchaseOption::Spot { interruptions_per_hour: None }), 8.0 * 0.096 * (1.0 - spot), "spot");
+    // A reservation covers the two machines of the start for both hours; four more run on demand
+    // in the second hour.
+    let reserved =
+        PurchaseOption::Reserved { class: ReservedClass::Standard, term_years: 1, payment: Payment::NoUpfront };
+    cents(ec2(reserved), 2.0 * 2.0 * 0.060 + 4.0 * 0.096, "reserved");
+    // Six m5.large need 12 vCPUs: one host for both hours.
+    cents(ec2(PurchaseOption::DedicatedHost), 2.0 * 5.069, "dedicated host");
+    // The hourly on-demand usage: $0.192 then $0.576.
+    let hourly = e.hourly_on_demand();
+    assert_eq!(hourly.len(), 2);
+    assert!((hourly[0].0 - 0.192).abs() < 1e-9 && (hourly[1].0 - 0.576).abs() < 1e-9, "{hourly:?}");
+    // 37.5 % off: committing to the $0.192 base costs 2 × 0.12 + 0.384 = 0.624; to the peak,
+    // 2 × 0.36 = 0.72. The base is recommended.
+    let (commit, total) = cloud_sandbox::cost::whatif::recommend_commitment(&hourly, 0.375);
+    assert!((commit - 0.12).abs() < 1e-9 && (total - 0.624).abs() < 1e-9, "{commit} {total}");
+}

@@ -3,6 +3,7 @@
 
 pub mod billing;
 pub mod catalog;
+pub mod whatif;
 
 pub use billing::{Bill, BillOptions, InstanceLine, NodeUsage};
 pub use catalog::{Catalog, CatalogError, InstanceFamily, InstanceType};

@@ -141,6 +141,11 @@ impl InstanceState {
         NodeUsage::Instances(self.meter.usage(&self.launches(), now))
     }
 
+    /// The lines so far had this node run on `option` (see [`InstanceMeter::usage_as`]).
+    pub fn usage_as(&self, option: &PurchaseOption, now: u64) -> Vec<crate::cost::InstanceLine> {
+        self.meter.usage_as(option, &self.launches(), now)
+    }
+
     /// Launch times of the machines present.
     fn launches(&self) -> Vec<u64> {
         self.machines.iter().filter(|m| !m.terminated).map(|m| m.launched_at).collect()

@@ -7,7 +7,7 @@
 //! vCPU, from the start. On-premises servers bill from their purchase to the end, busy or not, and
 //! are never sold during a run. A new type or option closes the period and starts another.
 
-use super::stats::TimeAverage;
+use super::stats::{HourlyArea, TimeAverage};
 use crate::cost::{Catalog, InstanceLine};
 use crate::model::PurchaseOption;
 
@@ -35,6 +35,13 @@ pub(crate) struct InstanceMeter {
     owned: TimeAverage,
     /// Lines of periods and launches that have ended.
     ended: Vec<InstanceLine>,
+    /// Running seconds of the launches of this period that have ended (for what-if prices).
+    closed_runs: Vec<f64>,
+    /// Machines present × their on-demand rate, per clock hour: the usage a savings plan would
+    /// cover.
+    pub hourly_on_demand: HourlyArea,
+    /// On-demand rate of the type now.
+    on_demand_rate: f64,
 }
 
 /// Whether `option` bills machine by machine, by running time.
@@ -56,6 +63,9 @@ impl InstanceMeter {
             host_fit: None,
             owned: TimeAverage::default(),
             ended: Vec::new(),
+            closed_runs: Vec::new(),
+            hourly_on_demand: HourlyArea::default(),
+            on_demand_rate: 0.0,
         };
         meter.begin(instance_type, option, catalog, present, now);
         meter
@@ -66,6 +76,11 @@ impl InstanceMeter {
         instance_type.clone_into(&mut self.instance_type);
         self.option = option.clone();
         self.since = now;
+        let rate = catalog.instance_type(instance_type).map_or(0.0, |t| t.on_demand_per_hour);
+        let before = f64::from(self.present) * self.on_demand_rate;
+        self.hourly_on_demand.add(now, f64::from(present) * rate - before);
+        self.on_demand_rate = rate;
+        self.closed_runs.clear();
         self.present = present;
         self.reserved = present;
         self.overflow = TimeAverage::default();
@@ -91,6 +106,8 @@ impl InstanceMeter {
         if f64::from(present) > owned {
             self.owned.add(now, 0, f64::from(present) - owned);
         }
+        let delta = f64::from(present) - f64::from(self.present);
+        self.hourly_on_demand.add(now, delta * self.on_demand_rate);
         self.present = present;
     }
 
@@ -104,6 +121,7 @@ impl InstanceMeter {
         if per_launch(&self.option) {
             self.ended.push(self.launch_line(launched_at, now));
         }
+        self.closed_runs.push(now.saturating_sub(launched_at.max(self.since)) as f64 / 1e9);
         self.set_present(self.present.saturating_sub(1), now);
     }
 
@@ -118,15 +136,28 @@ impl InstanceMeter {
     /// The lines of the current period up to `now`; `launches` are the launch times of the
     /// machines present.
     fn period_lines(&self, launches: &[u64], now: u64) -> Vec<InstanceLine> {
+        self.lines_as(&self.option, launches, now, false)
+    }
+
+    /// The lines of the current period as they would be under `option`; with `all_runs`, ended
+    /// launches are included (they are already in `ended` for the real bill).
+    fn lines_as(&self, option: &PurchaseOption, launches: &[u64], now: u64, all_runs: bool) -> Vec<InstanceLine> {
         let hours = now.saturating_sub(self.since) as f64 / HOUR_NS;
         let committed = |unit_hours: f64| InstanceLine::Committed {
             instance_type: self.instance_type.clone(),
-            option: self.option.clone(),
+            option: option.clone(),
             unit_hours,
         };
-        match &self.option {
+        let launch = |running_secs: f64| InstanceLine::Launch {
+            instance_type: self.instance_type.clone(),
+            option: option.clone(),
+            running_secs,
+        };
+        match option {
             PurchaseOption::OnDemand | PurchaseOption::SavingsPlan { .. } | PurchaseOption::Spot { .. } => {
-                launches.iter().map(|&at| self.launch_line(at, now)).collect()
+                let open = launches.iter().map(|&at| now.saturating_sub(at.max(self.since)) as f64 / 1e9);
+                let closed = self.closed_runs.iter().copied().filter(|_| all_runs);
+                open.chain(closed).map(launch).collect()
             }
             PurchaseOption::Reserved { .. } => vec![
                 committed(f64::from(self.reserved) * hours),
@@ -138,6 +169,22 @@ impl InstanceMeter {
             PurchaseOption::DedicatedHost => vec![committed(self.hosts.total_area_until(now) / HOUR_NS)],
             PurchaseOption::OnPremises { .. } => vec![committed(self.owned.total_area_until(now) / HOUR_NS)],
         }
+    }
+
+    /// The lines so far as they would be had this period been under `option` (earlier periods as
+    /// billed). Spot is priced as if no machine had been interrupted.
+    pub fn usage_as(&self, option: &PurchaseOption, launches: &[u64], now: u64) -> Vec<InstanceLine> {
+        let mut lines = if per_launch(&self.option) {
+            // The launches of this period already ended are in `ended`; they are priced again here.
+            let closed = self.closed_runs.len();
+            let mut ended = self.ended.clone();
+            ended.truncate(ended.len() - closed.min(ended.len()));
+            ended
+        } else {
+            self.ended.clone()
+        };
+        lines.extend(self.lines_as(option, launches, now, true));
+        lines
     }
 
     /// Every line so far.

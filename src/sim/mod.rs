@@ -531,7 +531,7 @@ impl Engine {
         self.nodes.iter().map(|n| self.usage_of(n)).collect()
     }
 
-    fn usage_of(&self, node: &NodeState) -> NodeUsage {
+    pub(crate) fn usage_of(&self, node: &NodeState) -> NodeUsage {
         let now = self.now;
         match &node.behaviour {
             Behaviour::Client(c) => NodeUsage::Client { bytes_out: c.bytes_out },

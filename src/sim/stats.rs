@@ -70,6 +70,56 @@ impl TimeAverage {
     }
 }
 
+/// A level integrated over time into clock-hour buckets (for hourly usage): one number per
+/// simulated hour.
+#[derive(Debug, Clone, Default)]
+pub struct HourlyArea {
+    level: f64,
+    last: u64,
+    /// Level × hours, per clock hour from time 0.
+    buckets: Vec<f64>,
+}
+
+const HOUR_NS: u64 = 3_600_000_000_000;
+
+impl HourlyArea {
+    /// Moves the level by `delta` at `now`.
+    pub fn add(&mut self, now: u64, delta: f64) {
+        self.settle(now);
+        self.level += delta;
+    }
+
+    fn settle(&mut self, now: u64) {
+        while self.last < now {
+            let hour = self.last / HOUR_NS;
+            let until = ((hour + 1) * HOUR_NS).min(now);
+            if self.level != 0.0 {
+                if self.buckets.len() <= hour as usize {
+                    self.buckets.resize(hour as usize + 1, 0.0);
+                }
+                self.buckets[hour as usize] += self.level * (until - self.last) as f64 / HOUR_NS as f64;
+            }
+            self.last = until;
+        }
+    }
+
+    /// Level × hours in each clock hour up to `now` (the last one partial), with each bucket's
+    /// length in hours.
+    pub fn hours_until(&self, now: u64) -> Vec<(f64, f64)> {
+        let mut copy = self.clone();
+        copy.settle(now);
+        let hours = now.div_ceil(HOUR_NS) as usize;
+        copy.buckets.resize(hours, 0.0);
+        (0..hours)
+            .map(|h| {
+                let start = h as u64 * HOUR_NS;
+                let length = (now.min(start + HOUR_NS) - start) as f64 / HOUR_NS as f64;
+                (copy.buckets[h], length)
+            })
+            .collect()
+    }
+}
+
 /// Latencies in microseconds, with exact count, sum and maximum beside the histogram.
 #[derive(Debug, Clone)]
 pub struct Latencies {
@@ -265,6 +315,17 @@ mod tests {
         assert!((b.mean(20, 5) - 10.0 / 15.0).abs() < 1e-12);
         // The charts' area counts the warm-up too: level 2 for 10 ns.
         assert_eq!(b.total_area_until(20), 20.0);
+    }
+
+    #[test]
+    fn hourly_area_splits_at_hour_boundaries() {
+        let hour = HOUR_NS;
+        let mut a = HourlyArea::default();
+        a.add(hour / 2, 2.0);
+        a.add(hour + hour / 4, 2.0);
+        let h = a.hours_until(2 * hour + hour / 2);
+        // Level 2 for half an hour, then 4 for a quarter, then 4 for an hour and a half.
+        assert_eq!(h, vec![(1.0, 1.0), (0.5 + 3.0, 1.0), (2.0, 0.5)]);
     }
 
     #[test]
