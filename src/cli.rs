@@ -82,10 +82,11 @@ pub enum Command {
 /// Parses `90s`, `10m`, `1h`, `2d`, `250ms` or a plain number of seconds.
 /// Parses a speed: a factor from 0.1 to 1000 (`10`, `10x`), or `max`.
 pub fn parse_speed(text: &str) -> Result<Speed, String> {
-    let t = text.trim().trim_end_matches(['x', '×']);
-    if t.eq_ignore_ascii_case("max") {
+    // (`max` first: trimming a trailing "x" would spoil it.)
+    if text.trim().eq_ignore_ascii_case("max") {
         return Ok(Speed::AsFastAsPossible);
     }
+    let t = text.trim().trim_end_matches(['x', '×']);
     match t.parse::<f64>() {
         Ok(f) if (0.1..=1000.0).contains(&f) => Ok(Speed::Times(f)),
         _ => Err(format!("'{text}' is not a speed: give a factor from 0.1 to 1000, or max")),
@@ -233,5 +234,15 @@ mod tests {
         assert!(parse_duration_secs("ten").is_err());
         assert!(parse_duration_secs("5y").unwrap_err().contains("unknown unit"));
         assert!(parse_duration_secs("-3s").is_err());
+    }
+
+    #[test]
+    fn speeds_parse_as_factors_or_max() {
+        assert!(matches!(parse_speed("max"), Ok(Speed::AsFastAsPossible)));
+        assert!(matches!(parse_speed("MAX"), Ok(Speed::AsFastAsPossible)));
+        assert!(matches!(parse_speed("10"), Ok(Speed::Times(f)) if f == 10.0));
+        assert!(matches!(parse_speed("0.5x"), Ok(Speed::Times(f)) if f == 0.5));
+        assert!(parse_speed("5000").is_err());
+        assert!(parse_speed("fast").is_err());
     }
 }

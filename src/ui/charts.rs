@@ -58,6 +58,8 @@ pub fn show(
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
     let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
+    // At most a point every two pixels: more cannot be seen, and costs drawing time.
+    let points = (width / 2.0) as usize;
     egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
         for (n, title) in visible.iter().enumerate() {
             chart(ui, title, width, height, |plot| match CHARTS.iter().position(|t| t == title) {
@@ -65,8 +67,8 @@ pub fn show(
                     let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
                         global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
                     };
-                    plot.line(Line::new("succeeded/s", rate(|s| s.succeeded)).color(good));
-                    plot.line(Line::new("failed/s", rate(|s| s.failed)).color(warning));
+                    plot.line(Line::new("succeeded/s", thin(rate(|s| s.succeeded), points)).color(good));
+                    plot.line(Line::new("failed/s", thin(rate(|s| s.failed), points)).color(warning));
                 }
                 Some(1) => {
                     for (name, pick) in [
@@ -74,7 +76,8 @@ pub fn show(
                         ("p95", |s| s.p95_ms),
                         ("p99", |s| s.p99_ms),
                     ] {
-                        plot.line(Line::new(name, global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>()));
+                        let line = global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>();
+                        plot.line(Line::new(name, thin(line, points)));
                     }
                 }
                 Some(2) => {
@@ -82,9 +85,9 @@ pub fn show(
                         if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
                             continue;
                         }
-                        let points: Vec<[f64; 2]> =
+                        let line: Vec<[f64; 2]> =
                             run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
-                        plot.line(Line::new(node.label(), points));
+                        plot.line(Line::new(node.label(), thin(line, points)));
                     }
                 }
                 Some(3) => {
@@ -95,13 +98,14 @@ pub fn show(
                         {
                             continue;
                         }
-                        let points: Vec<[f64; 2]> =
+                        let line: Vec<[f64; 2]> =
                             run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
-                        plot.line(Line::new(node.label(), points));
+                        plot.line(Line::new(node.label(), thin(line, points)));
                     }
                 }
                 Some(4) => {
-                    plot.line(Line::new("total", global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>()));
+                    let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>();
+                    plot.line(Line::new("total", thin(line, points)));
                 }
                 _ => {
                     // From the growth of the bill between samples (balancer hours are billed as
@@ -110,7 +114,7 @@ pub fn show(
                         .windows(2)
                         .map(|w| [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0])
                         .collect();
-                    plot.line(Line::new("$/hour", rate));
+                    plot.line(Line::new("$/hour", thin(rate, points)));
                 }
             });
             if (n + 1) % columns == 0 {
@@ -118,6 +122,35 @@ pub fn show(
             }
         }
     });
+}
+
+/// At most `max` points of `line` for drawing: each stretch of time keeps its lowest and highest
+/// point (in time order), so spikes survive.
+fn thin(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
+    let max = max.max(4);
+    if line.len() <= max {
+        return line;
+    }
+    let per_bucket = line.len().div_ceil(max / 2);
+    let mut out = Vec::with_capacity(max);
+    for bucket in line.chunks(per_bucket) {
+        let (mut low, mut high) = (bucket[0], bucket[0]);
+        for p in bucket {
+            if p[1] < low[1] {
+                low = *p;
+            }
+            if p[1] > high[1] {
+                high = *p;
+            }
+        }
+        if low[0] <= high[0] {
+            out.extend([low, high]);
+        } else {
+            out.extend([high, low]);
+        }
+    }
+    out.dedup();
+    out
 }
 
 /// Whether `id` is hidden because another node of a kind this chart plots is selected (selecting a
@@ -137,4 +170,19 @@ fn chart(ui: &mut egui::Ui, title: &str, width: f32, height: f32, add: impl FnOn
             .allow_scroll(false)
             .show(ui, add);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thin;
+
+    #[test]
+    fn thinning_keeps_the_extremes_in_time_order() {
+        let line: Vec<[f64; 2]> = (0..1000).map(|i| [f64::from(i), if i == 500 { 99.0 } else { 1.0 }]).collect();
+        let thinned = thin(line, 100);
+        assert!(thinned.len() <= 100, "{}", thinned.len());
+        assert!(thinned.iter().any(|p| p[1] == 99.0), "the spike survives");
+        assert!(thinned.windows(2).all(|w| w[0][0] <= w[1][0]), "in time order");
+        assert_eq!(thin(vec![[0.0, 1.0], [1.0, 2.0]], 100).len(), 2, "short lines are left alone");
+    }
 }

@@ -3,7 +3,7 @@
 //! Changes become `Edit`s; successive changes of one field merge into one undo step.
 
 use super::app::{Action, Selection};
-use super::{help, theme};
+use super::{help, purchase, theme};
 use crate::cost::Catalog;
 use crate::model::edit::Edit;
 use crate::model::validate::{Place, Problem};
@@ -415,6 +415,12 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     F("components", "Components", "Comma-separated parts of the application that share these machines"),
                     &mut p.components,
                 );
+                let instance_type = p.instance_type.clone();
+                form.row(
+                    ui,
+                    F("purchase", "Purchase", "How the machines are paid for, and where they run"),
+                    |ui, label| purchase::field(ui, label, catalog, &instance_type, &mut p.purchase),
+                );
             }
             NodeKind::Topic(p) => {
                 form.integer(
@@ -535,6 +541,13 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
             }
         }
     });
+    if let NodeKind::Instance(p) = &mut edited.kind
+        && let Some(option) = purchase::comparison(ui, catalog, &p.instance_type, &p.purchase)
+        && option != p.purchase
+    {
+        p.purchase = option;
+        form.changed = Some("purchase");
+    }
     if let Some(field) = form.changed {
         actions.push(Action::Edit(Edit::ReplaceNode(edited), Some(field_group(&node.id.0, field))));
     }
