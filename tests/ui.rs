@@ -767,3 +767,69 @@ fn fail_for_a_chosen_number_of_seconds() {
     h.run();
     assert!(!h.state().run.as_ref().unwrap().engine.is_down(web), "back after 30 s");
 }
+
+fn instance_purchase(h: &Harness<'static, SandboxApp>, id: &str) -> cloud_sandbox::model::PurchaseOption {
+    match &h.state().doc.diagram.node(&cloud_sandbox::model::NodeId::new(id)).unwrap().kind {
+        NodeKind::Instance(p) => p.purchase.clone(),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn a_purchase_option_chosen_in_the_inspector_changes_the_running_bill_at_once() {
+    use cloud_sandbox::model::PurchaseOption;
+    let mut h = harness(SandboxApp::headless(None));
+    for _ in 0..120 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Web servers").click();
+    h.run();
+    // The side-by-side table: click the spot row.
+    h.get_by_label("Spot").scroll_to_me();
+    h.run();
+    h.get_by_label("Spot").click();
+    h.run();
+    assert!(matches!(instance_purchase(&h, "web"), PurchaseOption::Spot { .. }));
+    let run = h.state().run.as_ref().unwrap();
+    assert!(run.engine.now().as_secs() >= 120.0, "the run went on");
+    for _ in 0..60 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    let bill = h.state().run.as_ref().unwrap().engine.bill();
+    assert!(bill.by_purchase_option.get("spot").is_some_and(|c| *c > 0.0), "{:?}", bill.by_purchase_option);
+    assert!(bill.by_purchase_option.get("on_demand").is_some_and(|c| *c > 0.0), "the first two minutes");
+    // The picker: back to on demand.
+    h.get_by_role_and_label(Role::ComboBox, "Purchase").scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Purchase").click();
+    h.run();
+    // (The drop-down's item, or the table's row: either chooses it.)
+    h.get_all_by_label("On demand").next().unwrap().click();
+    h.run();
+    assert_eq!(instance_purchase(&h, "web"), PurchaseOption::OnDemand);
+}
+
+#[test]
+fn the_cost_tab_shows_the_bill_what_if_and_a_savings_plan_recommendation() {
+    let mut h = harness(SandboxApp::headless(None));
+    for _ in 0..60 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Cost").click();
+    h.run();
+    h.get_by_label_contains("at this pace");
+    h.get_by_label_contains("What if every instance were on");
+    h.get_by_label_contains("Reserved, standard, 3 yr, all upfront");
+    h.get_by_label_contains("Compute, 1 yr");
+    h.get_by_label_contains("Web servers: $");
+    // The free tier switch edits the scenario and applies to the bill at once.
+    h.get_by_role_and_label(Role::CheckBox, "Free tier").click();
+    h.run();
+    assert!(h.state().doc.diagram.scenario.free_tier);
+    let run = h.state().run.as_ref().unwrap();
+    assert!(run.engine.diagram().scenario.free_tier, "applied to the run without a restart");
+    assert!(run.engine.now().as_secs() >= 60.0);
+}

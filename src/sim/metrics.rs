@@ -13,6 +13,11 @@ use std::collections::BTreeMap;
 /// Points kept per series before older ones are merged pairwise.
 pub const SERIES_CAPACITY: usize = 4096;
 
+/// The services the cost series are broken down by, in order.
+pub const COST_SERVICES: [&str; 6] = ["EC2", "Elastic Load Balancing", "SQS", "SNS", "Lambda", "Data transfer"];
+/// The purchase options EC2 cost series are broken down by, in order.
+pub const COST_OPTIONS: [&str; 6] = ["on_demand", "reserved", "savings_plan", "spot", "dedicated_host", "on_premises"];
+
 /// One sample of the whole system.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct GlobalSample {
@@ -32,6 +37,12 @@ pub struct GlobalSample {
     pub p99_ms: f64,
     /// Cost since the start, in dollars.
     pub cost_usd: f64,
+    /// The same by service, in the order of [`COST_SERVICES`].
+    #[serde(skip)]
+    pub cost_by_service: [f64; 6],
+    /// EC2 cost by purchase option, in the order of [`COST_OPTIONS`].
+    #[serde(skip)]
+    pub cost_by_option: [f64; 6],
 }
 
 impl Mergeable for GlobalSample {
@@ -46,6 +57,8 @@ impl Mergeable for GlobalSample {
             p95_ms: self.p95_ms.max(later.p95_ms),
             p99_ms: self.p99_ms.max(later.p99_ms),
             cost_usd: later.cost_usd,
+            cost_by_service: later.cost_by_service,
+            cost_by_option: later.cost_by_option,
         }
     }
 }
@@ -180,6 +193,8 @@ impl Engine {
             p95_ms: s.p95,
             p99_ms: s.p99,
             cost_usd: bill.total,
+            cost_by_service: COST_SERVICES.map(|name| bill.by_service.get(name).copied().unwrap_or(0.0)),
+            cost_by_option: COST_OPTIONS.map(|name| bill.by_purchase_option.get(name).copied().unwrap_or(0.0)),
         });
         m.last_succeeded = succeeded;
         m.last_failed = failed;

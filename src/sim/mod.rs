@@ -36,8 +36,8 @@ mod topic;
 
 pub use live::{LiveChange, StructureChange};
 pub use metrics::{
-    BalancerFigures, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures, LiveNode, NodeFigures, NodeSample,
-    QueueTotals, SERIES_CAPACITY, TopicFigures,
+    BalancerFigures, COST_OPTIONS, COST_SERVICES, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures,
+    LiveNode, NodeFigures, NodeSample, QueueTotals, SERIES_CAPACITY, TopicFigures,
 };
 pub use time::SimTime;
 

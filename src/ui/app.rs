@@ -4,7 +4,7 @@ use super::canvas::{self, CanvasView};
 use super::examples::EXAMPLES;
 use super::files::{DialogKind, Files};
 use super::live::LiveRun;
-use super::{charts, inspector, palette, problems, theme};
+use super::{charts, cost_panel, inspector, palette, problems, theme};
 use crate::cost::Catalog;
 use crate::model::edit::{Document, Edit, new_node};
 use crate::model::validate::{Problem, check};
@@ -83,6 +83,8 @@ pub enum Action {
     SetSpeed(Speed),
     /// A new seed for the scenario; a run in progress starts again with it.
     SetSeed(u64),
+    /// Apply the free tier to the bill, or not (at once, in a run in progress too).
+    SetFreeTier(bool),
     /// Fail a node of the live run now, for a while or until recovered.
     FailNode(NodeId, Option<f64>),
     /// Bring a failed node of the live run back.
@@ -103,6 +105,8 @@ pub enum DockTab {
     Problems,
     /// The live run's charts.
     Charts,
+    /// The live run's bill, what-if prices and savings plan advice.
+    Cost,
 }
 
 /// The speeds offered in the toolbar.
@@ -161,6 +165,8 @@ pub struct Prefs {
     pub show_dock: bool,
     /// Titles of the charts switched off.
     pub hidden_charts: Vec<String>,
+    /// How the cost chart is split.
+    pub cost_breakdown: charts::CostBreakdown,
 }
 
 impl Default for Prefs {
@@ -173,6 +179,7 @@ impl Default for Prefs {
             show_inspector: true,
             show_dock: true,
             hidden_charts: Vec::new(),
+            cost_breakdown: charts::CostBreakdown::Total,
         }
     }
 }
@@ -237,6 +244,7 @@ pub struct SandboxApp {
     offer_recovery: Option<(PathBuf, Diagram)>,
     allow_close: bool,
     frame_stats: Option<super::frame_stats::FrameStats>,
+    cost_cache: super::cost_panel::CostCache,
 }
 
 impl SandboxApp {
@@ -284,6 +292,7 @@ impl SandboxApp {
             offer_recovery: None,
             allow_close: false,
             frame_stats: super::frame_stats::FrameStats::from_env(),
+            cost_cache: super::cost_panel::CostCache::default(),
         }
     }
 
@@ -597,6 +606,10 @@ impl SandboxApp {
                         self.handle(Action::RestartRun);
                     }
                 }
+            }
+            Action::SetFreeTier(on) => {
+                let scenario = Scenario { free_tier: on, ..self.doc.diagram.scenario.clone() };
+                self.handle(Action::Edit(Edit::SetScenario(scenario), None));
             }
             Action::SetSpeed(speed) => {
                 self.speed = speed;
@@ -1274,6 +1287,7 @@ impl SandboxApp {
                         format!("Problems ({})", problems.len()),
                     );
                     ui.selectable_value(&mut self.dock_tab, DockTab::Charts, "Charts");
+                    ui.selectable_value(&mut self.dock_tab, DockTab::Cost, "Cost");
                 });
                 ui.separator();
                 match (self.dock_tab, &self.run) {
@@ -1281,10 +1295,28 @@ impl SandboxApp {
                     (DockTab::Charts, Some(run)) => {
                         let only =
                             (self.selection.nodes.len() == 1).then(|| self.selection.nodes.iter().next()).flatten();
-                        charts::show(ui, run, &self.doc.diagram, only, &mut self.prefs.hidden_charts);
+                        let prefs = &mut self.prefs;
+                        charts::show(
+                            ui,
+                            run,
+                            &self.doc.diagram,
+                            only,
+                            &mut prefs.hidden_charts,
+                            &mut prefs.cost_breakdown,
+                        );
                     }
                     (DockTab::Charts, None) => {
                         ui.weak("Press Play (Space) to run the diagram; its charts appear here.");
+                    }
+                    (DockTab::Cost, Some(run)) => {
+                        let free_tier = self.doc.diagram.scenario.free_tier;
+                        cost_panel::show(ui, run, free_tier, &mut self.cost_cache, &mut actions);
+                    }
+                    (DockTab::Cost, None) => {
+                        ui.weak(
+                            "Press Play (Space) or +1 s: the bill of the run appears here, with what it would \
+                             cost on other purchase options.",
+                        );
                     }
                 }
             });

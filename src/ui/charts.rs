@@ -6,6 +6,18 @@ use super::theme;
 use crate::model::{Diagram, Kind};
 use egui_plot::{Legend, Line, Plot};
 
+/// How the cost-so-far chart is split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum CostBreakdown {
+    /// One line: the total.
+    #[default]
+    Total,
+    /// Stacked by service.
+    ByService,
+    /// EC2 stacked by purchase option.
+    ByPurchaseOption,
+}
+
 /// The charts, by title, in the order shown.
 pub const CHARTS: [&str; 6] = [
     "Throughput (requests/s)",
@@ -25,6 +37,7 @@ pub fn show(
     diagram: &Diagram,
     only: Option<&crate::model::NodeId>,
     hidden: &mut Vec<String>,
+    breakdown: &mut CostBreakdown,
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.weak("Show:");
@@ -39,6 +52,23 @@ pub fn show(
                 }
             }
         }
+        ui.separator();
+        let label = ui.weak("Cost:").id;
+        let names = [
+            (CostBreakdown::Total, "total"),
+            (CostBreakdown::ByService, "by service"),
+            (CostBreakdown::ByPurchaseOption, "EC2 by purchase option"),
+        ];
+        let current = names.iter().find(|(b, _)| b == breakdown).map_or("total", |(_, n)| n);
+        egui::ComboBox::from_id_salt("cost-breakdown")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for (b, name) in names {
+                    ui.selectable_value(breakdown, b, name);
+                }
+            })
+            .response
+            .labelled_by(label);
     });
     let only = only.and_then(|id| diagram.node(id).map(|n| (id, n.kind.kind())));
     let diagram = run.engine.diagram();
@@ -58,8 +88,8 @@ pub fn show(
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
     let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
-    // At most a point every two pixels: more cannot be seen, and costs drawing time.
-    let points = (width / 2.0) as usize;
+    // At most a point a pixel: more cannot be seen, and costs drawing time.
+    let points = width as usize;
     egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
         for (n, title) in visible.iter().enumerate() {
             chart(ui, title, width, height, |plot| match CHARTS.iter().position(|t| t == title) {
@@ -67,8 +97,8 @@ pub fn show(
                     let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
                         global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
                     };
-                    plot.line(Line::new("succeeded/s", thin(rate(|s| s.succeeded), points)).color(good));
-                    plot.line(Line::new("failed/s", thin(rate(|s| s.failed), points)).color(warning));
+                    plot.line(Line::new("succeeded/s", thin_mean(rate(|s| s.succeeded), points)).color(good));
+                    plot.line(Line::new("failed/s", thin_mean(rate(|s| s.failed), points)).color(warning));
                 }
                 Some(1) => {
                     for (name, pick) in [
@@ -104,8 +134,32 @@ pub fn show(
                     }
                 }
                 Some(4) => {
-                    let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect::<Vec<_>>();
-                    plot.line(Line::new("total", thin(line, points)));
+                    let stack = |names: &[&str], pick: fn(&crate::sim::GlobalSample) -> [f64; 6]| {
+                        // Cumulative sums, drawn from the top down so that each band shows.
+                        let used: Vec<usize> =
+                            (0..names.len()).filter(|&k| global.last().is_some_and(|s| pick(s)[k] > 0.0)).collect();
+                        let mut lines = Vec::new();
+                        for (n, &k) in used.iter().enumerate() {
+                            let line: Vec<[f64; 2]> = global
+                                .iter()
+                                .map(|s| [s.t_secs, used[..=n].iter().map(|&j| pick(s)[j]).sum::<f64>()])
+                                .collect();
+                            lines.push((names[k].replace('_', " "), line));
+                        }
+                        lines
+                    };
+                    let lines = match breakdown {
+                        CostBreakdown::Total => {
+                            vec![("total".to_owned(), global.iter().map(|s| [s.t_secs, s.cost_usd]).collect())]
+                        }
+                        CostBreakdown::ByService => stack(&crate::sim::COST_SERVICES, |s| s.cost_by_service),
+                        CostBreakdown::ByPurchaseOption => stack(&crate::sim::COST_OPTIONS, |s| s.cost_by_option),
+                    };
+                    let filled = lines.len() > 1;
+                    for (name, line) in lines.into_iter().rev() {
+                        let line = Line::new(name, thin(line, points));
+                        plot.line(if filled { line.fill(0.0) } else { line });
+                    }
                 }
                 _ => {
                     // From the growth of the bill between samples (balancer hours are billed as
@@ -114,7 +168,7 @@ pub fn show(
                         .windows(2)
                         .map(|w| [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0])
                         .collect();
-                    plot.line(Line::new("$/hour", thin(rate, points)));
+                    plot.line(Line::new("$/hour", thin_mean(rate, points)));
                 }
             });
             if (n + 1) % columns == 0 {
@@ -122,6 +176,22 @@ pub fn show(
             }
         }
     });
+}
+
+/// At most `max` points of `line` for drawing, each stretch of time as its mean (a rate over the
+/// longer stretch).
+fn thin_mean(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
+    let max = max.max(2);
+    if line.len() <= max {
+        return line;
+    }
+    let per_bucket = line.len().div_ceil(max);
+    line.chunks(per_bucket)
+        .map(|b| {
+            let n = b.len() as f64;
+            [b[b.len() - 1][0], b.iter().map(|p| p[1]).sum::<f64>() / n]
+        })
+        .collect()
 }
 
 /// At most `max` points of `line` for drawing: each stretch of time keeps its lowest and highest
@@ -184,5 +254,13 @@ mod tests {
         assert!(thinned.iter().any(|p| p[1] == 99.0), "the spike survives");
         assert!(thinned.windows(2).all(|w| w[0][0] <= w[1][0]), "in time order");
         assert_eq!(thin(vec![[0.0, 1.0], [1.0, 2.0]], 100).len(), 2, "short lines are left alone");
+    }
+
+    #[test]
+    fn thinning_a_rate_averages_it() {
+        let line: Vec<[f64; 2]> = (0..100).map(|i| [f64::from(i), if i % 2 == 0 { 10.0 } else { 30.0 }]).collect();
+        let thinned = super::thin_mean(line, 10);
+        assert_eq!(thinned.len(), 10);
+        assert!(thinned.iter().all(|p| (p[1] - 20.0).abs() < 1e-12), "{thinned:?}");
     }
 }

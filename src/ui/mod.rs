@@ -8,6 +8,7 @@
 pub mod app;
 mod canvas;
 mod charts;
+mod cost_panel;
 pub mod examples;
 mod files;
 mod frame_stats;
