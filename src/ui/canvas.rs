@@ -516,15 +516,19 @@ fn draw_grid(painter: &egui::Painter, rect: Rect, view: &CanvasView, colour: Col
     let origin = rect.min + view.offset;
     let first_x = origin.x + ((rect.left() - origin.x) / step).ceil() * step;
     let first_y = origin.y + ((rect.top() - origin.y) / step).ceil() * step;
+    // One mesh of small squares: a couple of thousand anti-aliased circles cost a software
+    // renderer several milliseconds a frame.
+    let mut mesh = egui::Mesh::default();
     let mut x = first_x;
     while x < rect.right() {
         let mut y = first_y;
         while y < rect.bottom() {
-            painter.circle_filled(pos2(x, y), 1.0, colour);
+            mesh.add_colored_rect(Rect::from_center_size(pos2(x, y), Vec2::splat(1.6)), colour);
             y += step;
         }
         x += step;
     }
+    painter.add(egui::Shape::mesh(mesh));
 }
 
 fn draw_node(painter: &egui::Painter, node: &Node, r: Rect, selected: bool, zoom: f32, palette: &Palette) {
