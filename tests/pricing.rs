@@ -374,3 +374,48 @@ fn what_if_prices_the_same_run_under_every_option_and_recommends_a_commitment() 
     let (commit, total) = cloud_sandbox::cost::whatif::recommend_commitment(&hourly, 0.375);
     assert!((commit - 0.12).abs() < 1e-9 && (total - 0.624).abs() < 1e-9, "{commit} {total}");
 }
+
+#[test]
+fn balancer_capacity_units_count_rule_evaluations_and_lambda_bytes() {
+    // 10 requests a second for an hour: 0.4 LCU by new connections.
+    let hour_of_elb = |rules: u32, to: NodeKind, request_bytes: u32| {
+        let lb = BalancerParams { rules_per_request: rules, ..BalancerParams::default() };
+        let mut d = diagram(
+            vec![node("c", until(10.0, request_bytes, HOUR - 10.0)), node("lb", NodeKind::Balancer(lb)), node("t", to)],
+            vec![edge("c", "lb"), edge("lb", "t")],
+            HOUR,
+            0.0,
+        );
+        d.scenario.sample_interval_secs = 60.0;
+        service(&run_engine(&d).bill(), "Elastic Load Balancing")
+    };
+    let requests = 10.0 * (HOUR - 10.0);
+    cents(
+        hour_of_elb(1, machines(1, PurchaseOption::OnDemand), 1),
+        0.0225 + requests / (25.0 * HOUR) * 0.008,
+        "new connections",
+    );
+    // 100 rules per request, 90 of them billed: 900 evaluations a second, 0.9 LCU at most.
+    let rules = requests * 90.0 / (1000.0 * HOUR);
+    cents(hour_of_elb(100, machines(1, PurchaseOption::OnDemand), 1), 0.0225 + rules * 0.008, "rule evaluations");
+    // 40 KB to a Lambda target: 1.44 GB an hour counts against 0.4 GB per LCU.
+    let f = NodeKind::Function(FunctionParams { cold_start_ms: 0.0, ..FunctionParams::default() });
+    let gb = requests * 40_000.0 / 1e9;
+    cents(hour_of_elb(1, f, 40_000), 0.0225 + gb / 0.4 * 0.008, "bytes to a Lambda target");
+}
+
+#[test]
+fn a_receive_is_billed_by_the_64_kb_chunks_it_returns() {
+    // 1,000 messages of 100 KB, each sent (2 requests), received one at a time (2) and deleted (1).
+    let q = NodeKind::Queue(QueueParams::default());
+    let d = diagram(
+        vec![node("c", until(10.0, 100 * 1024, 100.0)), node("q", q), node("w", machines(1, PurchaseOption::OnDemand))],
+        vec![edge("c", "q"), edge("q", "w")],
+        120.0,
+        0.0,
+    );
+    let e = run_engine(&d);
+    let totals = e.queue_totals(1).unwrap();
+    assert_eq!((totals.sent, totals.deleted, totals.received), (1000, 1000, 1000));
+    cents(service(&e.bill(), "SQS") * 1e6, 5000.0 * 0.40, "5 requests a message (in micro-dollars)");
+}

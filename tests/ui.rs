@@ -833,3 +833,30 @@ fn the_cost_tab_shows_the_bill_what_if_and_a_savings_plan_recommendation() {
     assert!(run.engine.diagram().scenario.free_tier, "applied to the run without a restart");
     assert!(run.engine.now().as_secs() >= 60.0);
 }
+
+#[test]
+fn prices_from_a_catalog_file_are_used_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dearer = dir.path().join("dearer.ron");
+    let text = cloud_sandbox::cost::catalog::EMBEDDED_CATALOG.replace(
+        "on_demand_per_hour: 0.096, source: \"S1 2026-07-20; S2\"),\n        (name: \"m5.xlarge\"",
+        "on_demand_per_hour: 0.192, source: \"test\"),\n        (name: \"m5.xlarge\"",
+    );
+    assert!(text.contains("0.192, source: \"test\""), "the test edits m5.large");
+    std::fs::write(&dearer, text).unwrap();
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(region: ").unwrap();
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::StepSecond);
+    h.state_mut().handle(Action::LoadPricing(Some(broken)));
+    h.run();
+    assert!(h.state().error.as_ref().unwrap().contains("broken.ron"), "{:?}", h.state().error);
+    assert_eq!(h.state().catalog.instance_type("m5.large").unwrap().on_demand_per_hour, 0.096, "prices kept");
+    h.state_mut().error = None;
+    h.state_mut().handle(Action::LoadPricing(Some(dearer)));
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    assert_eq!(run.engine.now().0, 0, "the run starts again with the new prices");
+    assert_eq!(run.engine.catalog().instance_type("m5.large").unwrap().on_demand_per_hour, 0.192);
+    h.get_by_label_contains("prices: dearer.ron");
+}

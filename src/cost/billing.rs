@@ -21,20 +21,26 @@ pub struct BalancerHour {
     pub new_connections: u64,
     /// Connection-seconds: the integral of open connections over the hour.
     pub connection_secs: f64,
-    /// Bytes through the balancer, both directions.
+    /// Bytes through the balancer to and from instance targets, both directions.
     pub processed_bytes: u64,
+    /// Bytes to and from function (Lambda) targets, which count more per GB.
+    pub lambda_bytes: u64,
+    /// Rule evaluations beyond the free ones per request.
+    pub rule_evaluations: u64,
 }
 
 impl BalancerHour {
-    /// LCU-hours used in this hour: the largest of the three dimensions, each as a share of what
+    /// LCU-hours used in this hour: the largest of the four dimensions, each as a share of what
     /// one LCU covers for an hour.
     pub fn lcu_hours(&self, catalog: &Catalog) -> f64 {
         let rates = &catalog.balancer;
         let by_new = self.new_connections as f64 / (rates.lcu_new_connections_per_sec * HOUR_SECS);
         // 3,000 active connections per minute means 3,000 connections open on average.
         let by_active = self.connection_secs / (rates.lcu_active_connections_per_min * HOUR_SECS);
-        let by_bytes = self.processed_bytes as f64 / 1e9 / rates.lcu_processed_gb_per_hour;
-        by_new.max(by_active).max(by_bytes)
+        let by_bytes = self.processed_bytes as f64 / 1e9 / rates.lcu_processed_gb_per_hour
+            + self.lambda_bytes as f64 / 1e9 / rates.lcu_processed_gb_per_hour_lambda;
+        let by_rules = self.rule_evaluations as f64 / (rates.lcu_rule_evaluations_per_sec * HOUR_SECS);
+        by_new.max(by_active).max(by_bytes).max(by_rules)
     }
 }
 
@@ -387,7 +393,7 @@ mod tests {
         let month = 730.0 * HOUR_SECS;
         let ec2 = NodeUsage::Instances(vec![InstanceLine::on_demand("m5.large", month); 4]);
         // One LCU for every hour: 25 new connections a second.
-        let hour = BalancerHour { new_connections: 25 * 3600, connection_secs: 0.0, processed_bytes: 0 };
+        let hour = BalancerHour { new_connections: 25 * 3600, ..BalancerHour::default() };
         let alb = NodeUsage::Balancer { existed_secs: month, hours: vec![hour; 730], lcu_scale: 1.0 };
         let bill = Bill::compute([&ec2, &alb], &c, BillOptions::default());
         assert!((bill.by_node[0] - 280.32).abs() < 1e-6, "{}", bill.by_node[0]);

@@ -91,8 +91,14 @@ pub struct BalancerRates {
     pub lcu_new_connections_per_sec: f64,
     /// …or this many active connections per minute…
     pub lcu_active_connections_per_min: f64,
-    /// …or this many gigabytes processed per hour (the largest of the three is billed).
+    /// …or this many gigabytes processed per hour for instance targets…
     pub lcu_processed_gb_per_hour: f64,
+    /// …or this many for Lambda targets…
+    pub lcu_processed_gb_per_hour_lambda: f64,
+    /// …or this many rule evaluations per second (the largest of them is billed).
+    pub lcu_rule_evaluations_per_sec: f64,
+    /// Rules processed per request that are free.
+    pub free_rules_per_request: u32,
     /// Where the figures come from.
     pub source: String,
 }
@@ -346,6 +352,8 @@ impl Catalog {
             ("balancer.lcu_new_connections_per_sec", b.lcu_new_connections_per_sec),
             ("balancer.lcu_active_connections_per_min", b.lcu_active_connections_per_min),
             ("balancer.lcu_processed_gb_per_hour", b.lcu_processed_gb_per_hour),
+            ("balancer.lcu_processed_gb_per_hour_lambda", b.lcu_processed_gb_per_hour_lambda),
+            ("balancer.lcu_rule_evaluations_per_sec", b.lcu_rule_evaluations_per_sec),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(format!("{what} must be above 0"));
@@ -532,6 +540,40 @@ mod tests {
         let text = EMBEDDED_CATALOG.replace("on_demand_per_hour: 0.096", "on_demand_per_hour: -0.096");
         let err = Catalog::from_ron_str(&text, "bad.ron").unwrap_err().to_string();
         assert!(err.contains("m5.large") && err.contains("price"), "{err}");
+    }
+
+    #[test]
+    fn a_reference_type_missing_from_the_catalog_is_named() {
+        let text =
+            EMBEDDED_CATALOG.replace("reserved_reference_type: \"m5.large\"", "reserved_reference_type: \"m9.huge\"");
+        let err = Catalog::from_ron_str(&text, "mine.ron").unwrap_err().to_string();
+        assert!(
+            err.starts_with("mine.ron: ") && err.contains("m9.huge") && err.contains("not an instance type"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_section_is_named() {
+        let start = EMBEDDED_CATALOG.find("    free_tier: (").unwrap();
+        let end = start + EMBEDDED_CATALOG[start..].find("\n    ),\n").unwrap() + 7;
+        let text = format!("{}{}", &EMBEDDED_CATALOG[..start], &EMBEDDED_CATALOG[end..]);
+        let err = Catalog::from_ron_str(&text, "mine.ron").unwrap_err().to_string();
+        assert!(err.contains("free_tier"), "{err}");
+    }
+
+    #[test]
+    fn worked_rates_follow_the_reference() {
+        let c = Catalog::embedded();
+        // pricing.md §2a: 3-year standard all upfront, $949 / 26,280 h = 0.036111.
+        let r = c.reserved_per_hour("m5.large", ReservedClass::Standard, 3, Payment::AllUpfront).unwrap();
+        assert!((r - 0.036_111).abs() < 1e-6, "{r}");
+        // Other types scale with their on-demand price: r5.large is 0.126 / 0.096 of m5.large.
+        let r5 = c.reserved_per_hour("r5.large", ReservedClass::Standard, 1, Payment::NoUpfront).unwrap();
+        assert!((r5 - 0.060 * 0.126 / 0.096).abs() < 1e-12, "{r5}");
+        assert!(c.dedicated_host("r5.large").is_none(), "no r5 host in the reference");
+        assert_eq!(c.hosts_needed("m5.large", 48), Some(1));
+        assert_eq!(c.hosts_needed("m5.large", 49), Some(2));
     }
 
     #[test]

@@ -192,6 +192,9 @@ pub struct BalancerParams {
     pub unhealthy_threshold: u32,
     /// Passed checks in a row before a target is put back (AWS: 2–10).
     pub healthy_threshold: u32,
+    /// Listener rules evaluated per request; beyond the first 10 (free) they count towards the
+    /// load balancer capacity units billed.
+    pub rules_per_request: u32,
 }
 
 impl Default for BalancerParams {
@@ -202,6 +205,7 @@ impl Default for BalancerParams {
             health_check_interval_secs: 30.0,
             unhealthy_threshold: 2,
             healthy_threshold: 5,
+            rules_per_request: 1,
         }
     }
 }

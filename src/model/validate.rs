@@ -262,6 +262,12 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                         p.health_check_interval_secs
                     ));
                 }
+                if p.rules_per_request > 100 {
+                    bad(format!(
+                        "rules_per_request must be at most 100 (a listener's limit), not {}",
+                        p.rules_per_request
+                    ));
+                }
                 for (name, v) in
                     [("unhealthy_threshold", p.unhealthy_threshold), ("healthy_threshold", p.healthy_threshold)]
                 {

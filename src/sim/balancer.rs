@@ -25,6 +25,8 @@ pub(crate) struct Target {
     outstanding: u32,
     /// The target's node or machine is gone (deleted, scaled in); never chosen again.
     removed: bool,
+    /// The target is a function (its bytes count more towards capacity units).
+    function: bool,
 }
 
 /// A balancer node's running state.
@@ -40,11 +42,15 @@ pub(crate) struct BalancerState {
     pub hours: Vec<BalancerHour>,
     /// Calls refused for want of a healthy target (after warm-up).
     pub no_target: u64,
+    /// Listener rules evaluated per request, and how many of them are free.
+    rules_per_request: u32,
+    free_rules: u32,
 }
 
 impl BalancerState {
-    /// A balancer with no target yet (edges add them).
-    pub fn new(p: &BalancerParams) -> Self {
+    /// A balancer with no target yet (edges add them); `free_rules` rules per request are not
+    /// billed.
+    pub fn new(p: &BalancerParams, free_rules: u32) -> Self {
         let mut b = Self {
             algorithm: p.algorithm,
             interval_ns: 0,
@@ -54,6 +60,8 @@ impl BalancerState {
             next: 0,
             hours: Vec::new(),
             no_target: 0,
+            rules_per_request: 0,
+            free_rules,
         };
         b.retune(p);
         b
@@ -65,6 +73,7 @@ impl BalancerState {
         self.interval_ns = secs_to_nanos(p.health_check_interval_secs).max(1);
         self.unhealthy_threshold = p.unhealthy_threshold;
         self.healthy_threshold = p.healthy_threshold;
+        self.rules_per_request = p.rules_per_request;
     }
 
     /// Adds machine `instance` of `node` (reached by link `link`) as a target. A target added
@@ -118,7 +127,17 @@ impl BalancerState {
 
 impl Target {
     fn new(link: usize, node: u32, instance: u32, healthy: bool) -> Self {
-        Self { link, node, instance, healthy, failed_checks: 0, passed_checks: 0, outstanding: 0, removed: false }
+        Self {
+            link,
+            node,
+            instance,
+            healthy,
+            failed_checks: 0,
+            passed_checks: 0,
+            outstanding: 0,
+            removed: false,
+            function: false,
+        }
     }
 }
 
@@ -131,9 +150,13 @@ impl Engine {
             _ => vec![NO_INSTANCE],
         };
         let trusted = self.now == 0;
+        let function = matches!(self.nodes[to as usize].behaviour, Behaviour::Function(_));
         let b = self.balancer(balancer);
         for instance in machines {
             b.add_target(link, to, instance, trusted);
+        }
+        for t in b.targets.iter_mut().filter(|t| t.node == to) {
+            t.function = function;
         }
     }
 
@@ -155,9 +178,10 @@ impl Engine {
         let Some(call) = self.calls.get(key) else { return };
         let payload = call.payload;
         let Behaviour::Balancer(b) = &mut self.nodes[node as usize].behaviour else { return };
+        let billed_rules = u64::from(b.rules_per_request.saturating_sub(b.free_rules));
         let hour = b.hour(now);
         hour.new_connections += 1;
-        hour.processed_bytes += u64::from(payload.request_bytes) + u64::from(payload.response_bytes);
+        hour.rule_evaluations += billed_rules;
         let n = b.targets.len();
         let chosen = match b.algorithm {
             BalancerAlgorithm::RoundRobin => {
@@ -189,8 +213,17 @@ impl Engine {
             self.finish(key, Some(FailReason::NoHealthyTarget));
             return;
         };
+        let bytes = u64::from(payload.request_bytes) + u64::from(payload.response_bytes);
         let target = &mut b.targets[t];
         target.outstanding += 1;
+        let to_function = target.instance == NO_INSTANCE && target.function;
+        let hour = b.hour(now);
+        if to_function {
+            hour.lambda_bytes += bytes;
+        } else {
+            hour.processed_bytes += bytes;
+        }
+        let target = &mut b.targets[t];
         let (link, instance) = (target.link, target.instance);
         if let Some(call) = self.calls.get_mut(key) {
             call.instance = t as u32;

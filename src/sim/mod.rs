@@ -290,7 +290,9 @@ impl Engine {
     pub(crate) fn add_node(&mut self, node: &Node) -> u32 {
         let behaviour = match &node.kind {
             NodeKind::Client(p) => Behaviour::Client(ClientState::new(p, &self.message_types)),
-            NodeKind::Balancer(p) => Behaviour::Balancer(BalancerState::new(p)),
+            NodeKind::Balancer(p) => {
+                Behaviour::Balancer(BalancerState::new(p, self.catalog.balancer.free_rules_per_request))
+            }
             NodeKind::Instance(p) => Behaviour::Instance(InstanceState::new(p, &self.catalog)),
             NodeKind::Topic(p) => Behaviour::Topic(TopicState::new(p)),
             NodeKind::Queue(p) => Behaviour::Queue(QueueState::new(p)),

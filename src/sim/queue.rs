@@ -259,8 +259,11 @@ impl Engine {
         if taken.is_empty() {
             return None;
         }
-        // One receive call, however many messages it returns.
-        self.queue(node).billable_requests += 1;
+        // One receive call, billed by each started 64 KB of what it returns.
+        let bytes: u64 =
+            taken.iter().filter_map(|(k, _)| self.messages.get(*k)).map(|m| u64::from(m.payload.request_bytes)).sum();
+        let chunk = u64::from(self.catalog.queue.chunk_bytes.max(1));
+        self.queue(node).billable_requests += bytes.div_ceil(chunk).max(1);
         let count = taken.len() as u32;
         let receive = self.receives.insert(Receive { queue: node, messages: taken, remaining: count, deleted: 0 });
         Some((receive, count))

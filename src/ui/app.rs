@@ -95,6 +95,10 @@ pub enum Action {
     ExportCsv,
     /// Export the live run's series as CSV into this folder.
     ExportCsvTo(PathBuf),
+    /// Ask for a pricing catalog file.
+    ChoosePricing,
+    /// Price with this catalog file (`None`: the built-in one); the run restarts.
+    LoadPricing(Option<PathBuf>),
 }
 
 /// The tabs of the bottom dock.
@@ -245,6 +249,8 @@ pub struct SandboxApp {
     allow_close: bool,
     frame_stats: Option<super::frame_stats::FrameStats>,
     cost_cache: super::cost_panel::CostCache,
+    /// The pricing catalog file in use (`None`: the built-in prices).
+    pricing: Option<PathBuf>,
 }
 
 impl SandboxApp {
@@ -293,6 +299,7 @@ impl SandboxApp {
             allow_close: false,
             frame_stats: super::frame_stats::FrameStats::from_env(),
             cost_cache: super::cost_panel::CostCache::default(),
+            pricing: None,
         }
     }
 
@@ -587,6 +594,31 @@ impl SandboxApp {
                     self.say("Press Play or Step first: there are no metrics to export yet", false);
                 }
             }
+            Action::ChoosePricing => self.files.start(DialogKind::Pricing, None),
+            Action::LoadPricing(path) => {
+                let loaded = match &path {
+                    Some(p) => Catalog::load(p),
+                    None => Ok(Catalog::embedded()),
+                };
+                match loaded {
+                    Ok(catalog) => {
+                        self.catalog = catalog;
+                        self.problems.0 = u64::MAX;
+                        let what =
+                            path.as_ref().map_or_else(|| "the built-in prices".to_owned(), |p| p.display().to_string());
+                        self.pricing = path;
+                        if self.run.is_some() {
+                            self.handle(Action::RestartRun);
+                        }
+                        self.say(format!("Pricing from {what}"), false);
+                    }
+                    Err(e) => {
+                        self.say(format!("Prices not loaded: {e}"), true);
+                        self.error =
+                            Some(format!("The pricing catalog was not loaded; the prices in use stay.\n\n{e}"));
+                    }
+                }
+            }
             Action::ExportCsvTo(dir) => {
                 if let Some(run) = &self.run {
                     match crate::report::csv::write_dir(&run.engine, &dir) {
@@ -878,6 +910,17 @@ impl SandboxApp {
                     actions.push(Action::ExportCsv);
                 }
                 ui.separator();
+                if ui
+                    .button("Load prices…")
+                    .on_hover_text("Use a pricing catalog file (as assets/pricing.ron) instead of the built-in prices")
+                    .clicked()
+                {
+                    actions.push(Action::ChoosePricing);
+                }
+                if ui.add_enabled(self.pricing.is_some(), egui::Button::new("Built-in prices")).clicked() {
+                    actions.push(Action::LoadPricing(None));
+                }
+                ui.separator();
                 if ui.button("Quit").clicked() {
                     actions.push(Action::Quit);
                 }
@@ -1053,6 +1096,11 @@ impl SandboxApp {
             } else {
                 let colour = theme::Palette::for_visuals(ui.visuals()).warning;
                 ui.colored_label(colour, format!("{problems} problem{}", if problems == 1 { "" } else { "s" }));
+            }
+            if let Some(file) = self.pricing.as_ref().and_then(|p| p.file_name()) {
+                ui.separator();
+                ui.label(format!("prices: {}", file.to_string_lossy()))
+                    .on_hover_text("A pricing catalog file is in use (File, Built-in prices goes back)");
             }
             ui.separator();
             if let Some(run) = &self.run {

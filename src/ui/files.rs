@@ -18,6 +18,8 @@ pub enum DialogKind {
     SaveAs,
     /// Which folder to export the metrics (CSV) into.
     ExportFolder,
+    /// Which pricing catalog to use.
+    Pricing,
 }
 
 /// The in-app prompt for a path.
@@ -62,7 +64,7 @@ impl Files {
                 dialog = dialog.set_directory(dir);
             }
             let answer = match kind {
-                DialogKind::Open => dialog.pick_file(),
+                DialogKind::Open | DialogKind::Pricing => dialog.pick_file(),
                 DialogKind::SaveAs => {
                     dialog.set_file_name(file_name.unwrap_or_else(|| "diagram.ron".into())).save_file()
                 }
@@ -82,6 +84,7 @@ impl Files {
             DialogKind::Open => Action::OpenPath(path),
             DialogKind::SaveAs => Action::SaveTo(path),
             DialogKind::ExportFolder => Action::ExportCsvTo(path),
+            DialogKind::Pricing => Action::LoadPricing(Some(path)),
         }
     }
 
@@ -114,6 +117,7 @@ impl Files {
             DialogKind::Open => "Open a diagram",
             DialogKind::SaveAs => "Save the diagram as",
             DialogKind::ExportFolder => "Export the metrics (CSV) into the folder",
+            DialogKind::Pricing => "Use prices from the catalog file",
         };
         egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
             ui.heading(title);
@@ -126,7 +130,7 @@ impl Files {
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 let confirm = match prompt.kind {
-                    DialogKind::Open => "Open",
+                    DialogKind::Open | DialogKind::Pricing => "Open",
                     DialogKind::SaveAs => "Save",
                     DialogKind::ExportFolder => "Export",
                 };

@@ -386,6 +386,17 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     2,
                     10,
                 );
+                form.integer(
+                    ui,
+                    F(
+                        "rules_per_request",
+                        "Rules per request",
+                        "Listener rules evaluated for each request; beyond 10 they add to the capacity units billed",
+                    ),
+                    &mut p.rules_per_request,
+                    0,
+                    100,
+                );
             }
             NodeKind::Instance(p) => {
                 instance_type_field(ui, &mut form, catalog, &mut p.instance_type);
