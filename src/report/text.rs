@@ -42,7 +42,8 @@ pub fn to_text(r: &Report) -> String {
         c.total, c.per_hour, c.monthly_projection, c.per_million_requests
     );
     let list = |m: &std::collections::BTreeMap<String, f64>| {
-        m.iter().filter(|(_, v)| **v > 0.0).map(|(k, v)| format!("{k} ${v:.4}")).collect::<Vec<_>>().join(", ")
+        let items: Vec<String> = m.iter().filter(|(_, v)| **v > 0.0).map(|(k, v)| format!("{k} ${v:.4}")).collect();
+        if items.is_empty() { "nothing billed".to_owned() } else { items.join(", ") }
     };
     let _ = writeln!(out, "  by service: {}", list(&c.by_service));
     if !c.by_purchase_option.is_empty() {

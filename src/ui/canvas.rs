@@ -487,7 +487,9 @@ pub fn show(
                 if f.utilization > 0.0 {
                     ui.label(format!("utilisation {:.0} % since warm-up", f.utilization * 100.0));
                 }
-                ui.weak("Right-click to fail or recover it");
+                if matches!(node.kind.kind(), Kind::Instance | Kind::Function | Kind::Balancer) {
+                    ui.weak("Right-click to fail or recover it");
+                }
             } else {
                 ui.weak("Drag to move · drag the handle to connect · double-click to rename");
             }

@@ -88,8 +88,9 @@ pub fn show(
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
     let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
-    // At most a point a pixel: more cannot be seen, and costs drawing time.
-    let points = width as usize;
+    // A point every three pixels: finer cannot be told apart at a glance, and every point costs
+    // drawing time (software renderers slow down with each segment).
+    let points = (width / 3.0) as usize;
     egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
         for (n, title) in visible.iter().enumerate() {
             chart(ui, title, width, height, |plot| match CHARTS.iter().position(|t| t == title) {
