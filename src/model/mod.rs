@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use params::{
-    Arrival, BalancerAlgorithm, BalancerParams, ClientParams, Distribution, FunctionArchitecture, FunctionParams,
-    InstanceParams, MessageType, Payment, PurchaseOption, QueueParams, QueueType, RateStep, ReservedClass,
-    SavingsPlanKind, TopicParams, TrafficPattern,
+    Arrival, AutoScaling, BalancerAlgorithm, BalancerParams, ClientParams, Distribution, FunctionArchitecture,
+    FunctionParams, InstanceParams, MessageType, Payment, PurchaseOption, QueueParams, QueueType, RateStep,
+    ReservedClass, SavingsPlanKind, ScalingMetric, ScheduledAction, TopicParams, TrafficPattern,
 };
 
 /// The file format version this program reads and writes.

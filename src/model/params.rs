@@ -228,6 +228,78 @@ pub struct InstanceParams {
     pub components: Vec<String>,
     /// How the instances are paid for (and whether they run in the cloud or on premises).
     pub purchase: PurchaseOption,
+    /// Run the instances as an Auto Scaling group (then `count` is not used: the group starts at
+    /// its desired capacity). `None`: a fixed count.
+    pub auto_scaling: Option<AutoScaling>,
+}
+
+/// What an Auto Scaling group's target tracking follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ScalingMetric {
+    /// Busy workers over serving workers, averaged over the evaluation period (0 to 1).
+    Utilization,
+    /// Visible messages in the queues the group consumes, per serving machine.
+    BacklogPerInstance,
+}
+
+/// An Auto Scaling group: capacity that follows demand between a floor and a ceiling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AutoScaling {
+    /// Fewest machines.
+    pub min: u32,
+    /// Most machines.
+    pub max: u32,
+    /// Machines at the start; `None` means `min`.
+    pub desired: Option<u32>,
+    /// Target tracking on this metric; `None`: only scheduled actions change the capacity.
+    pub metric: Option<ScalingMetric>,
+    /// The value the group keeps the metric near (utilisation 0–1, or messages per machine).
+    pub target: f64,
+    /// Seconds between two evaluations of the metric (the metric's period).
+    pub evaluation_secs: f64,
+    /// After a scaling activity, no scaling in for this long.
+    pub cooldown_secs: f64,
+    /// A new machine is billed from launch but serves only after this long.
+    pub warmup_secs: f64,
+    /// A machine down for this long is replaced.
+    pub health_check_grace_secs: f64,
+    /// Changes of min, max or desired at given times.
+    pub scheduled: Vec<ScheduledAction>,
+}
+
+impl Default for AutoScaling {
+    fn default() -> Self {
+        Self {
+            min: 1,
+            max: 4,
+            desired: None,
+            metric: Some(ScalingMetric::Utilization),
+            target: 0.6,
+            evaluation_secs: 60.0,
+            cooldown_secs: 300.0,
+            warmup_secs: 60.0,
+            health_check_grace_secs: 300.0,
+            scheduled: Vec::new(),
+        }
+    }
+}
+
+/// A scheduled change of an Auto Scaling group's capacity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledAction {
+    /// When, in simulated seconds.
+    pub at_secs: f64,
+    /// New minimum, if any.
+    #[serde(default)]
+    pub min: Option<u32>,
+    /// New maximum, if any.
+    #[serde(default)]
+    pub max: Option<u32>,
+    /// New desired capacity, if any.
+    #[serde(default)]
+    pub desired: Option<u32>,
 }
 
 /// Reserved Instance class: standard (one type) or convertible (exchangeable, smaller discount).
@@ -334,6 +406,7 @@ impl Default for InstanceParams {
             backlog_limit: None,
             components: Vec::new(),
             purchase: PurchaseOption::OnDemand,
+            auto_scaling: None,
         }
     }
 }

@@ -301,6 +301,9 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 }
                 check_distribution("service_time", &p.service_time, &mut bad);
                 check_purchase(p, catalog, &mut bad);
+                if let Some(g) = &p.auto_scaling {
+                    check_scaling(g, p.count, &mut bad);
+                }
                 let mut seen = BTreeSet::new();
                 for c in &p.components {
                     if !seen.insert(c) {
@@ -354,6 +357,55 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
         }
     }
     kinds
+}
+
+/// An Auto Scaling group's bounds and times must make sense.
+fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String)) {
+    if g.max == 0 || g.max > 65_535 {
+        bad(format!("auto_scaling.max must be between 1 and 65,535, not {}", g.max));
+    }
+    if g.min > g.max {
+        bad(format!("auto_scaling.min ({}) must not be more than max ({})", g.min, g.max));
+    }
+    if let Some(d) = g.desired
+        && (d < g.min || d > g.max)
+    {
+        bad(format!("auto_scaling.desired ({d}) must be between min ({}) and max ({})", g.min, g.max));
+    }
+    if count != 1 {
+        bad(format!(
+            "count ({count}) does not apply to an Auto Scaling group: it starts at auto_scaling.desired (or min)"
+        ));
+    }
+    let utilisation = g.metric == Some(super::ScalingMetric::Utilization);
+    if !(g.target.is_finite() && g.target > 0.0) || (utilisation && g.target > 1.0) {
+        bad(format!(
+            "auto_scaling.target must be above 0{}, not {}",
+            if utilisation { " and at most 1 (a share of capacity)" } else { "" },
+            g.target
+        ));
+    }
+    if !(g.evaluation_secs.is_finite() && (1.0..=86_400.0).contains(&g.evaluation_secs)) {
+        bad(format!("auto_scaling.evaluation_secs must be between 1 and 86,400, not {}", g.evaluation_secs));
+    }
+    for (name, v) in [
+        ("cooldown_secs", g.cooldown_secs),
+        ("warmup_secs", g.warmup_secs),
+        ("health_check_grace_secs", g.health_check_grace_secs),
+    ] {
+        if !(v.is_finite() && (0.0..=MAX_SECS).contains(&v)) {
+            bad(format!("auto_scaling.{name} must be 0 or more (and finite), not {v}"));
+        }
+    }
+    for a in &g.scheduled {
+        if !(a.at_secs.is_finite() && (0.0..=MAX_SECS).contains(&a.at_secs)) {
+            bad(format!("auto_scaling.scheduled: at_secs must be 0 or more, not {}", a.at_secs));
+        }
+        let (min, max) = (a.min.unwrap_or(g.min), a.max.unwrap_or(g.max));
+        if min > max || max == 0 || max > 65_535 {
+            bad(format!("auto_scaling.scheduled at {} s: min {min} and max {max} do not make a range", a.at_secs));
+        }
+    }
 }
 
 /// The purchase option must exist in the catalog for the node's type, with sensible figures.

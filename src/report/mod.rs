@@ -42,6 +42,8 @@ pub struct Report {
     pub cost_usd: CostReport,
     /// Per-node figures, in diagram order.
     pub nodes: Vec<NodeReport>,
+    /// Auto Scaling activities (time, group, capacity before and after, reason), oldest first.
+    pub scaling_activities: Vec<crate::sim::Activity>,
 }
 
 /// Latency summary without the count.
@@ -164,6 +166,7 @@ impl Report {
                 by_purchase_option: bill.by_purchase_option.iter().map(|(s, c)| ((*s).to_owned(), *c)).collect(),
             },
             nodes,
+            scaling_activities: engine.activities().iter().cloned().collect(),
         }
     }
 

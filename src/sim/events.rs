@@ -36,6 +36,12 @@ pub enum Event {
     FaultEnd { fault: u32 },
     /// A node failed by hand comes back.
     Recover { node: u32 },
+    /// An Auto Scaling group evaluates its metric.
+    ScaleCheck { node: u32 },
+    /// A scheduled action of an Auto Scaling group comes due.
+    ScheduledScaling { node: u32, action: u32 },
+    /// A launched machine has warmed up and serves.
+    WarmedUp { node: u32, machine: u16, launch: u32 },
     /// A spot machine gets its interruption notice (`ended: false`) or stops (`ended: true`).
     SpotNotice { node: u32, machine: u16, launch: u32, ended: bool },
 }

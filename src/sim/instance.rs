@@ -7,6 +7,7 @@ use super::events::Event;
 use super::meter::InstanceMeter;
 use super::queue::Sources;
 use super::sampler::Sampler;
+use super::scaling::ScalingState;
 use super::slab::Key;
 use super::stats::TimeAverage;
 use super::time::secs_to_nanos;
@@ -36,6 +37,10 @@ pub(crate) struct Machine {
     /// Counts launches of this slot (and billing periods), so that a spot interruption meant for
     /// an earlier launch is ignored.
     launch: u32,
+    /// Launched and still warming up (billed, not serving).
+    pub warming: bool,
+    /// Down (crashed, failed) since then.
+    down_since: Option<u64>,
 }
 
 impl Machine {
@@ -51,7 +56,14 @@ impl Machine {
             launched_at: now,
             terminated: false,
             launch: 0,
+            warming: false,
+            down_since: None,
         }
+    }
+
+    /// When the machine went down, if it is down (warming up does not count).
+    pub fn down_since(&self) -> Option<u64> {
+        self.down_since
     }
 
     /// Whether the machine serves.
@@ -82,6 +94,8 @@ pub(crate) struct InstanceState {
     pub waits: u64,
     /// What the machines cost, by purchase option.
     pub meter: InstanceMeter,
+    /// The Auto Scaling group, if the node is one.
+    pub scaling: Option<ScalingState>,
 }
 
 /// Workers per machine: as set, or one per vCPU of the type.
@@ -93,12 +107,14 @@ fn workers_of(p: &InstanceParams, catalog: &Catalog) -> u32 {
 impl InstanceState {
     pub fn new(p: &InstanceParams, catalog: &Catalog) -> Self {
         let workers = workers_of(p, catalog);
+        let scaling = p.auto_scaling.as_ref().map(ScalingState::new);
+        let count = scaling.as_ref().map_or(p.count, |g| g.desired);
         Self {
             instance_type: p.instance_type.clone(),
             workers,
             backlog_limit: p.backlog_limit,
             sampler: Sampler::new(&p.service_time),
-            machines: (0..p.count).map(|_| Machine::new(workers, 0)).collect(),
+            machines: (0..count).map(|_| Machine::new(workers, 0)).collect(),
             next_machine: 0,
             sources: Sources::default(),
             busy: TimeAverage::default(),
@@ -106,7 +122,8 @@ impl InstanceState {
             backlog: TimeAverage::default(),
             wait_ns: 0.0,
             waits: 0,
-            meter: InstanceMeter::new(&p.instance_type, &p.purchase, catalog, p.count, 0),
+            meter: InstanceMeter::new(&p.instance_type, &p.purchase, catalog, count, 0),
+            scaling,
         }
     }
 
@@ -124,6 +141,11 @@ impl InstanceState {
     pub fn start(&mut self, now: u64, from: u64) {
         let running = self.machines.iter().filter(|m| m.is_up()).count() as f64;
         self.capacity.add(now, from, running * f64::from(self.workers));
+    }
+
+    /// Machines launched and still warming up.
+    pub fn warming(&self) -> u32 {
+        self.machines.iter().filter(|m| m.warming && !m.terminated).count() as u32
     }
 
     /// Machines running now.
@@ -299,6 +321,7 @@ impl Engine {
                 continue;
             }
             m.down_reason = reason;
+            m.down_since = Some(now);
             m.epoch = m.epoch.wrapping_add(1);
             let busy = m.slots.iter().filter(|s| s.is_some()).count() as f64;
             m.slots = vec![None; workers as usize];
@@ -331,6 +354,8 @@ impl Engine {
             }
             m.down_count -= 1;
             if m.down_count == 0 {
+                m.down_since = None;
+                m.warming = false;
                 s.capacity.add(now, from, workers);
                 self.fill_workers(node, i);
             }
@@ -363,21 +388,18 @@ impl Engine {
             }
         }
         self.set_workers(node, workers);
-        let present = self.instance(node).desired();
-        for _ in present..p.count {
-            self.launch_machine(node);
-        }
-        for _ in p.count..present {
-            // Down machines go first, then the newest.
-            let s = self.instance(node);
-            let victim = s
-                .present_machines()
-                .filter(|&m| !s.machines[m as usize].is_up())
-                .last()
-                .or_else(|| s.present_machines().last());
-            if let Some(m) = victim {
-                self.terminate_machine(node, m, FailReason::Removed);
+        match (&p.auto_scaling, self.instance(node).scaling.as_mut()) {
+            (Some(params), Some(g)) => {
+                let before = g.desired;
+                g.retune(params);
+                let desired = g.desired;
+                if desired == before {
+                    self.match_capacity(node, desired, 0);
+                } else {
+                    self.set_desired(node, desired, "new minimum or maximum".to_owned());
+                }
             }
+            _ => self.match_capacity(node, p.count, 0),
         }
     }
 
@@ -410,13 +432,18 @@ impl Engine {
         }
     }
 
-    /// Launches one machine (reusing a terminated machine's slot), serving at once; balancers in
-    /// front register it and send traffic once its health checks pass.
-    pub(crate) fn launch_machine(&mut self, node: u32) -> u32 {
+    /// Launches one machine (reusing a terminated machine's slot), serving after `warmup`
+    /// nanoseconds (billed from now); balancers in front register it and send traffic once its
+    /// health checks pass.
+    pub(crate) fn launch_machine_warming(&mut self, node: u32, warmup: u64) -> u32 {
         let (now, from) = (self.now, self.measure_from);
         let s = self.instance(node);
         let workers = s.workers;
-        let fresh = Machine::new(workers, now);
+        let mut fresh = Machine::new(workers, now);
+        if warmup > 0 {
+            fresh.warming = true;
+            fresh.down_count = 1;
+        }
         let index = if let Some(i) = s.machines.iter().position(|m| m.terminated) {
             let (epoch, launch) = (s.machines[i].epoch.wrapping_add(1), s.machines[i].launch.wrapping_add(1));
             s.machines[i] = Machine { epoch, launch, ..fresh };
@@ -425,8 +452,14 @@ impl Engine {
             s.machines.push(fresh);
             s.machines.len() - 1
         } as u32;
-        s.capacity.add(now, from, f64::from(workers));
+        if warmup == 0 {
+            s.capacity.add(now, from, f64::from(workers));
+        }
         s.meter.launched(now);
+        let launch = s.machines[index as usize].launch;
+        if warmup > 0 {
+            self.events.push(now + warmup, Event::WarmedUp { node, machine: index as u16, launch });
+        }
         let balancers: Vec<u32> = (0..self.nodes.len() as u32)
             .filter(|&b| !self.nodes[b as usize].removed && self.links[b as usize].iter().any(|l| l.to == node))
             .filter(|&b| matches!(self.nodes[b as usize].behaviour, Behaviour::Balancer(_)))
@@ -437,6 +470,19 @@ impl Engine {
         self.schedule_spot_interruption(node, index);
         self.fill_workers(node, index);
         index
+    }
+
+    /// A machine's warm-up is over: it serves.
+    pub(crate) fn warmed_up(&mut self, node: u32, machine: u16, launch: u32) {
+        if self.nodes[node as usize].removed {
+            return;
+        }
+        let s = self.instance(node);
+        let Some(m) = s.machines.get(machine as usize) else { return };
+        if m.terminated || m.launch != launch || !m.warming {
+            return;
+        }
+        self.instance_up(node, Some(u32::from(machine)));
     }
 
     /// On spot, draws when machine `machine` will be told it is interrupted.

@@ -123,6 +123,14 @@ impl Engine {
             if old.kind() != node.kind.kind() {
                 return LiveChange::NeedsReset(format!("node {} changed kind", node.id));
             }
+            if let (NodeKind::Instance(a), NodeKind::Instance(b)) = (old, &node.kind)
+                && a.auto_scaling.is_some() != b.auto_scaling.is_some()
+            {
+                return LiveChange::NeedsReset(format!(
+                    "instance node {} becomes or stops being an Auto Scaling group only in a new run",
+                    node.id
+                ));
+            }
             if let (NodeKind::Queue(a), NodeKind::Queue(b)) = (old, &node.kind)
                 && (a.queue_type != b.queue_type || a.message_groups != b.message_groups)
             {

@@ -555,6 +555,10 @@ pub struct LiveNode {
     pub capacity: u32,
     /// The node is down (for instances: every machine).
     pub down: bool,
+    /// Machines warming up (Auto Scaling groups).
+    pub warming: u32,
+    /// An Auto Scaling group's minimum and maximum.
+    pub range: Option<(u32, u32)>,
 }
 
 impl Engine {
@@ -571,7 +575,9 @@ impl Engine {
                         depth: s.backlog_now(),
                         running: s.running(),
                         capacity: s.desired(),
-                        down: s.running() == 0,
+                        down: s.running() == 0 && s.warming() == 0,
+                        warming: s.warming(),
+                        range: s.scaling.as_ref().map(|g| (g.min, g.max)),
                     },
                     Behaviour::Queue(q) => LiveNode { depth: q.visible(), ..LiveNode::default() },
                     Behaviour::Function(f) => LiveNode {
@@ -580,6 +586,7 @@ impl Engine {
                         running: f.running,
                         capacity: f.limit,
                         down: node.down_count > 0,
+                        ..LiveNode::default()
                     },
                     _ => LiveNode { down: node.down_count > 0, ..LiveNode::default() },
                 }

@@ -29,6 +29,7 @@ mod meter;
 mod metrics;
 mod queue;
 mod sampler;
+mod scaling;
 mod slab;
 pub mod stats;
 pub mod time;
@@ -39,6 +40,7 @@ pub use metrics::{
     BalancerFigures, COST_OPTIONS, COST_SERVICES, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures,
     LiveNode, NodeFigures, NodeSample, QueueTotals, SERIES_CAPACITY, TopicFigures,
 };
+pub use scaling::Activity;
 pub use time::SimTime;
 
 use crate::cost::{Catalog, NodeUsage};
@@ -208,6 +210,8 @@ pub struct Engine {
     pub(crate) message_types: BTreeMap<String, u16>,
     /// Whether a sample is scheduled.
     sampling: bool,
+    /// Auto Scaling activities, oldest first.
+    pub(crate) activities: std::collections::VecDeque<Activity>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -264,6 +268,7 @@ impl Engine {
             edge_failed: Vec::new(),
             removed_edges: Vec::new(),
             sampling: false,
+            activities: std::collections::VecDeque::new(),
         };
         engine.intern_message_types(&diagram);
         for node in &diagram.nodes {
@@ -365,6 +370,7 @@ impl Engine {
                 for m in machines {
                     self.schedule_spot_interruption(i, m);
                 }
+                self.start_scaling(i);
             }
             Behaviour::Function(f) => f.limit_avg.add(now, from, f64::from(f.limit)),
             Behaviour::Queue(_) | Behaviour::Topic(_) => {}
@@ -525,6 +531,9 @@ impl Engine {
             Event::FaultEnd { fault } => self.fault_end(fault),
             Event::Recover { node } => self.recover_node(node as usize),
             Event::SpotNotice { node, machine, launch, ended } => self.spot_event(node, machine, launch, ended),
+            Event::ScaleCheck { node } => self.scale_check(node),
+            Event::ScheduledScaling { node, action } => self.scheduled_scaling(node, action),
+            Event::WarmedUp { node, machine, launch } => self.warmed_up(node, machine, launch),
         }
     }
 

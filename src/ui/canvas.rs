@@ -657,6 +657,12 @@ fn draw_badge(
     match kind {
         Kind::Instance => {
             lines.push(format!("{}/{} running", state.running, state.capacity));
+            if state.warming > 0 {
+                lines.push(format!("{} warming", state.warming));
+            }
+            if let Some((min, max)) = state.range {
+                lines.push(format!("{min} to {max}"));
+            }
             if state.depth > 0 {
                 lines.push(format!("{} waiting", state.depth));
             }
@@ -666,8 +672,8 @@ fn draw_badge(
         _ => {}
     }
     if !lines.is_empty() {
-        let colour =
-            if state.running < state.capacity && kind == Kind::Instance { palette.warning } else { palette.weak_text };
+        let short = state.running + state.warming < state.capacity;
+        let colour = if short && kind == Kind::Instance { palette.warning } else { palette.weak_text };
         painter.text(r.center_bottom() + vec2(0.0, 4.0), egui::Align2::CENTER_TOP, lines.join(" · "), font, colour);
     }
 }

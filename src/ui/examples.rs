@@ -7,6 +7,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("coffee-shop-microservices.ron", include_str!("../../saves/coffee-shop-microservices.ron")),
     ("newsletter-fanout.ron", include_str!("../../saves/newsletter-fanout.ron")),
     ("thumbnail-lambda.ron", include_str!("../../saves/thumbnail-lambda.ron")),
+    ("auto-scaling-web.ron", include_str!("../../saves/auto-scaling-web.ron")),
     ("theory/mm10.ron", include_str!("../../saves/theory/mm10.ron")),
     ("theory/erlang-b.ron", include_str!("../../saves/theory/erlang-b.ron")),
 ];

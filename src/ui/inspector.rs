@@ -8,8 +8,8 @@ use crate::cost::Catalog;
 use crate::model::edit::Edit;
 use crate::model::validate::{Place, Problem};
 use crate::model::{
-    Arrival, BalancerAlgorithm, Diagram, Distribution, Edge, FunctionArchitecture, Kind, Node, NodeKind, QueueType,
-    RateStep, Scenario, TrafficPattern,
+    Arrival, AutoScaling, BalancerAlgorithm, Diagram, Distribution, Edge, FunctionArchitecture, Kind, Node, NodeKind,
+    QueueType, RateStep, ScalingMetric, Scenario, TrafficPattern,
 };
 use egui::{DragValue, Ui};
 
@@ -400,7 +400,38 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
             }
             NodeKind::Instance(p) => {
                 instance_type_field(ui, &mut form, catalog, &mut p.instance_type);
-                form.integer(ui, F("count", "Instances", "How many machines run this service"), &mut p.count, 1, 1000);
+                form.row(
+                    ui,
+                    F(
+                        "auto_scaling",
+                        "Auto Scaling",
+                        "Let the number of machines follow the load between a minimum and a maximum",
+                    ),
+                    |ui, label| {
+                        let mut on = p.auto_scaling.is_some();
+                        let changed = ui.checkbox(&mut on, "group").labelled_by(label).changed();
+                        if changed {
+                            p.auto_scaling = on.then(|| AutoScaling {
+                                min: p.count.max(1),
+                                max: (p.count * 4).max(2),
+                                ..AutoScaling::default()
+                            });
+                            p.count = 1;
+                        }
+                        changed
+                    },
+                );
+                if let Some(g) = &mut p.auto_scaling {
+                    scaling_fields(ui, &mut form, g);
+                } else {
+                    form.integer(
+                        ui,
+                        F("count", "Instances", "How many machines run this service"),
+                        &mut p.count,
+                        1,
+                        1000,
+                    );
+                }
                 let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
                 form.optional_int(
                     ui,
@@ -569,6 +600,89 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
         for p in other {
             ui.colored_label(form.warning, &p.message);
         }
+    }
+}
+
+fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScaling) {
+    form.integer(ui, F("min", "Minimum", "Fewest machines"), &mut g.min, 0, 65_535);
+    form.integer(ui, F("max", "Maximum", "Most machines"), &mut g.max, 1, 65_535);
+    form.optional_int(
+        ui,
+        F("desired", "Start with", "Machines at the start"),
+        &mut g.desired,
+        "the minimum",
+        g.min.max(1),
+    );
+    form.row(ui, F("metric", "Track", "What the group keeps near its target"), |ui, label| {
+        let mut changed = false;
+        let names = [
+            (None, "nothing (scheduled only)"),
+            (Some(ScalingMetric::Utilization), "utilisation"),
+            (Some(ScalingMetric::BacklogPerInstance), "queue backlog per instance"),
+        ];
+        let current = names.iter().find(|(m, _)| *m == g.metric).map_or("?", |(_, n)| n);
+        egui::ComboBox::from_id_salt(label.with("metric"))
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for (m, name) in names {
+                    if ui.selectable_label(g.metric == m, name).clicked() && g.metric != m {
+                        g.metric = m;
+                        g.target = if m == Some(ScalingMetric::BacklogPerInstance) { 10.0 } else { 0.6 };
+                        changed = true;
+                    }
+                }
+            })
+            .response
+            .labelled_by(label);
+        changed
+    });
+    if g.metric == Some(ScalingMetric::Utilization) {
+        form.row(ui, F("target", "Target", "Utilisation to keep"), |ui, label| {
+            let mut percent = g.target * 100.0;
+            let changed = ui
+                .add(DragValue::new(&mut percent).range(1.0..=100.0).speed(0.5).suffix(" %"))
+                .labelled_by(label)
+                .changed();
+            if changed {
+                g.target = percent / 100.0;
+            }
+            changed
+        });
+    } else if g.metric.is_some() {
+        form.number(ui, F("target", "Target", "Waiting messages per machine to keep"), &mut g.target, "messages", 1e6);
+    }
+    form.number(
+        ui,
+        F("evaluation_secs", "Evaluate every", "Period of the metric"),
+        &mut g.evaluation_secs,
+        "s",
+        86_400.0,
+    );
+    form.number(
+        ui,
+        F("cooldown_secs", "Cooldown", "No scaling in for this long after a change"),
+        &mut g.cooldown_secs,
+        "s",
+        86_400.0,
+    );
+    form.number(
+        ui,
+        F("warmup_secs", "Warm-up", "A new machine is billed at once but serves after this"),
+        &mut g.warmup_secs,
+        "s",
+        3600.0,
+    );
+    form.number(
+        ui,
+        F("health_check_grace_secs", "Replace after", "A machine down this long is replaced"),
+        &mut g.health_check_grace_secs,
+        "s",
+        86_400.0,
+    );
+    if !g.scheduled.is_empty() {
+        ui.label("Scheduled");
+        ui.weak(format!("{} action(s), edited in the file", g.scheduled.len()));
+        ui.end_row();
     }
 }
 

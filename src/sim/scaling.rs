@@ -1,0 +1,251 @@
+//! Auto Scaling groups: an instance node whose machines follow demand between a minimum and a
+//! maximum. Every evaluation period the group reads its metric — utilisation of the serving
+//! machines, or queue backlog per serving machine — and sets the capacity that would bring it to
+//! the target (target tracking: capacity × metric ÷ target, rounded up). It scales out at once
+//! unless machines it launched are still warming up, and scales in only after the cooldown since
+//! its last activity. New machines are billed from launch and serve after their warm-up. A machine
+//! down for longer than the health check grace period is terminated and replaced. Scheduled
+//! actions change min, max or desired at set times. Every change is an [`Activity`].
+
+use super::events::Event;
+use super::time::secs_to_nanos;
+use super::{Behaviour, Engine, FailReason};
+use crate::model::{AutoScaling, ScalingMetric};
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Activities kept (the oldest are dropped beyond this).
+const ACTIVITY_LIMIT: usize = 1000;
+
+/// One scaling activity, as AWS lists them: when, the group, the capacity before and after, why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    /// Simulated seconds.
+    pub t_secs: f64,
+    /// The node's id.
+    pub node: String,
+    /// Desired capacity before.
+    pub from: u32,
+    /// Desired capacity after.
+    pub to: u32,
+    /// Why.
+    pub reason: String,
+}
+
+/// The running state of an Auto Scaling group.
+#[derive(Debug)]
+pub(crate) struct ScalingState {
+    pub params: AutoScaling,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    /// Last change of desired capacity, and the last scale-out.
+    last_activity: Option<u64>,
+    last_out: Option<u64>,
+    /// Busy and capacity areas at the last evaluation.
+    last_areas: (f64, f64),
+}
+
+impl ScalingState {
+    pub fn new(p: &AutoScaling) -> Self {
+        let desired = p.desired.unwrap_or(p.min).clamp(p.min, p.max.max(p.min));
+        Self {
+            params: p.clone(),
+            min: p.min,
+            max: p.max.max(p.min),
+            desired,
+            last_activity: None,
+            last_out: None,
+            last_areas: (0.0, 0.0),
+        }
+    }
+
+    /// Takes new parameters during a run; min and max from them, desired kept within.
+    pub fn retune(&mut self, p: &AutoScaling) {
+        self.params = p.clone();
+        self.min = p.min;
+        self.max = p.max.max(p.min);
+        self.desired = self.desired.clamp(self.min, self.max);
+    }
+}
+
+impl Engine {
+    fn scaling(&mut self, node: u32) -> Option<&mut ScalingState> {
+        match &mut self.nodes[node as usize].behaviour {
+            Behaviour::Instance(s) => s.scaling.as_mut(),
+            _ => None,
+        }
+    }
+
+    /// Starts a group's evaluations and scheduled actions.
+    pub(crate) fn start_scaling(&mut self, node: u32) {
+        let Some(g) = self.scaling(node) else { return };
+        let every = secs_to_nanos(g.params.evaluation_secs).max(1);
+        let scheduled: Vec<f64> = g.params.scheduled.iter().map(|a| a.at_secs).collect();
+        let now = self.now;
+        self.events.push(now + every, Event::ScaleCheck { node });
+        for (i, at) in scheduled.into_iter().enumerate() {
+            let at = secs_to_nanos(at);
+            if at >= now {
+                self.events.push(at, Event::ScheduledScaling { node, action: i as u32 });
+            }
+        }
+    }
+
+    /// Every evaluation period: replace machines down past their grace period, then track the
+    /// target.
+    pub(crate) fn scale_check(&mut self, node: u32) {
+        if self.nodes[node as usize].removed {
+            return;
+        }
+        let now = self.now;
+        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let Some(g) = s.scaling.as_mut() else { return };
+        let params = g.params.clone();
+        self.events.push(now + secs_to_nanos(params.evaluation_secs).max(1), Event::ScaleCheck { node });
+        self.replace_unhealthy(node, &params);
+        let Some(metric) = params.metric else { return };
+        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let serving = s.running();
+        let (busy, capacity) = (s.busy.total_area_until(now), s.capacity.total_area_until(now));
+        let backlog = s.backlog_now();
+        let sources = s.sources.queues.clone();
+        let Some(g) = s.scaling.as_mut() else { return };
+        let (last_busy, last_capacity) = std::mem::replace(&mut g.last_areas, (busy, capacity));
+        let value = match metric {
+            ScalingMetric::Utilization => {
+                let d = capacity - last_capacity;
+                if d > 0.0 {
+                    (busy - last_busy) / d
+                } else if backlog > 0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            ScalingMetric::BacklogPerInstance => {
+                let waiting: u64 = sources
+                    .iter()
+                    .map(|&q| match &self.nodes[q as usize].behaviour {
+                        Behaviour::Queue(q) => q.visible(),
+                        _ => 0,
+                    })
+                    .sum();
+                waiting as f64 / f64::from(serving.max(1))
+            }
+        };
+        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let Some(g) = s.scaling.as_mut() else { return };
+        // Target tracking: the capacity that would bring the metric to the target.
+        let base = f64::from(serving.max(1));
+        let wanted = ((base * value / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
+        let wanted = wanted.clamp(g.min, g.max);
+        let warm = secs_to_nanos(params.warmup_secs);
+        let cooldown = secs_to_nanos(params.cooldown_secs);
+        let name = match metric {
+            ScalingMetric::Utilization => {
+                format!("utilisation {:.0} %, target {:.0} %", value * 100.0, params.target * 100.0)
+            }
+            ScalingMetric::BacklogPerInstance => {
+                format!("{value:.1} messages per instance, target {:.1}", params.target)
+            }
+        };
+        if wanted > g.desired && g.last_out.is_none_or(|t| now >= t + warm) {
+            g.last_out = Some(now);
+            self.set_desired(node, wanted, format!("target tracking: {name}"));
+        } else if wanted < g.desired && g.last_activity.is_none_or(|t| now >= t + cooldown) {
+            self.set_desired(node, wanted, format!("target tracking: {name}"));
+        }
+    }
+
+    /// A scheduled action comes due.
+    pub(crate) fn scheduled_scaling(&mut self, node: u32, action: u32) {
+        if self.nodes[node as usize].removed {
+            return;
+        }
+        let Some(g) = self.scaling(node) else { return };
+        let Some(a) = g.params.scheduled.get(action as usize).cloned() else { return };
+        if let Some(min) = a.min {
+            g.min = min;
+        }
+        if let Some(max) = a.max {
+            g.max = max.max(g.min);
+        }
+        let desired = a.desired.unwrap_or(g.desired).clamp(g.min, g.max);
+        let (min, max) = (g.min, g.max);
+        self.set_desired(node, desired, format!("scheduled action: min {min}, max {max}"));
+    }
+
+    /// Sets the desired capacity and launches or terminates machines to match.
+    pub(crate) fn set_desired(&mut self, node: u32, desired: u32, reason: String) {
+        let now = self.now;
+        let Some(g) = self.scaling(node) else { return };
+        let from = g.desired;
+        g.desired = desired;
+        if from != desired {
+            g.last_activity = Some(now);
+        }
+        let warmup = secs_to_nanos(g.params.warmup_secs);
+        self.match_capacity(node, desired, warmup);
+        if from != desired {
+            self.log_activity(node, from, desired, reason);
+        }
+    }
+
+    /// Launches (with `warmup`) or terminates machines until `desired` are present.
+    pub(crate) fn match_capacity(&mut self, node: u32, desired: u32, warmup: u64) {
+        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+        let present = s.desired();
+        for _ in present..desired {
+            self.launch_machine_warming(node, warmup);
+        }
+        for _ in desired..present {
+            let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+            // Down machines go first, then the newest.
+            let victim = s
+                .present_machines()
+                .filter(|&m| !s.machines[m as usize].is_up())
+                .last()
+                .or_else(|| s.present_machines().last());
+            if let Some(m) = victim {
+                self.terminate_machine(node, m, FailReason::Removed);
+            }
+        }
+    }
+
+    /// Machines down past the grace period are terminated and replaced.
+    fn replace_unhealthy(&mut self, node: u32, params: &AutoScaling) {
+        let now = self.now;
+        let grace = secs_to_nanos(params.health_check_grace_secs);
+        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+        let doomed: Vec<u32> = s
+            .present_machines()
+            .filter(|&m| s.machines[m as usize].down_since().is_some_and(|t| now >= t + grace))
+            .collect();
+        for m in doomed {
+            let desired = self.scaling(node).map_or(0, |g| g.desired);
+            self.terminate_machine(node, m, FailReason::Removed);
+            self.launch_machine_warming(node, secs_to_nanos(params.warmup_secs));
+            self.log_activity(node, desired, desired, format!("replacing unhealthy instance {m}"));
+        }
+    }
+
+    fn log_activity(&mut self, node: u32, from: u32, to: u32, reason: String) {
+        let activity = Activity {
+            t_secs: self.now as f64 / 1e9,
+            node: self.diagram.nodes[node as usize].id.0.clone(),
+            from,
+            to,
+            reason,
+        };
+        if self.activities.len() == ACTIVITY_LIMIT {
+            self.activities.pop_front();
+        }
+        self.activities.push_back(activity);
+    }
+
+    /// Scaling activities so far, oldest first (the last thousand).
+    pub fn activities(&self) -> &VecDeque<Activity> {
+        &self.activities
+    }
+}
