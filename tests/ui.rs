@@ -860,3 +860,34 @@ fn prices_from_a_catalog_file_are_used_and_a_bad_one_is_refused() {
     assert_eq!(run.engine.catalog().instance_type("m5.large").unwrap().on_demand_per_hour, 0.192);
     h.get_by_label_contains("prices: dearer.ron");
 }
+
+#[test]
+fn an_instance_node_becomes_an_auto_scaling_group_from_the_inspector() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.get_by_role_and_label(Role::Button, "Web servers").click();
+    h.run();
+    h.get_by_role_and_label(Role::CheckBox, "Auto Scaling").click();
+    h.run();
+    let group = |h: &Harness<'static, SandboxApp>| match &h
+        .state()
+        .doc
+        .diagram
+        .node(&cloud_sandbox::model::NodeId::new("web"))
+        .unwrap()
+        .kind
+    {
+        NodeKind::Instance(p) => p.auto_scaling.clone(),
+        _ => unreachable!(),
+    };
+    let g = group(&h).unwrap();
+    assert_eq!((g.min, g.max), (3, 12), "from the fixed count of 3");
+    h.get_by_role_and_label(Role::SpinButton, "Maximum").set_value_accesskit(6.0);
+    h.run();
+    assert_eq!(group(&h).unwrap().max, 6);
+    assert!(h.state_mut().problems().is_empty(), "a valid group");
+    // Played, the group starts at its minimum.
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    assert_eq!(run.engine.live_nodes()[run.node_index("web").unwrap()].capacity, 3);
+}

@@ -396,6 +396,13 @@ impl PurchaseOption {
     }
 }
 
+impl InstanceParams {
+    /// Machines at the start: the count, or an Auto Scaling group's desired capacity (or min).
+    pub fn initial_count(&self) -> u32 {
+        self.auto_scaling.as_ref().map_or(self.count, |g| g.desired.unwrap_or(g.min))
+    }
+}
+
 impl Default for InstanceParams {
     fn default() -> Self {
         Self {

@@ -632,8 +632,13 @@ fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
             (Fault::Crash { .. }, NodeKind::Queue(_) | NodeKind::Topic(_)) => {
                 bad("queues and topics are managed services that stay available in this model; crash their consumers instead".to_owned());
             }
-            (Fault::Crash { instance: Some(k), .. }, NodeKind::Instance(p)) if *k >= p.count => {
-                bad(format!("instance {k} does not exist: node '{}' has {} (0 to {})", node.id, p.count, p.count - 1));
+            (Fault::Crash { instance: Some(k), .. }, NodeKind::Instance(p)) if *k >= p.initial_count() => {
+                let n = p.initial_count();
+                bad(format!(
+                    "instance {k} does not exist: node '{}' starts with {n} (0 to {})",
+                    node.id,
+                    n.saturating_sub(1)
+                ));
             }
             (Fault::Crash { instance: Some(_), .. }, kind) if kind.kind() != Kind::Instance => {
                 bad("only an instance node has numbered instances".to_owned());

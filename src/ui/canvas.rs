@@ -121,7 +121,10 @@ fn subtitle(node: &Node) -> String {
             crate::model::BalancerAlgorithm::Random => "random",
         }
         .to_owned(),
-        NodeKind::Instance(p) => format!("{} × {}", p.count, p.instance_type),
+        NodeKind::Instance(p) => match &p.auto_scaling {
+            Some(g) => format!("{} to {} × {}", g.min, g.max, p.instance_type),
+            None => format!("{} × {}", p.count, p.instance_type),
+        },
         NodeKind::Topic(_) => "fan-out".to_owned(),
         NodeKind::Queue(p) => format!("{:?}", p.queue_type).to_lowercase(),
         NodeKind::Function(p) => format!("{} MB, ≤ {}", p.memory_mb, p.concurrency_limit),
@@ -660,8 +663,11 @@ fn draw_badge(
             if state.warming > 0 {
                 lines.push(format!("{} warming", state.warming));
             }
-            if let Some((min, max)) = state.range {
-                lines.push(format!("{min} to {max}"));
+            // A scheduled action has moved the group's range away from the file's.
+            if let (Some((min, max)), NodeKind::Instance(p)) = (state.range, &node.kind)
+                && p.auto_scaling.as_ref().is_some_and(|g| (g.min, g.max) != (min, max))
+            {
+                lines.push(format!("now {min} to {max}"));
             }
             if state.depth > 0 {
                 lines.push(format!("{} waiting", state.depth));
