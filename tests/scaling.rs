@@ -180,3 +180,20 @@ fn backlog_per_instance_scales_queue_consumers() {
     assert!(totals.max_depth < 32_000, "{totals:?}");
     assert!(totals.deleted as f64 >= 0.97 * totals.sent as f64, "{totals:?}");
 }
+
+#[test]
+fn a_group_replaces_interrupted_spot_machines() {
+    let scaling = AutoScaling { min: 3, max: 3, warmup_secs: 30.0, ..AutoScaling::default() };
+    let mut d = setup(load(TrafficPattern::Constant, 50.0), scaling, 3600.0);
+    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
+        p.purchase = cloud_sandbox::model::PurchaseOption::Spot { interruptions_per_hour: Some(3.0) };
+    }
+    let e = run(&d, &RunOptions::default());
+    let replaced = e.activities().iter().filter(|a| a.reason.contains("interrupted spot")).count();
+    // Three machines, three interruptions an hour each, every replacement interrupted in turn:
+    // about nine in the hour; at least a few.
+    assert!(replaced >= 3, "{replaced} replacements");
+    let failures = e.failures();
+    assert!(failures.keys().all(|r| r.name() == "spot_interrupted"), "{failures:?}");
+    assert_eq!(e.live_nodes()[1].capacity, 3, "the group keeps its capacity");
+}

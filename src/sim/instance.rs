@@ -513,6 +513,12 @@ impl Engine {
         }
         if ended {
             self.terminate_machine(node, u32::from(machine), FailReason::SpotInterrupted);
+            // An Auto Scaling group launches a replacement.
+            if let Some(g) = self.instance(node).scaling.as_ref() {
+                let (desired, warmup) = (g.desired, secs_to_nanos(g.params.warmup_secs));
+                self.match_capacity(node, desired, warmup);
+                self.log_activity(node, desired, desired, format!("replacing interrupted spot instance {machine}"));
+            }
         } else {
             let at = self.now.saturating_add(secs_to_nanos(self.catalog.purchase.spot.notice_secs));
             self.events.push(at, Event::SpotNotice { node, machine, launch, ended: true });

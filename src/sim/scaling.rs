@@ -230,7 +230,7 @@ impl Engine {
         }
     }
 
-    fn log_activity(&mut self, node: u32, from: u32, to: u32, reason: String) {
+    pub(crate) fn log_activity(&mut self, node: u32, from: u32, to: u32, reason: String) {
         let activity = Activity {
             t_secs: self.now as f64 / 1e9,
             node: self.diagram.nodes[node as usize].id.0.clone(),
