@@ -384,3 +384,21 @@ fn a_day_of_simulated_time_keeps_the_series_bounded_and_their_counts_whole() {
     assert!(charted <= 86_400 && charted + 64 >= 86_400, "{charted}");
     assert!((interval - global.last().unwrap().t_secs).abs() < 1e-6, "intervals cover the run: {interval}");
 }
+
+#[test]
+fn faults_are_logged_with_their_windows() {
+    // web-app: instance 2 of 'web' crashes at 300 s for 120 s; then one failed by hand for 30 s.
+    let d = example("web-app.ron");
+    let mut e = cloud_sandbox::sim::Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
+    e.run_until(cloud_sandbox::sim::SimTime(450_000_000_000), u64::MAX);
+    let web = e.node_index("web").unwrap();
+    e.fail_node(web, Some(30.0));
+    e.run_to_end();
+    let log = e.fault_log();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!((log[0].node.as_str(), log[0].start_secs, log[0].end_secs), ("web", 300.0, Some(420.0)));
+    assert!(log[0].what.contains("instance 2"), "{log:?}");
+    assert_eq!((log[1].start_secs, log[1].end_secs), (450.0, Some(480.0)));
+    let json = Report::from_engine(&e, 0.0).to_json();
+    assert!(json.contains("\"faults\"") && json.contains("\"start_secs\": 300.0"), "the report lists them");
+}

@@ -891,3 +891,16 @@ fn an_instance_node_becomes_an_auto_scaling_group_from_the_inspector() {
     let run = h.state().run.as_ref().unwrap();
     assert_eq!(run.engine.live_nodes()[run.node_index("web").unwrap()].capacity, 3);
 }
+
+#[test]
+fn the_activity_tab_lists_the_runs_faults() {
+    let mut h = harness(SandboxApp::headless(None));
+    for _ in 0..330 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Activity").click();
+    h.run();
+    h.get_by_label_contains("fault: instance 2 crashes, still going");
+    assert_eq!(h.state().run.as_ref().unwrap().engine.fault_log().len(), 1);
+}

@@ -44,6 +44,8 @@ pub struct Report {
     pub nodes: Vec<NodeReport>,
     /// Auto Scaling activities (time, group, capacity before and after, reason), oldest first.
     pub scaling_activities: Vec<crate::sim::Activity>,
+    /// Faults as they happened (node, what, start and end in simulated seconds).
+    pub faults: Vec<crate::sim::FaultWindow>,
 }
 
 /// Latency summary without the count.
@@ -167,6 +169,7 @@ impl Report {
             },
             nodes,
             scaling_activities: engine.activities().iter().cloned().collect(),
+            faults: engine.fault_log().to_vec(),
         }
     }
 

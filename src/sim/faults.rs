@@ -2,8 +2,56 @@
 
 use super::{Behaviour, Engine, FailReason};
 use crate::model::Fault;
+use serde::Serialize;
+
+/// Faults kept in the log (the oldest are dropped beyond this).
+const FAULT_LOG_LIMIT: usize = 1000;
+
+/// A fault as it happened: which node, what, from when until when (`None`: still going).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaultWindow {
+    /// The node's id.
+    pub node: String,
+    /// What happened, for a person.
+    pub what: String,
+    /// Simulated seconds it began.
+    pub start_secs: f64,
+    /// Simulated seconds it ended, if it has.
+    pub end_secs: Option<f64>,
+    /// The scheduled fault's index in the scenario, or `None` for one made by hand.
+    #[serde(skip)]
+    scheduled: Option<u32>,
+}
 
 impl Engine {
+    fn log_fault_start(&mut self, node: u32, what: String, scheduled: Option<u32>) {
+        if self.fault_log.len() == FAULT_LOG_LIMIT {
+            self.fault_log.remove(0);
+        }
+        self.fault_log.push(FaultWindow {
+            node: self.diagram.nodes[node as usize].id.0.clone(),
+            what,
+            start_secs: self.now as f64 / 1e9,
+            end_secs: None,
+            scheduled,
+        });
+    }
+
+    fn log_fault_end(&mut self, node: u32, scheduled: Option<u32>) {
+        let id = &self.diagram.nodes[node as usize].id.0;
+        let now = self.now as f64 / 1e9;
+        if let Some(w) =
+            self.fault_log.iter_mut().rev().find(|w| w.end_secs.is_none() && &w.node == id && w.scheduled == scheduled)
+        {
+            w.end_secs = Some(now);
+        }
+    }
+
+    /// Faults so far, in the order they began (the last thousand).
+    pub fn fault_log(&self) -> &[FaultWindow] {
+        &self.fault_log
+    }
+
     fn fault_node(&self, fault: u32) -> Option<(Fault, u32)> {
         let f = self.diagram.scenario.faults.get(fault as usize)?.clone();
         let index = self.diagram.nodes.iter().position(|n| &n.id == f.node())? as u32;
@@ -13,6 +61,13 @@ impl Engine {
     /// A fault begins.
     pub(crate) fn fault_start(&mut self, fault: u32) {
         let Some((f, node)) = self.fault_node(fault) else { return };
+        let what = match &f {
+            Fault::Crash { instance: Some(i), .. } => format!("instance {i} crashes"),
+            Fault::Crash { .. } => "crashes".to_owned(),
+            Fault::ComponentFailure { component, .. } => format!("component {component} fails"),
+            Fault::Slow { factor, .. } => format!("{factor}× slower"),
+        };
+        self.log_fault_start(node, what, Some(fault));
         match f {
             Fault::Crash { instance, .. } => self.take_down(node, instance, FailReason::NodeDown),
             Fault::ComponentFailure { .. } => self.take_down(node, None, FailReason::ComponentFailed),
@@ -23,6 +78,7 @@ impl Engine {
     /// A fault ends.
     pub(crate) fn fault_end(&mut self, fault: u32) {
         let Some((f, node)) = self.fault_node(fault) else { return };
+        self.log_fault_end(node, Some(fault));
         match f {
             Fault::Crash { instance, .. } => self.bring_up(node, instance),
             Fault::ComponentFailure { .. } => self.bring_up(node, None),
@@ -53,6 +109,7 @@ impl Engine {
             return;
         }
         self.take_down(node as u32, None, FailReason::NodeDown);
+        self.log_fault_start(node as u32, "failed by hand".to_owned(), None);
         if let Some(secs) = for_secs {
             let at = self.now.saturating_add(super::time::secs_to_nanos(secs));
             self.events.push(at, super::events::Event::Recover { node: node as u32 });
@@ -63,6 +120,7 @@ impl Engine {
     pub fn recover_node(&mut self, node: usize) {
         if self.can_fail(node) && self.is_down(node) {
             self.bring_up(node as u32, None);
+            self.log_fault_end(node as u32, None);
         }
     }
 

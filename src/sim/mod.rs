@@ -35,6 +35,7 @@ pub mod stats;
 pub mod time;
 mod topic;
 
+pub use faults::FaultWindow;
 pub use live::{LiveChange, StructureChange};
 pub use metrics::{
     BalancerFigures, COST_OPTIONS, COST_SERVICES, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures,
@@ -212,6 +213,8 @@ pub struct Engine {
     sampling: bool,
     /// Auto Scaling activities, oldest first.
     pub(crate) activities: std::collections::VecDeque<Activity>,
+    /// Faults as they happened.
+    pub(crate) fault_log: Vec<faults::FaultWindow>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -269,6 +272,7 @@ impl Engine {
             removed_edges: Vec::new(),
             sampling: false,
             activities: std::collections::VecDeque::new(),
+            fault_log: Vec::new(),
         };
         engine.intern_message_types(&diagram);
         for node in &diagram.nodes {

@@ -113,6 +113,8 @@ pub enum DockTab {
     Charts,
     /// The live run's bill, what-if prices and savings plan advice.
     Cost,
+    /// Faults and scaling activities of the live run, in time order.
+    Activity,
 }
 
 /// The speeds offered in the toolbar.
@@ -1338,6 +1340,7 @@ impl SandboxApp {
                     );
                     ui.selectable_value(&mut self.dock_tab, DockTab::Charts, "Charts");
                     ui.selectable_value(&mut self.dock_tab, DockTab::Cost, "Cost");
+                    ui.selectable_value(&mut self.dock_tab, DockTab::Activity, "Activity");
                 });
                 ui.separator();
                 match (self.dock_tab, &self.run) {
@@ -1361,6 +1364,10 @@ impl SandboxApp {
                     (DockTab::Cost, Some(run)) => {
                         let free_tier = self.doc.diagram.scenario.free_tier;
                         cost_panel::show(ui, run, free_tier, &mut self.cost_cache, &mut actions);
+                    }
+                    (DockTab::Activity, Some(run)) => activity_log(ui, run),
+                    (DockTab::Activity, None) => {
+                        ui.weak("Press Play (Space): faults and Auto Scaling activities of the run are listed here.");
                     }
                     (DockTab::Cost, None) => {
                         ui.weak(
@@ -1434,6 +1441,45 @@ impl SandboxApp {
             self.title = title;
         }
     }
+}
+
+/// Faults and scaling activities of the run, newest first.
+fn activity_log(ui: &mut egui::Ui, run: &LiveRun) {
+    let engine = &run.engine;
+    let mut rows: Vec<(f64, String, String)> = engine
+        .fault_log()
+        .iter()
+        .map(|w| {
+            let until = w
+                .end_secs
+                .map_or_else(|| "still going".to_owned(), |e| format!("until {e:.1} s ({:.0} s)", e - w.start_secs));
+            (w.start_secs, w.node.clone(), format!("fault: {}, {until}", w.what))
+        })
+        .collect();
+    rows.extend(engine.activities().iter().map(|a| {
+        let change =
+            if a.from == a.to { format!("stays at {}", a.to) } else { format!("{} to {} instances", a.from, a.to) };
+        (a.t_secs, a.node.clone(), format!("scaling: {change}, {}", a.reason))
+    }));
+    if rows.is_empty() {
+        ui.weak("Nothing yet: no fault and no scaling activity. Right-click a node to fail it.");
+        return;
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        egui::Grid::new("activity-log").num_columns(3).striped(true).spacing([12.0, 2.0]).show(ui, |ui| {
+            ui.strong("time");
+            ui.strong("node");
+            ui.strong("what");
+            ui.end_row();
+            for (t, node, what) in rows {
+                ui.monospace(format!("{t:>8.1} s"));
+                ui.label(node);
+                ui.label(what);
+                ui.end_row();
+            }
+        });
+    });
 }
 
 impl eframe::App for SandboxApp {

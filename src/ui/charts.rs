@@ -4,7 +4,7 @@
 use super::live::LiveRun;
 use super::theme;
 use crate::model::{Diagram, Kind};
-use egui_plot::{Legend, Line, Plot};
+use egui_plot::{Legend, Line, Plot, Span};
 
 /// How the cost-so-far chart is split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -88,88 +88,100 @@ pub fn show(
     let warning = theme::Palette::for_visuals(ui.visuals()).warning;
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
     let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
+    let now = run.engine.now().as_secs();
+    let bands: Vec<(f64, f64)> =
+        run.engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs))).collect();
+    let band_colour = warning.gamma_multiply(0.15);
     // A point every three pixels: finer cannot be told apart at a glance, and every point costs
     // drawing time (software renderers slow down with each segment).
     let points = (width / 3.0) as usize;
     egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
         for (n, title) in visible.iter().enumerate() {
-            chart(ui, title, width, height, |plot| match CHARTS.iter().position(|t| t == title) {
-                Some(0) => {
-                    let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
-                        global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
-                    };
-                    plot.line(Line::new("succeeded/s", thin_mean(rate(|s| s.succeeded), points)).color(good));
-                    plot.line(Line::new("failed/s", thin_mean(rate(|s| s.failed), points)).color(warning));
+            chart(ui, title, width, height, |plot| {
+                // Faults as shaded bands, so that their effects can be told from the rest.
+                for (start, end) in &bands {
+                    plot.span(Span::new("", *start..=*end).fill(band_colour).border_width(0.0));
                 }
-                Some(1) => {
-                    for (name, pick) in [
-                        ("p50", (|s: &crate::sim::GlobalSample| s.p50_ms) as fn(&crate::sim::GlobalSample) -> f64),
-                        ("p95", |s| s.p95_ms),
-                        ("p99", |s| s.p99_ms),
-                    ] {
-                        let line = global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>();
-                        plot.line(Line::new(name, thin(line, points)));
+                match CHARTS.iter().position(|t| t == title) {
+                    Some(0) => {
+                        let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
+                            global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
+                        };
+                        plot.line(Line::new("succeeded/s", thin_mean(rate(|s| s.succeeded), points)).color(good));
+                        plot.line(Line::new("failed/s", thin_mean(rate(|s| s.failed), points)).color(warning));
                     }
-                }
-                Some(2) => {
-                    for (i, node) in diagram.nodes.iter().enumerate() {
-                        if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
-                            continue;
+                    Some(1) => {
+                        for (name, pick) in [
+                            ("p50", (|s: &crate::sim::GlobalSample| s.p50_ms) as fn(&crate::sim::GlobalSample) -> f64),
+                            ("p95", |s| s.p95_ms),
+                            ("p99", |s| s.p99_ms),
+                        ] {
+                            let line = global.iter().map(|s| [s.t_secs, pick(s)]).collect::<Vec<_>>();
+                            plot.line(Line::new(name, thin(line, points)));
                         }
-                        let line: Vec<[f64; 2]> =
-                            run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
-                        plot.line(Line::new(node.label(), thin(line, points)));
                     }
-                }
-                Some(3) => {
-                    for (i, node) in diagram.nodes.iter().enumerate() {
-                        let kind = node.kind.kind();
-                        if !matches!(kind, Kind::Queue | Kind::Instance)
-                            || filtered_out(only, &node.id, &[Kind::Queue, Kind::Instance])
-                        {
-                            continue;
+                    Some(2) => {
+                        for (i, node) in diagram.nodes.iter().enumerate() {
+                            if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
+                                continue;
+                            }
+                            let line: Vec<[f64; 2]> =
+                                run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
+                            plot.line(Line::new(node.label(), thin(line, points)));
                         }
-                        let line: Vec<[f64; 2]> =
-                            run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
-                        plot.line(Line::new(node.label(), thin(line, points)));
                     }
-                }
-                Some(4) => {
-                    let stack = |names: &[&str], pick: fn(&crate::sim::GlobalSample) -> [f64; 6]| {
-                        // Cumulative sums, drawn from the top down so that each band shows.
-                        let used: Vec<usize> =
-                            (0..names.len()).filter(|&k| global.last().is_some_and(|s| pick(s)[k] > 0.0)).collect();
-                        let mut lines = Vec::new();
-                        for (n, &k) in used.iter().enumerate() {
-                            let line: Vec<[f64; 2]> = global
-                                .iter()
-                                .map(|s| [s.t_secs, used[..=n].iter().map(|&j| pick(s)[j]).sum::<f64>()])
-                                .collect();
-                            lines.push((names[k].replace('_', " "), line));
+                    Some(3) => {
+                        for (i, node) in diagram.nodes.iter().enumerate() {
+                            let kind = node.kind.kind();
+                            if !matches!(kind, Kind::Queue | Kind::Instance)
+                                || filtered_out(only, &node.id, &[Kind::Queue, Kind::Instance])
+                            {
+                                continue;
+                            }
+                            let line: Vec<[f64; 2]> =
+                                run.engine.node_series(i).iter().map(|p| [p.t_secs, p.depth]).collect();
+                            plot.line(Line::new(node.label(), thin(line, points)));
                         }
-                        lines
-                    };
-                    let lines = match breakdown {
-                        CostBreakdown::Total => {
-                            vec![("total".to_owned(), global.iter().map(|s| [s.t_secs, s.cost_usd]).collect())]
-                        }
-                        CostBreakdown::ByService => stack(&crate::sim::COST_SERVICES, |s| s.cost_by_service),
-                        CostBreakdown::ByPurchaseOption => stack(&crate::sim::COST_OPTIONS, |s| s.cost_by_option),
-                    };
-                    let filled = lines.len() > 1;
-                    for (name, line) in lines.into_iter().rev() {
-                        let line = Line::new(name, thin(line, points));
-                        plot.line(if filled { line.fill(0.0) } else { line });
                     }
-                }
-                _ => {
-                    // From the growth of the bill between samples (balancer hours are billed as
-                    // they start).
-                    let rate: Vec<[f64; 2]> = global
-                        .windows(2)
-                        .map(|w| [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0])
-                        .collect();
-                    plot.line(Line::new("$/hour", thin_mean(rate, points)));
+                    Some(4) => {
+                        let stack = |names: &[&str], pick: fn(&crate::sim::GlobalSample) -> [f64; 6]| {
+                            // Cumulative sums, drawn from the top down so that each band shows.
+                            let used: Vec<usize> =
+                                (0..names.len()).filter(|&k| global.last().is_some_and(|s| pick(s)[k] > 0.0)).collect();
+                            let mut lines = Vec::new();
+                            for (n, &k) in used.iter().enumerate() {
+                                let line: Vec<[f64; 2]> = global
+                                    .iter()
+                                    .map(|s| [s.t_secs, used[..=n].iter().map(|&j| pick(s)[j]).sum::<f64>()])
+                                    .collect();
+                                lines.push((names[k].replace('_', " "), line));
+                            }
+                            lines
+                        };
+                        let lines = match breakdown {
+                            CostBreakdown::Total => {
+                                vec![("total".to_owned(), global.iter().map(|s| [s.t_secs, s.cost_usd]).collect())]
+                            }
+                            CostBreakdown::ByService => stack(&crate::sim::COST_SERVICES, |s| s.cost_by_service),
+                            CostBreakdown::ByPurchaseOption => stack(&crate::sim::COST_OPTIONS, |s| s.cost_by_option),
+                        };
+                        let filled = lines.len() > 1;
+                        for (name, line) in lines.into_iter().rev() {
+                            let line = Line::new(name, thin(line, points));
+                            plot.line(if filled { line.fill(0.0) } else { line });
+                        }
+                    }
+                    _ => {
+                        // From the growth of the bill between samples (balancer hours are billed as
+                        // they start).
+                        let rate: Vec<[f64; 2]> = global
+                            .windows(2)
+                            .map(|w| {
+                                [w[1].t_secs, (w[1].cost_usd - w[0].cost_usd) / w[1].interval_secs.max(1e-9) * 3600.0]
+                            })
+                            .collect();
+                        plot.line(Line::new("$/hour", thin_mean(rate, points)));
+                    }
                 }
             });
             if (n + 1) % columns == 0 {
