@@ -389,7 +389,8 @@ fn a_day_of_simulated_time_keeps_the_series_bounded_and_their_counts_whole() {
 fn faults_are_logged_with_their_windows() {
     // web-app: instance 2 of 'web' crashes at 300 s for 120 s; then one failed by hand for 30 s.
     let d = example("web-app.ron");
-    let mut e = cloud_sandbox::sim::Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
+    let mut e =
+        cloud_sandbox::sim::Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
     e.run_until(cloud_sandbox::sim::SimTime(450_000_000_000), u64::MAX);
     let web = e.node_index("web").unwrap();
     e.fail_node(web, Some(30.0));

@@ -1,0 +1,107 @@
+//! The live run in the window: built on demand, kept in step with the document, driven each frame.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+impl SandboxApp {
+    /// The live run, built at t = 0 if there is none; `None` (with the reason said) when the
+    /// diagram has problems.
+    pub(super) fn ensure_run(&mut self) -> Option<&mut LiveRun> {
+        if self.run.is_none() {
+            if let Ok(mut run) = LiveRun::new(&self.doc.diagram, &self.catalog, self.doc.revision()) {
+                run.clock.speed = self.speed;
+                self.run = Some(run);
+            } else {
+                let n = self.problems().len();
+                self.say(format!("Cannot run: the diagram has {n} problem(s), listed in the dock"), true);
+                self.dock_tab = DockTab::Problems;
+                return None;
+            }
+        }
+        self.run.as_mut()
+    }
+
+    /// Runs this frame's share of the live run, after bringing it up to date with the document:
+    /// parameter changes apply at once; a change of structure, or one only a new run can take,
+    /// is asked about (see [`Self::live_banner`]).
+    pub(super) fn drive_run(&mut self, ctx: &egui::Context) {
+        let revision = self.doc.revision();
+        if self.live_question.as_ref().is_some_and(|(r, _)| *r != revision) {
+            self.live_question = None;
+        }
+        if let Some(run) = &mut self.run
+            && self.live_question.is_none()
+        {
+            let untouched = run.engine.events_processed() == 0;
+            match run.sync(&self.doc.diagram, revision) {
+                Some(LiveChange::Parameters) => {
+                    let t = run.engine.now().as_secs();
+                    self.say(format!("Applied at {t:.1} s, without restarting the run"), false);
+                }
+                Some(question @ (LiveChange::Structure(_) | LiveChange::NeedsReset(_))) => {
+                    if untouched {
+                        // Nothing has happened yet: nothing to keep, nothing to ask.
+                        let (playing, speed) = (run.clock.playing, run.clock.speed);
+                        self.run = None;
+                        if let Some(run) = self.ensure_run() {
+                            run.clock.playing = playing;
+                            run.clock.speed = speed;
+                        }
+                    } else {
+                        self.live_question = Some((revision, question));
+                    }
+                }
+                Some(LiveChange::None) | None => {}
+            }
+        }
+        let time = ctx.input(|i| i.time);
+        if let Some(run) = &mut self.run
+            && run.clock.playing
+        {
+            run.advance(time);
+            ctx.request_repaint();
+        }
+    }
+
+    /// The question about a change the live run cannot simply take, above the canvas.
+    pub(super) fn live_banner(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let Some((_, question)) = &self.live_question else { return };
+        let t = self.run.as_ref().map_or(0.0, |r| r.engine.now().as_secs());
+        let palette = theme::Palette::for_visuals(ui.visuals());
+        egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, palette.warning)).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                match question {
+                    LiveChange::Structure(change) => {
+                        ui.label(format!(
+                            "The diagram changed while the simulation runs ({}). Apply it at {t:.1} s, \
+                             keeping what has happened (work at deleted nodes fails as \"removed\"), \
+                             or start again from 0 s?",
+                            change.summary()
+                        ));
+                        if ui.button("Apply live").on_hover_text("Keep the run; the change takes effect now").clicked()
+                        {
+                            actions.push(Action::ApplyLive);
+                        }
+                    }
+                    other => {
+                        let reason = match other {
+                            LiveChange::NeedsReset(reason) => reason.as_str(),
+                            _ => "",
+                        };
+                        ui.label(format!("This change cannot join the running simulation: {reason}."));
+                    }
+                }
+                if ui
+                    .button("Reset to 0 s")
+                    .on_hover_text("Start the run again with the diagram as it is now")
+                    .clicked()
+                {
+                    actions.push(Action::RestartRun);
+                }
+                if ui.button("Not now").on_hover_text("Keep running the diagram as it was").clicked() {
+                    actions.push(Action::KeepRun);
+                }
+            });
+        });
+    }
+}
