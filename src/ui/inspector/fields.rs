@@ -1,0 +1,214 @@
+//! Fields of the instance and client forms that take more than one widget: Auto Scaling, the
+//! instance type with its figures, the traffic pattern.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScaling) {
+    form.integer(ui, F("min", "Minimum", "Fewest machines"), &mut g.min, 0, 65_535);
+    form.integer(ui, F("max", "Maximum", "Most machines"), &mut g.max, 1, 65_535);
+    form.optional_int(
+        ui,
+        F("desired", "Start with", "Machines at the start"),
+        &mut g.desired,
+        "the minimum",
+        g.min.max(1),
+    );
+    form.row(ui, F("metric", "Track", "What the group keeps near its target"), |ui, label| {
+        let mut changed = false;
+        let names = [
+            (None, "nothing (scheduled only)"),
+            (Some(ScalingMetric::Utilization), "utilisation"),
+            (Some(ScalingMetric::BacklogPerInstance), "queue backlog per instance"),
+        ];
+        let current = names.iter().find(|(m, _)| *m == g.metric).map_or("?", |(_, n)| n);
+        egui::ComboBox::from_id_salt(label.with("metric"))
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for (m, name) in names {
+                    if ui.selectable_label(g.metric == m, name).clicked() && g.metric != m {
+                        g.metric = m;
+                        g.target = if m == Some(ScalingMetric::BacklogPerInstance) { 10.0 } else { 0.6 };
+                        changed = true;
+                    }
+                }
+            })
+            .response
+            .labelled_by(label);
+        changed
+    });
+    if g.metric == Some(ScalingMetric::Utilization) {
+        form.row(ui, F("target", "Target", "Utilisation to keep"), |ui, label| {
+            let mut percent = g.target * 100.0;
+            let changed = ui
+                .add(DragValue::new(&mut percent).range(1.0..=100.0).speed(0.5).suffix(" %"))
+                .labelled_by(label)
+                .changed();
+            if changed {
+                g.target = percent / 100.0;
+            }
+            changed
+        });
+    } else if g.metric.is_some() {
+        form.number(ui, F("target", "Target", "Waiting messages per machine to keep"), &mut g.target, "messages", 1e6);
+    }
+    form.number(
+        ui,
+        F("evaluation_secs", "Evaluate every", "Period of the metric"),
+        &mut g.evaluation_secs,
+        "s",
+        86_400.0,
+    );
+    form.number(
+        ui,
+        F("cooldown_secs", "Cooldown", "No scaling in for this long after a change"),
+        &mut g.cooldown_secs,
+        "s",
+        86_400.0,
+    );
+    form.number(
+        ui,
+        F("warmup_secs", "Warm-up", "A new machine is billed at once but serves after this"),
+        &mut g.warmup_secs,
+        "s",
+        3600.0,
+    );
+    form.number(
+        ui,
+        F("health_check_grace_secs", "Replace after", "A machine down this long is replaced"),
+        &mut g.health_check_grace_secs,
+        "s",
+        86_400.0,
+    );
+    if !g.scheduled.is_empty() {
+        ui.label("Scheduled");
+        ui.weak(format!("{} action(s), edited in the file", g.scheduled.len()));
+        ui.end_row();
+    }
+}
+
+pub(super) fn instance_type_field(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, value: &mut String) {
+    form.row(
+        ui,
+        F("instance type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"),
+        |ui, label| {
+            let mut changed = false;
+            egui::ComboBox::from_id_salt("instance_type")
+                .selected_text(value.as_str())
+                .width(190.0)
+                .show_ui(ui, |ui| {
+                    for t in &catalog.instance_types {
+                        let text = format!(
+                            "{:<12} {:<22} {:>2} vCPU {:>6} GiB  ${:.4}/h",
+                            t.name,
+                            t.family.label(),
+                            t.vcpu,
+                            t.memory_gib,
+                            t.on_demand_per_hour
+                        );
+                        if ui.selectable_label(*value == t.name, egui::RichText::new(text).monospace()).clicked()
+                            && *value != t.name
+                        {
+                            value.clone_from(&t.name);
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label);
+            if let Some(t) = catalog.instance_type(value) {
+                ui.weak(format!(
+                    "{}, {} vCPU, {} GiB, ${:.4}/hour (${:.2}/month)",
+                    t.family.label(),
+                    t.vcpu,
+                    t.memory_gib,
+                    t.on_demand_per_hour,
+                    t.on_demand_per_hour * 730.0
+                ));
+            }
+            changed
+        },
+    );
+}
+
+pub(super) fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern, rate: f64) {
+    form.row(ui, F("pattern", "Pattern", "How the rate changes over time"), |ui, label| {
+        let mut changed = false;
+        let name = match pattern {
+            TrafficPattern::Constant => "constant",
+            TrafficPattern::Ramp { .. } => "ramp",
+            TrafficPattern::Diurnal { .. } => "daily cycle",
+            TrafficPattern::Spike { .. } => "spike",
+            TrafficPattern::Steps(_) => "steps",
+        };
+        egui::ComboBox::from_id_salt("pattern")
+            .selected_text(name)
+            .show_ui(ui, |ui| {
+                let options = [
+                    (TrafficPattern::Constant, "constant"),
+                    (TrafficPattern::Ramp { to_rate_per_sec: rate * 2.0, start_secs: 60.0, ramp_secs: 120.0 }, "ramp"),
+                    (
+                        TrafficPattern::Diurnal { amplitude: 0.5, period_secs: 86_400.0, peak_at_secs: 50_400.0 },
+                        "daily cycle",
+                    ),
+                    (TrafficPattern::Spike { at_secs: 120.0, duration_secs: 60.0, multiplier: 5.0 }, "spike"),
+                    (TrafficPattern::Steps(vec![RateStep { at_secs: 60.0, rate_per_sec: rate * 2.0 }]), "steps"),
+                ];
+                for (option, label) in options {
+                    let same = std::mem::discriminant(&option) == std::mem::discriminant(pattern);
+                    if ui.selectable_label(same, label).clicked() && !same {
+                        *pattern = option;
+                        changed = true;
+                    }
+                }
+            })
+            .response
+            .labelled_by(label);
+        let num = |ui: &mut Ui, v: &mut f64, prefix: &str, suffix: &str| {
+            let speed = (v.abs() * 0.01).max(0.01);
+            ui.add(DragValue::new(v).speed(speed).range(0.0..=1e9).prefix(prefix).suffix(suffix))
+                .labelled_by(label)
+                .changed()
+        };
+        match pattern {
+            TrafficPattern::Constant => {}
+            TrafficPattern::Ramp { to_rate_per_sec, start_secs, ramp_secs } => {
+                changed |= num(ui, to_rate_per_sec, "to ", " req/s");
+                changed |= num(ui, start_secs, "from ", " s");
+                changed |= num(ui, ramp_secs, "over ", " s");
+            }
+            TrafficPattern::Diurnal { amplitude, period_secs, peak_at_secs } => {
+                changed |= ui.add(egui::Slider::new(amplitude, 0.0..=1.0).text("swing")).labelled_by(label).changed();
+                changed |= num(ui, period_secs, "period ", " s");
+                changed |= num(ui, peak_at_secs, "peak at ", " s");
+            }
+            TrafficPattern::Spike { at_secs, duration_secs, multiplier } => {
+                changed |= num(ui, at_secs, "at ", " s");
+                changed |= num(ui, duration_secs, "for ", " s");
+                changed |= num(ui, multiplier, "× ", "");
+            }
+            TrafficPattern::Steps(steps) => {
+                let mut remove = None;
+                for (i, step) in steps.iter_mut().enumerate() {
+                    ui.horizontal(|ui| {
+                        changed |= num(ui, &mut step.at_secs, "at ", " s");
+                        changed |= num(ui, &mut step.rate_per_sec, "", " req/s");
+                        if ui.small_button("remove").on_hover_text("Remove this step").clicked() {
+                            remove = Some(i);
+                        }
+                    });
+                }
+                if let Some(i) = remove {
+                    steps.remove(i);
+                    changed = true;
+                }
+                if ui.small_button("+ step").clicked() {
+                    let at = steps.last().map_or(60.0, |s| s.at_secs + 60.0);
+                    steps.push(RateStep { at_secs: at, rate_per_sec: rate });
+                    changed = true;
+                }
+            }
+        }
+        changed
+    });
+}
