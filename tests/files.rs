@@ -179,6 +179,43 @@ fn check_names_each_kind_of_problem_with_its_place() {
 }
 
 #[test]
+fn messages_must_fit_what_they_reach_and_backlog_scaling_must_read_a_queue() {
+    use cloud_sandbox::model::{AutoScaling, ClientParams, ScalingMetric, TopicParams};
+    let client = |bytes| NodeKind::Client(ClientParams { request_bytes: bytes, ..ClientParams::default() });
+    // Through an instance node to a queue: the client's message is what arrives there.
+    let mut d = diagram(
+        vec![
+            node("c", client(2_000_000)),
+            node("s", servers(1, 1, 10.0)),
+            node("q", NodeKind::Queue(QueueParams::default())),
+        ],
+        vec![edge("c", "s"), edge("s", "q")],
+        60.0,
+        0.0,
+    );
+    assert!(has(&problems_of(&d), "node 'c'", "more than a queue message may hold"), "{:?}", problems_of(&d));
+    d.nodes[0].kind = client(1_048_576);
+    assert!(problems_of(&d).is_empty(), "1 MiB fits");
+    let d = diagram(
+        vec![node("c", client(300_000)), node("t", NodeKind::Topic(TopicParams::default()))],
+        vec![edge("c", "t")],
+        60.0,
+        0.0,
+    );
+    assert!(has(&problems_of(&d), "node 'c'", "more than a topic message may hold"), "{:?}", problems_of(&d));
+    let mut d = base();
+    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
+        p.count = 1;
+        p.auto_scaling = Some(AutoScaling {
+            metric: Some(ScalingMetric::BacklogPerInstance),
+            target: 10.0,
+            ..AutoScaling::default()
+        });
+    }
+    assert!(has(&problems_of(&d), "node 's'", "needs the node to read a queue"), "{:?}", problems_of(&d));
+}
+
+#[test]
 fn the_engine_refuses_a_diagram_with_problems() {
     let mut d = base();
     d.nodes[1].kind = servers(0, 1, 10.0);

@@ -98,6 +98,7 @@ pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
     check_scenario(diagram, &mut problems);
     let kinds = check_nodes(diagram, catalog, &mut problems);
     check_edges(diagram, &kinds, &mut problems);
+    check_message_paths(diagram, &kinds, &mut problems);
     check_sync_cycles(diagram, &kinds, &mut problems);
     check_faults(diagram, &mut problems);
     check_time_bounds(diagram, &mut problems);
@@ -496,6 +497,48 @@ fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {
             if steps.windows(2).any(|w| w[1].at_secs < w[0].at_secs) {
                 bad("steps: at_secs must be in increasing order".to_owned());
             }
+        }
+    }
+}
+
+/// The largest message a queue accepts (SQS: 1 MiB since 2026).
+pub const MAX_QUEUE_MESSAGE_BYTES: u32 = 1_048_576;
+/// The largest message a topic accepts.
+pub const MAX_TOPIC_MESSAGE_BYTES: u32 = 262_144;
+
+/// What a client sends must fit the queues and topics it reaches (directly or through other
+/// nodes); a group that scales on queue backlog must read a queue.
+fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Problem>) {
+    for node in &d.nodes {
+        let NodeKind::Client(p) = &node.kind else { continue };
+        let mut seen: BTreeSet<&NodeId> = BTreeSet::new();
+        let mut stack = vec![&node.id];
+        while let Some(id) = stack.pop() {
+            for e in d.edges.iter().filter(|e| &e.from == id) {
+                if seen.insert(&e.to) {
+                    stack.push(&e.to);
+                }
+            }
+        }
+        let reaches = |kind: Kind| seen.iter().any(|id| kinds.get(*id) == Some(&kind));
+        let mut bad = |message: String| out.push(Problem { place: Place::Node(node.id.clone()), message });
+        if reaches(Kind::Queue) && p.request_bytes > MAX_QUEUE_MESSAGE_BYTES {
+            bad(format!("request_bytes {} is more than a queue message may hold (1 MiB, 1,048,576)", p.request_bytes));
+        } else if reaches(Kind::Topic) && p.request_bytes > MAX_TOPIC_MESSAGE_BYTES {
+            bad(format!("request_bytes {} is more than a topic message may hold (256 KB, 262,144)", p.request_bytes));
+        }
+    }
+    for node in &d.nodes {
+        let NodeKind::Instance(p) = &node.kind else { continue };
+        let backlog =
+            p.auto_scaling.as_ref().is_some_and(|g| g.metric == Some(super::ScalingMetric::BacklogPerInstance));
+        let reads_queue = d.edges.iter().any(|e| e.to == node.id && kinds.get(&e.from) == Some(&Kind::Queue));
+        if backlog && !reads_queue {
+            out.push(Problem {
+                place: Place::Node(node.id.clone()),
+                message: "auto_scaling.metric BacklogPerInstance needs the node to read a queue (an edge from one)"
+                    .to_owned(),
+            });
         }
     }
 }
