@@ -53,6 +53,24 @@ fn machines(count: u32, purchase: PurchaseOption) -> NodeKind {
     })
 }
 
+/// A client sending one small request a second to `count` machines bought as `option`.
+fn one_group(option: PurchaseOption, count: u32, secs: f64) -> Diagram {
+    diagram(vec![node("c", steady(1.0, 1, 1)), node("s", machines(count, option))], vec![edge("c", "s")], secs, 0.0)
+}
+
+/// Two hours of [`one_group`] on demand, with `change` applied to the group live at one hour.
+fn changed_after_an_hour(change: impl FnOnce(&mut InstanceParams)) -> Engine {
+    let mut d = one_group(PurchaseOption::OnDemand, 2, 2.0 * HOUR);
+    let mut e = Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap();
+    e.run_until(cloud_sandbox::sim::SimTime(3_600_000_000_000), u64::MAX);
+    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
+        change(p);
+    }
+    e.apply_live(&d).unwrap();
+    e.run_to_end();
+    e
+}
+
 fn run_engine(d: &Diagram) -> Engine {
     run(d, &RunOptions::default())
 }
@@ -261,21 +279,13 @@ fn spot_machines_stop_billing_when_interrupted() {
 
 #[test]
 fn savings_plans_dedicated_hosts_and_on_premises_follow_their_formulas() {
-    let hour_of = |option: PurchaseOption, count: u32| {
-        let d = diagram(
-            vec![node("c", steady(1.0, 1, 1)), node("s", machines(count, option))],
-            vec![edge("c", "s")],
-            HOUR,
-            0.0,
-        );
-        service(&run_engine(&d).bill(), "EC2")
-    };
-    let c = Catalog::embedded();
+    let hour_of =
+        |option: PurchaseOption, count: u32| service(&run_engine(&one_group(option, count, HOUR)).bill(), "EC2");
     // EC2 Instance Savings Plan, 1 year: 37.5 % off 0.096 = 0.060 an hour per machine.
     let sp = PurchaseOption::SavingsPlan { plan: SavingsPlanKind::Ec2Instance, term_years: 1 };
     cents(hour_of(sp, 3), 3.0 * 0.096 * (1.0 - 0.375), "EC2 Instance savings plan");
     // Three m5.large (6 vCPUs) fit on one m5 host of 96 vCPUs: one host-hour.
-    cents(hour_of(PurchaseOption::DedicatedHost, 3), c.dedicated_host("m5.large").unwrap().on_demand_per_hour, "host");
+    cents(hour_of(PurchaseOption::DedicatedHost, 3), 5.069, "host");
     // 49 m5.large need 98 vCPUs: two hosts.
     cents(hour_of(PurchaseOption::DedicatedHost, 49), 2.0 * 5.069, "two hosts");
     // On premises: $8,000 over 4 years plus $0.50 an hour, per server, busy or not.
@@ -285,15 +295,7 @@ fn savings_plans_dedicated_hosts_and_on_premises_follow_their_formulas() {
 
 #[test]
 fn instances_bill_per_second_after_the_first_minute() {
-    let secs = |duration: f64| {
-        let d = diagram(
-            vec![node("c", steady(1.0, 1, 1)), node("s", machines(1, PurchaseOption::OnDemand))],
-            vec![edge("c", "s")],
-            duration,
-            0.0,
-        );
-        service(&run_engine(&d).bill(), "EC2")
-    };
+    let secs = |duration: f64| service(&run_engine(&one_group(PurchaseOption::OnDemand, 1, duration)).bill(), "EC2");
     assert!((secs(30.0) - 60.0 * 0.096 / HOUR).abs() < 1e-12, "a minute at least");
     assert!((secs(90.5) - 90.5 * 0.096 / HOUR).abs() < 1e-12, "then by the second");
 }
@@ -317,19 +319,7 @@ fn lambda_duration_is_billed_in_whole_milliseconds() {
 
 #[test]
 fn changing_the_purchase_option_during_a_run_bills_each_period_at_its_rate() {
-    let mut d = diagram(
-        vec![node("c", steady(1.0, 1, 1)), node("s", machines(2, PurchaseOption::OnDemand))],
-        vec![edge("c", "s")],
-        2.0 * HOUR,
-        0.0,
-    );
-    let mut e = Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap();
-    e.run_until(cloud_sandbox::sim::SimTime(3_600_000_000_000), u64::MAX);
-    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
-        p.purchase = PurchaseOption::Spot { interruptions_per_hour: Some(0.0) };
-    }
-    e.apply_live(&d).unwrap();
-    e.run_to_end();
+    let e = changed_after_an_hour(|p| p.purchase = PurchaseOption::Spot { interruptions_per_hour: Some(0.0) });
     let spot = 0.096 * (1.0 - e.catalog().purchase.spot.discount);
     cents(service(&e.bill(), "EC2"), 2.0 * 0.096 + 2.0 * spot, "an hour on demand, an hour on spot");
     let by = &e.bill().by_purchase_option;
@@ -340,19 +330,7 @@ fn changing_the_purchase_option_during_a_run_bills_each_period_at_its_rate() {
 #[test]
 fn what_if_prices_the_same_run_under_every_option_and_recommends_a_commitment() {
     // Two m5.large for an hour, then six for the next hour (a live edit at 1 h).
-    let mut d = diagram(
-        vec![node("c", steady(1.0, 1, 1)), node("s", machines(2, PurchaseOption::OnDemand))],
-        vec![edge("c", "s")],
-        2.0 * HOUR,
-        0.0,
-    );
-    let mut e = Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap();
-    e.run_until(cloud_sandbox::sim::SimTime(3_600_000_000_000), u64::MAX);
-    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
-        p.count = 6;
-    }
-    e.apply_live(&d).unwrap();
-    e.run_to_end();
+    let e = changed_after_an_hour(|p| p.count = 6);
     let ec2 = |option: PurchaseOption| service(&e.what_if(&option).unwrap().0, "EC2");
     cents(ec2(PurchaseOption::OnDemand), 8.0 * 0.096, "on demand: 8 machine-hours");
     cents(service(&e.bill(), "EC2"), 8.0 * 0.096, "the real bill agrees");

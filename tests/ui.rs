@@ -822,7 +822,7 @@ fn the_cost_tab_shows_the_bill_what_if_and_a_savings_plan_recommendation() {
     h.run();
     h.get_by_label_contains("at this pace");
     h.get_by_label_contains("What if every instance were on");
-    h.get_by_label_contains("Reserved, standard, 3 yr, all upfront");
+    h.get_by_label_contains("Reserved std 3 y, all upfront");
     h.get_by_label_contains("Compute, 1 yr");
     h.get_by_label_contains("Web servers: $");
     // The free tier switch edits the scenario and applies to the bill at once.

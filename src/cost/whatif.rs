@@ -3,46 +3,28 @@
 //! recommends one from past usage.
 
 use super::catalog::Catalog;
-use crate::model::{Payment, PurchaseOption, ReservedClass, SavingsPlanKind};
+use crate::model::PurchaseOption;
 
-/// The purchase options the what-if panel compares, with their labels. On premises takes the
-/// catalog's starting values for each node's type (the option here is a marker).
-pub fn compared_options(catalog: &Catalog) -> Vec<(String, PurchaseOption)> {
-    let mut out = vec![("On demand".to_owned(), PurchaseOption::OnDemand)];
-    for r in &catalog.purchase.reserved {
-        if r.payment == Payment::PartialUpfront {
-            continue;
-        }
-        let class = match r.class {
-            ReservedClass::Standard => "standard",
-            ReservedClass::Convertible => "convertible",
-        };
-        let payment = match r.payment {
-            Payment::NoUpfront => "no upfront",
-            Payment::PartialUpfront => "partial upfront",
-            Payment::AllUpfront => "all upfront",
-        };
-        out.push((
-            format!("Reserved, {class}, {} yr, {payment}", r.term_years),
-            PurchaseOption::Reserved { class: r.class, term_years: r.term_years, payment: r.payment },
-        ));
-    }
-    for s in &catalog.purchase.savings_plans {
-        let plan = match s.plan {
-            SavingsPlanKind::Compute => "Compute",
-            SavingsPlanKind::Ec2Instance => "EC2 Instance",
-        };
-        out.push((
-            format!("{plan} Savings Plan, {} yr{}", s.term_years, if s.estimate { " (estimate)" } else { "" }),
-            PurchaseOption::SavingsPlan { plan: s.plan, term_years: s.term_years },
-        ));
-    }
-    out.push(("Spot (if never interrupted)".to_owned(), PurchaseOption::Spot { interruptions_per_hour: None }));
-    out.push(("Dedicated Host".to_owned(), PurchaseOption::DedicatedHost));
-    out.push((
-        "On premises (catalog's starting figures)".to_owned(),
-        PurchaseOption::OnPremises { hardware_usd: 0.0, amortisation_years: 1.0, running_usd_per_hour: 0.0 },
-    ));
+/// Every purchase option the catalog offers: on demand, each reservation and savings plan, spot,
+/// a dedicated host, and on premises (a marker: its figures depend on the node's type, see
+/// [`Catalog::on_premises_for`]).
+pub fn offered_options(catalog: &Catalog) -> Vec<PurchaseOption> {
+    let mut out = vec![PurchaseOption::OnDemand];
+    out.extend(catalog.purchase.reserved.iter().map(|r| PurchaseOption::Reserved {
+        class: r.class,
+        term_years: r.term_years,
+        payment: r.payment,
+    }));
+    out.extend(
+        catalog
+            .purchase
+            .savings_plans
+            .iter()
+            .map(|s| PurchaseOption::SavingsPlan { plan: s.plan, term_years: s.term_years }),
+    );
+    out.push(PurchaseOption::Spot { interruptions_per_hour: None });
+    out.push(PurchaseOption::DedicatedHost);
+    out.push(PurchaseOption::OnPremises { hardware_usd: 0.0, amortisation_years: 1.0, running_usd_per_hour: 0.0 });
     out
 }
 

@@ -390,6 +390,29 @@ impl PurchaseOption {
         }
     }
 
+    /// A short description for a person: "Reserved std 1 y, no upfront".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::OnDemand => "On demand".to_owned(),
+            Self::Reserved { class, term_years, payment } => {
+                let class = if *class == ReservedClass::Standard { "std" } else { "conv." };
+                let payment = match payment {
+                    Payment::NoUpfront => "no upfront",
+                    Payment::PartialUpfront => "partial",
+                    Payment::AllUpfront => "all upfront",
+                };
+                format!("Reserved {class} {term_years} y, {payment}")
+            }
+            Self::SavingsPlan { plan, term_years } => {
+                let plan = if *plan == SavingsPlanKind::Compute { "Compute" } else { "EC2" };
+                format!("{plan} Savings Plan {term_years} y")
+            }
+            Self::Spot { .. } => "Spot".to_owned(),
+            Self::DedicatedHost => "Dedicated host".to_owned(),
+            Self::OnPremises { .. } => "On premises".to_owned(),
+        }
+    }
+
     /// Whether the machines run in the company's own data centre.
     pub fn on_premises(&self) -> bool {
         matches!(self, Self::OnPremises { .. })

@@ -5,8 +5,9 @@
 
 use super::app::Action;
 use super::live::LiveRun;
-use crate::cost::whatif::{compared_options, recommend_commitment};
-use crate::model::{NodeId, SavingsPlanKind};
+use crate::cost::Bill;
+use crate::cost::whatif::{offered_options, recommend_commitment};
+use crate::model::{NodeId, Payment, PurchaseOption, SavingsPlanKind};
 use egui::Ui;
 use std::time::{Duration, Instant};
 
@@ -37,8 +38,11 @@ pub struct CostCache {
     rows: Vec<WhatIfRow>,
     advice: Vec<Advice>,
     on_demand_ec2: f64,
-    /// The real bill at the same moment, to compare with.
-    bill_total: f64,
+    /// The real bill at the same moment, and a month at its pace.
+    bill: Bill,
+    month: Bill,
+    /// Successful client requests at the same moment.
+    succeeded: u64,
 }
 
 impl CostCache {
@@ -48,11 +52,24 @@ impl CostCache {
             return;
         }
         let catalog = run.engine.catalog();
-        self.rows = compared_options(catalog)
+        let estimated = |plan, years| {
+            catalog.purchase.savings_plans.iter().any(|s| s.plan == plan && s.term_years == years && s.estimate)
+        };
+        self.rows = offered_options(catalog)
             .into_iter()
-            .map(|(label, option)| WhatIfRow {
-                label,
-                totals: run.engine.what_if(&option).map(|(bill, month)| (bill.total, month.total)),
+            // Partial upfront sits between the other two; the inspector lists it.
+            .filter(|o| !matches!(o, PurchaseOption::Reserved { payment: Payment::PartialUpfront, .. }))
+            .map(|option| {
+                let note = match option {
+                    PurchaseOption::SavingsPlan { plan, term_years } if estimated(plan, term_years) => " (estimate)",
+                    PurchaseOption::Spot { .. } => " (if never interrupted)",
+                    PurchaseOption::OnPremises { .. } => " (catalog's starting figures)",
+                    _ => "",
+                };
+                WhatIfRow {
+                    label: format!("{}{note}", option.describe()),
+                    totals: run.engine.what_if(&option).map(|(bill, month)| (bill.total, month.total)),
+                }
             })
             .collect();
         let hourly = run.engine.hourly_on_demand();
@@ -68,23 +85,26 @@ impl CostCache {
                 Advice { label: format!("{plan}, {} yr{estimate}", s.term_years), commitment_per_hour, with_plan }
             })
             .collect();
-        self.bill_total = run.engine.bill().total;
+        self.bill = run.engine.bill();
+        self.month = run.engine.monthly_bill().unwrap_or_default();
+        self.succeeded = run.engine.client_totals().succeeded;
         self.at = Some((now, Instant::now()));
     }
 }
 
 /// Shows the tab.
 pub fn show(ui: &mut Ui, run: &LiveRun, free_tier: bool, cache: &mut CostCache, actions: &mut Vec<Action>) {
+    // Worked out at most twice a second (see `REFRESH`), not every frame.
+    cache.refresh(run);
     let engine = &run.engine;
-    let bill = engine.bill();
-    let month = engine.monthly_bill().unwrap_or_default();
-    let succeeded = engine.client_totals().succeeded;
+    let (bill, month) = (&cache.bill, &cache.month);
+    let (succeeded, at) = (cache.succeeded, cache.at.map_or(0, |(t, _)| t));
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.strong(format!("${:.4} so far", bill.total));
             ui.label(format!(
                 "in {:.1} simulated minutes · at this pace ${:.4}/hour, ${:.2} a 730-hour month",
-                engine.now().as_secs() / 60.0,
+                at as f64 / 60e9,
                 month.total / 730.0,
                 month.total
             ));
@@ -140,13 +160,12 @@ pub fn show(ui: &mut Ui, run: &LiveRun, free_tier: bool, cache: &mut CostCache, 
             }
         });
         ui.separator();
-        cache.refresh(run);
         what_if(ui, cache);
     });
 }
 
 fn what_if(ui: &mut Ui, cache: &CostCache) {
-    let now_total = cache.bill_total;
+    let now_total = cache.bill.total;
     ui.columns(2, |columns| {
         let ui = &mut columns[0];
         ui.strong("What if every instance were on…").on_hover_text(

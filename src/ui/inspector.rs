@@ -176,10 +176,12 @@ impl Form<'_> {
     }
 }
 
-fn combo<T: PartialEq + Copy>(ui: &mut Ui, label: egui::Id, value: &mut T, options: &[(T, &str)]) -> bool {
+/// A drop-down of `options` for `value`, named by `label` for screen readers (one label may name
+/// several drop-downs with different options).
+pub(super) fn combo<T: PartialEq + Copy>(ui: &mut Ui, label: egui::Id, value: &mut T, options: &[(T, &str)]) -> bool {
     let mut changed = false;
     let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
-    let id = label.with("combo");
+    let id = label.with(("combo", options.first().map(|(_, n)| *n)));
     egui::ComboBox::from_id_salt(id)
         .selected_text(current)
         .show_ui(ui, |ui| {

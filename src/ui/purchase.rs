@@ -2,7 +2,9 @@
 //! settings, and the options side by side for the chosen type — price per hour and per month,
 //! the saving against on demand, and what each commits to. Clicking a row chooses it.
 
+use super::inspector::combo;
 use crate::cost::Catalog;
+use crate::cost::whatif::offered_options;
 use crate::model::{Payment, PurchaseOption, ReservedClass, SavingsPlanKind};
 use egui::{DragValue, Ui};
 
@@ -29,29 +31,6 @@ fn starting(kind: usize, catalog: &Catalog, instance_type: &str) -> PurchaseOpti
         4 => PurchaseOption::DedicatedHost,
         5 => catalog.on_premises_for(instance_type),
         _ => PurchaseOption::OnDemand,
-    }
-}
-
-/// A short description of `option`, for tables and tooltips.
-pub fn describe(option: &PurchaseOption) -> String {
-    match option {
-        PurchaseOption::OnDemand => "On demand".to_owned(),
-        PurchaseOption::Reserved { class, term_years, payment } => {
-            let class = if *class == ReservedClass::Standard { "std" } else { "conv." };
-            let payment = match payment {
-                Payment::NoUpfront => "no upfront",
-                Payment::PartialUpfront => "partial",
-                Payment::AllUpfront => "all upfront",
-            };
-            format!("Reserved {class} {term_years} y, {payment}")
-        }
-        PurchaseOption::SavingsPlan { plan, term_years } => {
-            let plan = if *plan == SavingsPlanKind::Compute { "Compute" } else { "EC2" };
-            format!("{plan} Savings Plan {term_years} y")
-        }
-        PurchaseOption::Spot { .. } => "Spot".to_owned(),
-        PurchaseOption::DedicatedHost => "Dedicated host".to_owned(),
-        PurchaseOption::OnPremises { .. } => "On premises".to_owned(),
     }
 }
 
@@ -107,16 +86,16 @@ pub fn field(
     match option {
         PurchaseOption::Reserved { class, term_years, payment } => {
             ui.horizontal(|ui| {
-                changed |= pick(
+                changed |= combo(
                     ui,
-                    "class",
+                    label,
                     class,
                     &[(ReservedClass::Standard, "standard"), (ReservedClass::Convertible, "convertible")],
                 );
-                changed |= pick(ui, "term", term_years, &[(1, "1 year"), (3, "3 years")]);
-                changed |= pick(
+                changed |= combo(ui, label, term_years, &[(1, "1 year"), (3, "3 years")]);
+                changed |= combo(
                     ui,
-                    "payment",
+                    label,
                     payment,
                     &[
                         (Payment::NoUpfront, "no upfront"),
@@ -128,13 +107,13 @@ pub fn field(
         }
         PurchaseOption::SavingsPlan { plan, term_years } => {
             ui.horizontal(|ui| {
-                changed |= pick(
+                changed |= combo(
                     ui,
-                    "plan",
+                    label,
                     plan,
                     &[(SavingsPlanKind::Compute, "Compute"), (SavingsPlanKind::Ec2Instance, "EC2 Instance")],
                 );
-                changed |= pick(ui, "term", term_years, &[(1, "1 year"), (3, "3 years")]);
+                changed |= combo(ui, label, term_years, &[(1, "1 year"), (3, "3 years")]);
             });
         }
         PurchaseOption::Spot { interruptions_per_hour } => {
@@ -188,24 +167,6 @@ pub fn field(
     changed
 }
 
-fn pick<T: PartialEq + Copy>(ui: &mut Ui, what: &str, value: &mut T, options: &[(T, &str)]) -> bool {
-    let mut changed = false;
-    let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
-    egui::ComboBox::from_id_salt(("purchase", what))
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            for (option, name) in options {
-                if ui.selectable_label(option == value, *name).clicked() && option != value {
-                    *value = *option;
-                    changed = true;
-                }
-            }
-        })
-        .response
-        .on_hover_text(what);
-    changed
-}
-
 /// The options side by side for one machine of `instance_type`; returns the one clicked.
 pub fn comparison(
     ui: &mut Ui,
@@ -214,24 +175,10 @@ pub fn comparison(
     chosen: &PurchaseOption,
 ) -> Option<PurchaseOption> {
     let on_demand = catalog.instance_type(instance_type)?.on_demand_per_hour;
-    let mut options: Vec<PurchaseOption> = vec![PurchaseOption::OnDemand];
-    options.extend(catalog.purchase.reserved.iter().map(|r| PurchaseOption::Reserved {
-        class: r.class,
-        term_years: r.term_years,
-        payment: r.payment,
-    }));
-    options.extend(
-        catalog
-            .purchase
-            .savings_plans
-            .iter()
-            .map(|s| PurchaseOption::SavingsPlan { plan: s.plan, term_years: s.term_years }),
-    );
-    options.push(PurchaseOption::Spot { interruptions_per_hour: None });
-    options.push(PurchaseOption::DedicatedHost);
-    options.push(match chosen {
-        PurchaseOption::OnPremises { .. } => chosen.clone(),
-        _ => catalog.on_premises_for(instance_type),
+    let options = offered_options(catalog).into_iter().map(|option| match option {
+        PurchaseOption::OnPremises { .. } if chosen.on_premises() => chosen.clone(),
+        PurchaseOption::OnPremises { .. } => catalog.on_premises_for(instance_type),
+        other => other,
     });
     let mut picked = None;
     egui::CollapsingHeader::new(format!("Purchase options for {instance_type}")).default_open(true).show(ui, |ui| {
@@ -248,7 +195,7 @@ pub fn comparison(
                     && (option == *chosen
                         || matches!(option, PurchaseOption::Spot { .. } | PurchaseOption::OnPremises { .. }));
                 let commits = format!("Commits to: {}", commitment(&option, catalog, instance_type));
-                if ui.selectable_label(selected, describe(&option)).on_hover_text(commits).clicked() {
+                if ui.selectable_label(selected, option.describe()).on_hover_text(commits).clicked() {
                     picked = Some(option.clone());
                 }
                 ui.monospace(format!("{rate:.4}"));
