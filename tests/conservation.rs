@@ -21,6 +21,11 @@ fn assert_identities(engine: &Engine, context: &str) {
     assert_eq!(t.generated, t.succeeded + t.failed + t.in_flight, "{context}: client requests {t:?}");
     let failures: u64 = engine.failures().values().sum();
     assert_eq!(failures, t.failed, "{context}: failures by reason must add up to failed");
+    // Every request is one piece of work, followed to its end downstream.
+    let w = engine.work_totals();
+    assert_eq!(t.generated, w.fulfilled + w.lost + w.pending, "{context}: work {w:?} of {t:?}");
+    assert!(w.lost >= t.failed, "{context}: a failed request's work is lost: {w:?} {t:?}");
+    assert!(w.fulfilled <= t.succeeded, "{context}: fulfilled work needs its request to succeed: {w:?} {t:?}");
     for i in 0..engine.diagram().nodes.len() {
         if let Some(q) = engine.queue_totals(i) {
             assert_eq!(

@@ -46,6 +46,11 @@ pub struct Report {
     pub scaling_activities: Vec<crate::sim::Activity>,
     /// Faults as they happened (node, what, start and end in simulated seconds).
     pub faults: Vec<crate::sim::FaultWindow>,
+    /// Client requests' work followed end to end through queues and topics: fulfilled when the
+    /// request and everything it caused downstream are done, lost when any of it failed for good.
+    pub work: crate::sim::WorkTotals,
+    /// From a request's generation to its work's fulfilment, in ms.
+    pub time_to_fulfil_ms: LatencyMs,
 }
 
 /// Latency summary without the count.
@@ -170,6 +175,8 @@ impl Report {
             nodes,
             scaling_activities: engine.activities().iter().cloned().collect(),
             faults: engine.fault_log().to_vec(),
+            work: engine.work_totals(),
+            time_to_fulfil_ms: engine.time_to_fulfil().summary().into(),
         }
     }
 

@@ -35,6 +35,13 @@ pub fn to_text(r: &Report) -> String {
         "latency ms: mean {:.3}  p50 {:.3}  p95 {:.3}  p99 {:.3}  max {:.3}",
         l.mean, l.p50, l.p95, l.p99, l.max
     );
+    let work = &r.work;
+    let fulfil = &r.time_to_fulfil_ms;
+    let _ = writeln!(
+        out,
+        "work end to end: {} fulfilled, {} lost, {} pending; time to fulfil ms: p50 {:.1}  p95 {:.1}  p99 {:.1}",
+        work.fulfilled, work.lost, work.pending, fulfil.p50, fulfil.p95, fulfil.p99
+    );
     let c = &r.cost_usd;
     let _ = writeln!(
         out,

@@ -27,6 +27,8 @@ pub(crate) struct Payload {
     pub response_bytes: u32,
     /// Message type id (0: untyped).
     pub message_type: u16,
+    /// The client request's end-to-end work this belongs to (`None`: nobody follows it).
+    pub work: Option<Key>,
 }
 
 /// Who waits for a call's answer.

@@ -210,11 +210,12 @@ impl Engine {
             }
             None => 0,
         };
-        let payload =
-            Payload { request_bytes: c.params.request_bytes, response_bytes: c.params.response_bytes, message_type };
+        let (request_bytes, response_bytes) = (c.params.request_bytes, c.params.response_bytes);
         if measured {
             c.generated += 1;
         }
+        let work = Some(self.work_start());
+        let payload = Payload { request_bytes, response_bytes, message_type, work };
         let request = self.requests.insert(Request {
             client: node,
             generated_at: now,
@@ -264,6 +265,7 @@ impl Engine {
             None => {
                 let Some(r) = self.requests.remove(request) else { return };
                 let latency = self.now - r.generated_at;
+                self.work_close(r.payload.work, true);
                 self.metrics.interval_latencies.record(latency);
                 let c = self.client(r.client);
                 c.succeeded_all += 1;
@@ -302,6 +304,7 @@ impl Engine {
             let wait_ms = if jitter { self.rng.random::<f64>() * backoff_ms } else { backoff_ms };
             self.events.push(self.now + ms_to_nanos(wait_ms), Event::Retry { request });
         } else if let Some(r) = self.requests.remove(request) {
+            self.work_close(r.payload.work, false);
             let c = self.client(node);
             c.failed_all += 1;
             if r.measured {

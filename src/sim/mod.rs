@@ -34,6 +34,7 @@ mod slab;
 pub mod stats;
 pub mod time;
 mod topic;
+mod work;
 
 pub use faults::FaultWindow;
 pub use live::{LiveChange, StructureChange};
@@ -43,6 +44,7 @@ pub use metrics::{
 };
 pub use scaling::Activity;
 pub use time::SimTime;
+pub use work::WorkTotals;
 
 use crate::cost::{Catalog, NodeUsage};
 use crate::model::validate::{self, Problem};
@@ -215,6 +217,8 @@ pub struct Engine {
     pub(crate) activities: std::collections::VecDeque<Activity>,
     /// Faults as they happened.
     pub(crate) fault_log: Vec<faults::FaultWindow>,
+    /// Client requests' work followed end to end.
+    pub(crate) work: work::WorkLedger,
 }
 
 impl std::fmt::Debug for Engine {
@@ -273,6 +277,7 @@ impl Engine {
             sampling: false,
             activities: std::collections::VecDeque::new(),
             fault_log: Vec::new(),
+            work: work::WorkLedger::default(),
         };
         engine.intern_message_types(&diagram);
         for node in &diagram.nodes {

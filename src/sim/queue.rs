@@ -154,6 +154,7 @@ impl Engine {
     fn enqueue(&mut self, node: u32, payload: Payload) {
         let (now, from) = (self.now, self.measure_from);
         let measured = now >= from;
+        self.work_open(payload.work);
         let q = self.queue(node);
         let group = (q.sent_seq % q.groups.len() as u64) as u32;
         q.sent_seq += 1;
@@ -231,8 +232,9 @@ impl Engine {
             let visibility = q.visibility_ns;
             let Some(m) = self.messages.get_mut(key) else { continue };
             if now.saturating_sub(m.enqueued_at) > retention {
-                let measured = m.measured;
+                let (measured, work) = (m.measured, m.payload.work);
                 self.messages.remove(key);
+                self.work_close(work, false);
                 if measured {
                     self.queue(node).expired += 1;
                 }
@@ -315,6 +317,7 @@ impl Engine {
             let current = self.messages.get(key).is_some_and(|m| m.in_flight && m.receive_seq == seq);
             if current {
                 if let Some(m) = self.messages.remove(key) {
+                    self.work_close(m.payload.work, true);
                     let q = self.queue(queue);
                     q.in_flight -= 1;
                     q.group_in_flight[m.group as usize] -= 1;
@@ -367,18 +370,24 @@ impl Engine {
         if removed {
             // Its queue is gone: the message is lost.
             q.removed += u64::from(measured);
-            self.messages.remove(key);
+            if let Some(m) = self.messages.remove(key) {
+                self.work_close(m.payload.work, false);
+            }
             return;
         }
         if q.max_receives.is_some_and(|max| receives >= max) {
             if measured {
                 q.dead_lettered += 1;
             }
+            // Dead-lettered work is lost: someone may look at it later, but it was not done.
             let dlq = q.dead_letter;
-            if let (Some(dlq), Some(m)) = (dlq, self.messages.remove(key)) {
-                self.count_edge(queue, dlq, 1);
-                self.enqueue(dlq, m.payload);
-                self.dispatch_queue(dlq);
+            if let Some(m) = self.messages.remove(key) {
+                self.work_close(m.payload.work, false);
+                if let Some(dlq) = dlq {
+                    self.count_edge(queue, dlq, 1);
+                    self.enqueue(dlq, Payload { work: None, ..m.payload });
+                    self.dispatch_queue(dlq);
+                }
             }
         } else {
             // Back where it was: at the head of its group for FIFO, at the end for standard.
@@ -399,11 +408,13 @@ impl Engine {
         let Behaviour::Queue(q) = &mut self.nodes[node as usize].behaviour else { return };
         let mut lost = 0;
         let mut visible = 0u64;
+        let mut works = Vec::new();
         for group in &mut q.groups {
             for key in group.drain(..) {
                 visible += 1;
                 if let Some(m) = self.messages.remove(key) {
                     lost += u64::from(m.measured);
+                    works.push(m.payload.work);
                 }
             }
         }
@@ -411,6 +422,9 @@ impl Engine {
         q.depth.add(now, from, -(visible as f64));
         q.consumers.clear();
         q.dead_letter = None;
+        for work in works {
+            self.work_close(work, false);
+        }
     }
 
     /// Drops visible messages older than the retention period.
@@ -421,12 +435,14 @@ impl Engine {
         let messages = &mut self.messages;
         let mut expired = 0u64;
         let mut removed = 0u64;
+        let mut works = Vec::new();
         for group in &mut q.groups {
             group.retain(|&key| {
                 let old = messages.get(key).is_none_or(|m| now.saturating_sub(m.enqueued_at) > retention);
                 if old {
                     if let Some(m) = messages.remove(key) {
                         expired += u64::from(m.measured);
+                        works.push(m.payload.work);
                     }
                     removed += 1;
                 }
@@ -436,6 +452,9 @@ impl Engine {
         q.expired += expired;
         if removed > 0 {
             q.depth.add(now, from, -(removed as f64));
+        }
+        for work in works {
+            self.work_close(work, false);
         }
     }
 

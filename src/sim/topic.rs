@@ -74,6 +74,9 @@ impl Engine {
         if measured {
             t.published += 1;
         }
+        // The publisher's answer may close its branch at once: hold the work open until every
+        // copy has its own branch.
+        self.work_open(payload.work);
         self.finish(key, None);
         for link in 0..self.links[node as usize].len() {
             let filter = &self.links[node as usize][link].filter;
@@ -88,8 +91,10 @@ impl Engine {
             }
             let (edge, to) = (self.links[node as usize][link].edge, self.links[node as usize][link].to);
             let delivery = self.deliveries.insert(Delivery { topic: node, edge, to, attempt: 0, payload, measured });
+            self.work_open(payload.work);
             self.deliver(delivery);
         }
+        self.work_close(payload.work, true);
     }
 
     /// Sends (or sends again) one delivery.
@@ -121,7 +126,9 @@ impl Engine {
                 if measured {
                     t.delivered += 1;
                 }
-                self.deliveries.remove(delivery);
+                if let Some(d) = self.deliveries.remove(delivery) {
+                    self.work_close(d.payload.work, true);
+                }
             }
             Some(reason) if http && reason != FailReason::Removed && attempt <= t.retries => {
                 let at = now + t.retry_delay_ns;
@@ -131,7 +138,9 @@ impl Engine {
                 if measured {
                     t.delivery_failures += 1;
                 }
-                self.deliveries.remove(delivery);
+                if let Some(d) = self.deliveries.remove(delivery) {
+                    self.work_close(d.payload.work, false);
+                }
             }
         }
     }

@@ -1,0 +1,130 @@
+//! Work followed end to end: a request's work is fulfilled only when everything it caused
+//! downstream is done, and lost when any part of it fails for good. Expected values follow from the
+//! parameters (constant service times, evenly spaced arrivals), never from earlier runs.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use cloud_sandbox::model::{
+    Arrival, ClientParams, Distribution, Edge, FunctionParams, InstanceParams, NodeKind, QueueParams, TopicParams,
+};
+use cloud_sandbox::report::Report;
+use cloud_sandbox::sim::RunOptions;
+use common::*;
+
+fn steady(rate: f64) -> NodeKind {
+    NodeKind::Client(ClientParams { rate_per_sec: rate, arrival: Arrival::EvenlySpaced, ..ClientParams::default() })
+}
+
+fn constant(workers: u32, ms: f64) -> NodeKind {
+    NodeKind::Instance(InstanceParams {
+        count: 1,
+        workers_per_instance: Some(workers),
+        service_time: Distribution::Constant { ms },
+        ..InstanceParams::default()
+    })
+}
+
+fn report(d: &cloud_sandbox::model::Diagram) -> Report {
+    Report::from_engine(&run(d, &RunOptions::default()), 0.0)
+}
+
+#[test]
+fn fan_out_work_is_fulfilled_when_its_slowest_branch_is_done() {
+    // One publish goes to two queues; one consumer takes 10 ms, the other 200 ms. The client's
+    // answer comes back at once, but the work is done only after the slow branch.
+    let d = diagram(
+        vec![
+            node("c", steady(2.0)),
+            node("t", NodeKind::Topic(TopicParams::default())),
+            node("q1", NodeKind::Queue(QueueParams::default())),
+            node("q2", NodeKind::Queue(QueueParams::default())),
+            node("fast", constant(4, 10.0)),
+            node("slow", constant(4, 200.0)),
+        ],
+        vec![edge("c", "t"), edge("t", "q1"), edge("t", "q2"), edge("q1", "fast"), edge("q2", "slow")],
+        100.0,
+        0.0,
+    );
+    let r = report(&d);
+    assert_eq!(r.requests.failed, 0);
+    assert!(r.latency_ms.max < 1.0, "the publish is acknowledged at once: {:?}", r.latency_ms);
+    assert_eq!(r.work.lost, 0);
+    // 200 requests; the last one (at 100 s) cannot finish its 200 ms branch before the end.
+    assert_eq!(r.work.fulfilled + r.work.pending, r.requests.generated);
+    assert!(r.work.pending <= 1, "{:?}", r.work);
+    let f = r.time_to_fulfil_ms;
+    assert!((f.p50 - 200.0).abs() < 2.0 && (f.max - 200.0).abs() < 2.0, "time to fulfil {f:?}");
+}
+
+#[test]
+fn dead_lettered_and_expired_messages_lose_their_work() {
+    // The consumer's function always times out: every message is received three times, then
+    // dead-lettered. The client was answered each time; none of the work was done.
+    let d = diagram(
+        vec![
+            node("c", steady(2.0)),
+            node(
+                "q",
+                NodeKind::Queue(QueueParams {
+                    visibility_timeout_secs: 1.0,
+                    max_receives: Some(3),
+                    ..QueueParams::default()
+                }),
+            ),
+            node("dlq", NodeKind::Queue(QueueParams::default())),
+            node("w", constant(4, 1.0)),
+            node(
+                "f",
+                NodeKind::Function(FunctionParams {
+                    duration: Distribution::Constant { ms: 500.0 },
+                    timeout_secs: 0.1,
+                    cold_start_ms: 0.0,
+                    ..FunctionParams::default()
+                }),
+            ),
+        ],
+        vec![edge("c", "q"), edge("q", "w"), Edge { dead_letter: true, ..edge("q", "dlq") }, edge("w", "f")],
+        60.0,
+        0.0,
+    );
+    let r = report(&d);
+    let q = r.nodes.iter().find(|n| n.id == "q").unwrap().queue.unwrap();
+    assert_eq!(r.requests.failed, 0);
+    assert_eq!(r.work.fulfilled, 0);
+    assert_eq!(r.work.lost, q.dead_lettered, "{:?} {q:?}", r.work);
+    assert_eq!(r.work.pending, q.in_queue_at_end);
+
+    // Nobody consumes and messages live 60 s: whatever expired is lost work.
+    let d = diagram(
+        vec![
+            node("c", steady(10.0)),
+            node("q", NodeKind::Queue(QueueParams { retention_secs: 60.0, ..QueueParams::default() })),
+        ],
+        vec![edge("c", "q")],
+        200.0,
+        0.0,
+    );
+    let r = report(&d);
+    let q = r.nodes.iter().find(|n| n.id == "q").unwrap().queue.unwrap();
+    assert!(q.expired > 1300, "{q:?}");
+    assert_eq!(r.work.lost, q.expired);
+    assert_eq!(r.work.pending, q.in_queue_at_end);
+    assert_eq!(r.work.fulfilled, 0);
+}
+
+#[test]
+fn a_failed_request_is_lost_work_and_orders_behind_a_queue_survive_an_outage() {
+    let mono = report(&example("coffee-shop-monolith.ron"));
+    assert!(mono.requests.failed > 2000);
+    assert_eq!(mono.work.lost, mono.requests.failed, "the monolith's lost work is its failed requests");
+    assert_eq!(mono.work.fulfilled, mono.requests.succeeded);
+
+    let micro = report(&example("coffee-shop-microservices.ron"));
+    assert_eq!(micro.work.lost, 0, "{:?}", micro.work);
+    assert!(micro.work.pending < 20, "{:?}", micro.work);
+    // Orders taken during the 120 s outage waited for the baristas: the slowest took over a minute,
+    // though every client answer came back in well under a second.
+    assert!(micro.time_to_fulfil_ms.max > 60_000.0, "{:?}", micro.time_to_fulfil_ms);
+    assert!(micro.latency_ms.max < 1_000.0, "{:?}", micro.latency_ms);
+}
