@@ -220,7 +220,7 @@ proptest! {
                 p.count = count;
             }
         }
-        let faulted = |id: &cloud_sandbox::model::NodeId| d.scenario.faults.iter().any(|f| f.node() == id);
+        let faulted = |id: &cloud_sandbox::model::NodeId| d.scenario.faults.iter().any(|f| f.nodes().contains(&id));
         let instance_faults = d.scenario.faults.iter().any(|f| matches!(f, Fault::Crash { instance: Some(_), .. }));
         if !instance_faults {
             prop_assert!(e.apply_live(&edited).is_ok(), "{:?}", e.apply_live(&edited));

@@ -239,7 +239,7 @@ fn apply_to(d: &mut Diagram, edit: Edit) -> Result<(), String> {
             });
             d.nodes.retain(|n| !gone.contains(&n.id));
             // Faults on removed nodes have nothing left to act on.
-            d.scenario.faults.retain(|f| !gone.contains(f.node()));
+            d.scenario.faults.retain(|f| f.nodes().iter().all(|n| !gone.contains(n)));
         }
         Edit::Move { nodes, delta } => {
             for n in d.nodes.iter_mut().filter(|n| nodes.contains(&n.id)) {

@@ -105,6 +105,25 @@ impl Default for Scenario {
     }
 }
 
+/// Where something runs: in the cloud, or in the company's own data centre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Location {
+    /// The cloud region: instances bought from AWS, balancers, functions.
+    Cloud,
+    /// The company's own data centre: instance nodes paid for as `OnPremises`.
+    OnPremises,
+}
+
+impl Location {
+    /// A name for a person.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Cloud => "the cloud",
+            Self::OnPremises => "on premises",
+        }
+    }
+}
+
 /// A scheduled failure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -147,13 +166,99 @@ pub enum Fault {
         #[serde(default)]
         for_secs: Option<f64>,
     },
+    /// An availability zone fails: every machine in it (of every instance node in the cloud that
+    /// uses the zone) goes down; Auto Scaling launches replacements in the other zones.
+    ZoneOutage {
+        /// The zone's name, as instance nodes list it in `zones`.
+        zone: String,
+        /// When it happens, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
+    /// A whole location fails: in the cloud, every instance node bought from AWS, every balancer
+    /// and every function (queues and topics stay, as regional services); on premises, every
+    /// instance node there.
+    LocationOutage {
+        /// Which location.
+        location: Location,
+        /// When it happens, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
+    /// Failures at random: each machine of an instance node (or a function or balancer node as a
+    /// whole) fails after an exponentially distributed time with mean `mtbf_secs`, and is repaired
+    /// after one with mean `mttr_secs`, again and again.
+    RandomFailures {
+        /// Which node.
+        node: NodeId,
+        /// Mean time between failures, in seconds of running time.
+        mtbf_secs: f64,
+        /// Mean time to repair, in seconds.
+        mttr_secs: f64,
+        /// When failures may start, in simulated seconds.
+        #[serde(default)]
+        at_secs: f64,
+        /// How long failures may keep starting; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
+    /// The network between two nodes gets slower: calls along the edge take `extra_ms` longer
+    /// each way.
+    LatencySpike {
+        /// The edge's caller.
+        from: NodeId,
+        /// The edge's callee.
+        to: NodeId,
+        /// Added one-way latency, in ms.
+        extra_ms: f64,
+        /// When it starts, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
+    /// A client's traffic is multiplied for a while (a sale, a news story, a retry storm).
+    TrafficSurge {
+        /// The client node.
+        node: NodeId,
+        /// Rate multiplier, e.g. 3 for three times the traffic.
+        multiplier: f64,
+        /// When it starts, in simulated seconds.
+        at_secs: f64,
+        /// How long it lasts; `None` means until the end of the run.
+        #[serde(default)]
+        for_secs: Option<f64>,
+    },
 }
 
 impl Fault {
-    /// The node the fault acts on.
-    pub fn node(&self) -> &NodeId {
+    /// The nodes the fault names (none for outages, two for a latency spike).
+    pub fn nodes(&self) -> Vec<&NodeId> {
         match self {
-            Self::Crash { node, .. } | Self::Slow { node, .. } | Self::ComponentFailure { node, .. } => node,
+            Self::Crash { node, .. }
+            | Self::Slow { node, .. }
+            | Self::ComponentFailure { node, .. }
+            | Self::RandomFailures { node, .. }
+            | Self::TrafficSurge { node, .. } => vec![node],
+            Self::LatencySpike { from, to, .. } => vec![from, to],
+            Self::ZoneOutage { .. } | Self::LocationOutage { .. } => Vec::new(),
+        }
+    }
+
+    /// The nodes the fault names, to change (when renaming an id, say).
+    pub fn nodes_mut(&mut self) -> Vec<&mut NodeId> {
+        match self {
+            Self::Crash { node, .. }
+            | Self::Slow { node, .. }
+            | Self::ComponentFailure { node, .. }
+            | Self::RandomFailures { node, .. }
+            | Self::TrafficSurge { node, .. } => vec![node],
+            Self::LatencySpike { from, to, .. } => vec![from, to],
+            Self::ZoneOutage { .. } | Self::LocationOutage { .. } => Vec::new(),
         }
     }
 
@@ -162,7 +267,43 @@ impl Fault {
         match self {
             Self::Crash { at_secs, for_secs, .. }
             | Self::Slow { at_secs, for_secs, .. }
-            | Self::ComponentFailure { at_secs, for_secs, .. } => (*at_secs, *for_secs),
+            | Self::ComponentFailure { at_secs, for_secs, .. }
+            | Self::ZoneOutage { at_secs, for_secs, .. }
+            | Self::LocationOutage { at_secs, for_secs, .. }
+            | Self::RandomFailures { at_secs, for_secs, .. }
+            | Self::LatencySpike { at_secs, for_secs, .. }
+            | Self::TrafficSurge { at_secs, for_secs, .. } => (*at_secs, *for_secs),
+        }
+    }
+
+    /// A short kind name: "crash", "zone outage"...
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::Crash { .. } => "crash",
+            Self::Slow { .. } => "slow-down",
+            Self::ComponentFailure { .. } => "component failure",
+            Self::ZoneOutage { .. } => "zone outage",
+            Self::LocationOutage { .. } => "location outage",
+            Self::RandomFailures { .. } => "random failures",
+            Self::LatencySpike { .. } => "latency spike",
+            Self::TrafficSurge { .. } => "traffic surge",
+        }
+    }
+
+    /// What the fault does, for a person: "crash of 'barista'", "zone b outage".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Crash { node, instance: Some(i), .. } => format!("crash of '{node}' instance {i}"),
+            Self::Crash { node, .. } => format!("crash of '{node}'"),
+            Self::Slow { node, factor, .. } => format!("'{node}' {factor}× slower"),
+            Self::ComponentFailure { node, component, .. } => format!("component '{component}' of '{node}' fails"),
+            Self::ZoneOutage { zone, .. } => format!("zone '{zone}' outage"),
+            Self::LocationOutage { location, .. } => format!("outage of {}", location.name()),
+            Self::RandomFailures { node, mtbf_secs, mttr_secs, .. } => {
+                format!("random failures of '{node}' (MTBF {mtbf_secs} s, MTTR {mttr_secs} s)")
+            }
+            Self::LatencySpike { from, to, extra_ms, .. } => format!("+{extra_ms} ms on '{from}' → '{to}'"),
+            Self::TrafficSurge { node, multiplier, .. } => format!("'{node}' traffic ×{multiplier}"),
         }
     }
 }

@@ -231,6 +231,9 @@ pub struct InstanceParams {
     /// Run the instances as an Auto Scaling group (then `count` is not used: the group starts at
     /// its desired capacity). `None`: a fixed count.
     pub auto_scaling: Option<AutoScaling>,
+    /// Availability zones the machines are spread over, e.g. `["a", "b"]`; a new machine goes to
+    /// the zone with the fewest machines among those not in an outage. Empty: one zone, `"a"`.
+    pub zones: Vec<String>,
 }
 
 /// What an Auto Scaling group's target tracking follows.
@@ -424,6 +427,11 @@ impl InstanceParams {
     pub fn initial_count(&self) -> u32 {
         self.auto_scaling.as_ref().map_or(self.count, |g| g.desired.unwrap_or(g.min))
     }
+
+    /// The zones the machines spread over (`["a"]` when none are named).
+    pub fn zone_names(&self) -> Vec<String> {
+        if self.zones.is_empty() { vec!["a".to_owned()] } else { self.zones.clone() }
+    }
 }
 
 impl Default for InstanceParams {
@@ -437,6 +445,7 @@ impl Default for InstanceParams {
             components: Vec::new(),
             purchase: PurchaseOption::OnDemand,
             auto_scaling: None,
+            zones: Vec::new(),
         }
     }
 }

@@ -664,42 +664,92 @@ fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
         {
             bad(format!("for_secs must be above 0, not {len}"));
         }
-        let Some(node) = d.node(fault.node()) else {
-            bad(format!("names node '{}', which does not exist", fault.node()));
+        let mut missing = false;
+        for id in fault.nodes() {
+            if d.node(id).is_none() {
+                bad(format!("names node '{id}', which does not exist"));
+                missing = true;
+            }
+        }
+        if missing {
             continue;
-        };
-        match (fault, &node.kind) {
-            (Fault::Crash { .. }, NodeKind::Client(_)) => {
-                bad("a client cannot crash; to stop traffic, change its rate or pattern".to_owned());
-            }
-            (Fault::Crash { .. }, NodeKind::Queue(_) | NodeKind::Topic(_)) => {
-                bad("queues and topics are managed services that stay available in this model; crash their consumers instead".to_owned());
-            }
-            (Fault::Crash { instance: Some(k), .. }, NodeKind::Instance(p)) if *k >= p.initial_count() => {
-                let n = p.initial_count();
-                bad(format!(
-                    "instance {k} does not exist: node '{}' starts with {n} (0 to {})",
-                    node.id,
-                    n.saturating_sub(1)
-                ));
-            }
-            (Fault::Crash { instance: Some(_), .. }, kind) if kind.kind() != Kind::Instance => {
-                bad("only an instance node has numbered instances".to_owned());
-            }
-            (Fault::Slow { factor, .. }, kind) => {
-                if !matches!(kind.kind(), Kind::Instance | Kind::Function) {
+        }
+        let kind_of = |id: &NodeId| d.node(id).map(|n| &n.kind);
+        match fault {
+            Fault::Crash { node, instance, .. } => match (kind_of(node), instance) {
+                (Some(NodeKind::Client(_)), _) => {
+                    bad("a client cannot crash; to stop traffic, change its rate or pattern".to_owned());
+                }
+                (Some(NodeKind::Queue(_) | NodeKind::Topic(_)), _) => {
+                    bad("queues and topics are managed services that stay available in this model; crash their consumers instead".to_owned());
+                }
+                (Some(NodeKind::Instance(p)), Some(k)) if *k >= p.initial_count() => {
+                    let n = p.initial_count();
+                    bad(format!(
+                        "instance {k} does not exist: node '{node}' starts with {n} (0 to {})",
+                        n.saturating_sub(1)
+                    ));
+                }
+                (Some(kind), Some(_)) if kind.kind() != Kind::Instance => {
+                    bad("only an instance node has numbered instances".to_owned());
+                }
+                _ => {}
+            },
+            Fault::Slow { node, factor, .. } => {
+                if !kind_of(node).is_some_and(|k| matches!(k.kind(), Kind::Instance | Kind::Function)) {
                     bad("only an instance or a function node can be slowed".to_owned());
                 }
                 if !(factor.is_finite() && *factor > 0.0) {
                     bad(format!("factor must be above 0, not {factor}"));
                 }
             }
-            (Fault::ComponentFailure { component, .. }, kind) => match kind {
-                NodeKind::Instance(p) if p.components.contains(component) => {}
-                NodeKind::Instance(_) => bad(format!("node '{}' has no component '{component}'", node.id)),
+            Fault::ComponentFailure { node, component, .. } => match kind_of(node) {
+                Some(NodeKind::Instance(p)) if p.components.contains(component) => {}
+                Some(NodeKind::Instance(_)) => bad(format!("node '{node}' has no component '{component}'")),
                 _ => bad("only an instance node has components".to_owned()),
             },
-            _ => {}
+            Fault::ZoneOutage { zone, .. } => {
+                let used = d.nodes.iter().any(|n| match &n.kind {
+                    NodeKind::Instance(p) => p.zone_names().contains(zone),
+                    _ => false,
+                });
+                if !used {
+                    bad(format!("no instance node runs in zone '{zone}' (see each instance node's zones)"));
+                }
+            }
+            Fault::LocationOutage { .. } => {}
+            Fault::RandomFailures { node, mtbf_secs, mttr_secs, .. } => {
+                if !kind_of(node).is_some_and(|k| matches!(k.kind(), Kind::Instance | Kind::Function | Kind::Balancer))
+                {
+                    bad("only instance, function and balancer nodes fail at random".to_owned());
+                }
+                if !(mtbf_secs.is_finite() && *mtbf_secs > 0.0) {
+                    bad(format!("mtbf_secs must be above 0, not {mtbf_secs}"));
+                }
+                if !(mttr_secs.is_finite() && *mttr_secs > 0.0) {
+                    bad(format!("mttr_secs must be above 0, not {mttr_secs}"));
+                }
+            }
+            Fault::LatencySpike { from, to, extra_ms, .. } => {
+                let call_edge = d.edges.iter().any(|e| &e.from == from && &e.to == to && !e.dead_letter)
+                    && !matches!(kind_of(from), Some(NodeKind::Queue(_)));
+                if !call_edge {
+                    bad(format!(
+                        "there is no call edge from '{from}' to '{to}' (a queue's consumers poll it: slow the consumer instead)"
+                    ));
+                }
+                if !(extra_ms.is_finite() && *extra_ms >= 0.0) {
+                    bad(format!("extra_ms must be 0 or more, not {extra_ms}"));
+                }
+            }
+            Fault::TrafficSurge { node, multiplier, .. } => {
+                if !matches!(kind_of(node), Some(NodeKind::Client(_))) {
+                    bad("only a client's traffic can surge".to_owned());
+                }
+                if !(multiplier.is_finite() && *multiplier >= 0.0) {
+                    bad(format!("multiplier must be 0 or more, not {multiplier}"));
+                }
+            }
         }
     }
 }

@@ -37,6 +37,8 @@ pub(crate) struct ClientState {
     /// Every outcome, warm-up included, for the charts.
     pub succeeded_all: u64,
     pub failed_all: u64,
+    /// Traffic surges in force: (fault, multiplier).
+    pub surges: Vec<(u32, f64)>,
 }
 
 /// One logical request of a client (all its attempts).
@@ -109,6 +111,7 @@ impl ClientState {
             bytes_out: 0,
             succeeded_all: 0,
             failed_all: 0,
+            surges: Vec::new(),
         };
         client.retune(p, message_types);
         client
@@ -126,9 +129,26 @@ impl ClientState {
             })
             .collect();
         self.params = p.clone();
-        self.peak_rate = peak_rate(p);
+        self.peak_rate = peak_rate(p) * self.surge();
         self.peak_gap_ns = 1e9 / self.peak_rate;
         self.timeout_ns = p.timeout_ms.map(ms_to_nanos);
+        self.epoch = self.epoch.wrapping_add(1);
+    }
+
+    /// The product of the traffic surges in force (1 without any).
+    pub fn surge(&self) -> f64 {
+        self.surges.iter().map(|(_, m)| m).product()
+    }
+
+    /// Starts (`Some`) or ends (`None`) surge `fault`; the caller reschedules the next request.
+    pub fn set_surge(&mut self, fault: u32, multiplier: Option<f64>) {
+        self.surges.retain(|(f, _)| *f != fault);
+        if let Some(m) = multiplier {
+            self.surges.push((fault, m));
+        }
+        let p = self.params.clone();
+        self.peak_rate = peak_rate(&p) * self.surge();
+        self.peak_gap_ns = 1e9 / self.peak_rate;
         self.epoch = self.epoch.wrapping_add(1);
     }
 }
@@ -167,7 +187,7 @@ impl Engine {
                         break t;
                     }
                     let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
-                    let keep = rate_at(&c.params, t as f64 / 1e9) / peak;
+                    let keep = rate_at(&c.params, t as f64 / 1e9) * c.surge() / peak;
                     if self.rng.random::<f64>() < keep {
                         break t;
                     }
@@ -177,7 +197,7 @@ impl Engine {
                 // One gap of 1 / rate(now); while the rate is zero, look again every 100 ms.
                 let mut t = now;
                 loop {
-                    let rate = rate_at(&c.params, t as f64 / 1e9);
+                    let rate = rate_at(&c.params, t as f64 / 1e9) * c.surge();
                     if rate > 0.0 {
                         t += secs_to_nanos(1.0 / rate).max(1);
                         break;

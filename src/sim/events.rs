@@ -44,6 +44,9 @@ pub enum Event {
     WarmedUp { node: u32, machine: u16, launch: u32 },
     /// A spot machine gets its interruption notice (`ended: false`) or stops (`ended: true`).
     SpotNotice { node: u32, machine: u16, launch: u32, ended: bool },
+    /// Under a `RandomFailures` fault, a machine (`machine` of the fault's node, or the whole node
+    /// when it is `u16::MAX`) fails (`repair: false`) or is repaired (`repair: true`).
+    RandomFailure { fault: u32, machine: u16, launch: u32, repair: bool },
 }
 
 #[derive(Debug, Clone, Copy)]

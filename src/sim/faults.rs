@@ -1,16 +1,24 @@
-//! Scheduled faults from the scenario: crashes, slow-downs and component failures.
+//! Faults: the scenario's script (crashes, slow-downs, component failures, zone and location
+//! outages, random failures by MTBF/MTTR, latency spikes on an edge, traffic surges), failing by
+//! hand, and the fault log (windows for the report, the Activity tab and the chart bands).
 
+use super::events::Event;
+use super::time::{ms_to_nanos, secs_to_nanos};
 use super::{Behaviour, Engine, FailReason};
-use crate::model::Fault;
+use crate::model::{Fault, Location};
+use rand_distr::{Distribution as _, Exp1};
 use serde::Serialize;
 
 /// Faults kept in the log (the oldest are dropped beyond this).
 const FAULT_LOG_LIMIT: usize = 1000;
 
-/// A fault as it happened: which node, what, from when until when (`None`: still going).
+/// No machine: a random failure of a whole node.
+const WHOLE_NODE: u16 = u16::MAX;
+
+/// A fault as it happened: what it hit, what, from when until when (`None`: still going).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FaultWindow {
-    /// The node's id.
+    /// What it hit: a node's id, an edge ("a → b"), a zone ("zone b") or a location.
     pub node: String,
     /// What happened, for a person.
     pub what: String,
@@ -20,28 +28,58 @@ pub struct FaultWindow {
     pub end_secs: Option<f64>,
     /// The scheduled fault's index in the scenario, or `None` for one made by hand.
     #[serde(skip)]
-    scheduled: Option<u32>,
+    pub scheduled: Option<u32>,
+    /// Tells apart windows of one fault that overlap (the machine of a random failure).
+    #[serde(skip)]
+    tag: u32,
+}
+
+/// What scheduled faults in force hold on to, so that their end undoes exactly what they did.
+#[derive(Debug, Default)]
+pub(crate) struct ActiveFaults {
+    /// Outages: the fault, what it covers, the machines (node, machine, launch) and the whole
+    /// nodes it took down.
+    outages: Vec<Outage>,
+    /// Random-failure faults whose window is open.
+    random: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct Outage {
+    fault: u32,
+    scope: Scope,
+    machines: Vec<(u32, u32, u32)>,
+    nodes: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Scope {
+    Zone(String),
+    Location(Location),
 }
 
 impl Engine {
-    fn log_fault_start(&mut self, node: u32, what: String, scheduled: Option<u32>) {
+    fn log_fault_start(&mut self, subject: String, what: String, scheduled: Option<u32>, tag: u32) {
         if self.fault_log.len() == FAULT_LOG_LIMIT {
             self.fault_log.remove(0);
         }
         self.fault_log.push(FaultWindow {
-            node: self.diagram.nodes[node as usize].id.0.clone(),
+            node: subject,
             what,
             start_secs: self.now as f64 / 1e9,
             end_secs: None,
             scheduled,
+            tag,
         });
     }
 
-    fn log_fault_end(&mut self, node: u32, scheduled: Option<u32>) {
-        let id = &self.diagram.nodes[node as usize].id.0;
+    fn log_fault_end(&mut self, subject: &str, scheduled: Option<u32>, tag: u32) {
         let now = self.now as f64 / 1e9;
-        if let Some(w) =
-            self.fault_log.iter_mut().rev().find(|w| w.end_secs.is_none() && &w.node == id && w.scheduled == scheduled)
+        if let Some(w) = self
+            .fault_log
+            .iter_mut()
+            .rev()
+            .find(|w| w.end_secs.is_none() && w.node == subject && w.scheduled == scheduled && w.tag == tag)
         {
             w.end_secs = Some(now);
         }
@@ -52,37 +90,268 @@ impl Engine {
         &self.fault_log
     }
 
-    fn fault_node(&self, fault: u32) -> Option<(Fault, u32)> {
-        let f = self.diagram.scenario.faults.get(fault as usize)?.clone();
-        let index = self.diagram.nodes.iter().position(|n| &n.id == f.node())? as u32;
-        Some((f, index))
+    fn node_id(&self, node: u32) -> String {
+        self.diagram.nodes[node as usize].id.0.clone()
     }
 
-    /// A fault begins.
+    /// A scheduled fault begins.
     pub(crate) fn fault_start(&mut self, fault: u32) {
-        let Some((f, node)) = self.fault_node(fault) else { return };
-        let what = match &f {
-            Fault::Crash { instance: Some(i), .. } => format!("instance {i} crashes"),
-            Fault::Crash { .. } => "crashes".to_owned(),
-            Fault::ComponentFailure { component, .. } => format!("component {component} fails"),
-            Fault::Slow { factor, .. } => format!("{factor}× slower"),
-        };
-        self.log_fault_start(node, what, Some(fault));
-        match f {
-            Fault::Crash { instance, .. } => self.take_down(node, instance, FailReason::NodeDown),
-            Fault::ComponentFailure { .. } => self.take_down(node, None, FailReason::ComponentFailed),
-            Fault::Slow { factor, .. } => self.nodes[node as usize].slow_factor = factor,
+        let Some(f) = self.diagram.scenario.faults.get(fault as usize).cloned() else { return };
+        let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
+        match (&f, node) {
+            (Fault::Crash { instance, .. }, Some(n)) => {
+                let what = instance.map_or_else(|| "crashes".to_owned(), |i| format!("instance {i} crashes"));
+                self.log_fault_start(self.node_id(n), what, Some(fault), 0);
+                self.take_down(n, *instance, FailReason::NodeDown);
+            }
+            (Fault::ComponentFailure { component, .. }, Some(n)) => {
+                self.log_fault_start(self.node_id(n), format!("component {component} fails"), Some(fault), 0);
+                self.take_down(n, None, FailReason::ComponentFailed);
+            }
+            (Fault::Slow { factor, .. }, Some(n)) => {
+                self.log_fault_start(self.node_id(n), format!("{factor}× slower"), Some(fault), 0);
+                self.nodes[n as usize].slow_factor = *factor;
+            }
+            (Fault::ZoneOutage { zone, .. }, _) => {
+                self.log_fault_start(format!("zone {zone}"), "zone outage".to_owned(), Some(fault), 0);
+                self.outage_start(fault, Scope::Zone(zone.clone()));
+            }
+            (Fault::LocationOutage { location, .. }, _) => {
+                let subject = match location {
+                    Location::Cloud => "cloud",
+                    Location::OnPremises => "on premises",
+                };
+                self.log_fault_start(subject.to_owned(), format!("outage of {}", location.name()), Some(fault), 0);
+                self.outage_start(fault, Scope::Location(*location));
+            }
+            (Fault::RandomFailures { .. }, Some(n)) => {
+                self.active_faults.random.push(fault);
+                match &self.nodes[n as usize].behaviour {
+                    Behaviour::Instance(s) => {
+                        let machines: Vec<(u32, u32)> =
+                            s.present_machines().map(|m| (m, s.machines[m as usize].launch)).collect();
+                        for (m, launch) in machines {
+                            self.schedule_random(fault, m as u16, launch, false);
+                        }
+                    }
+                    _ => self.schedule_random(fault, WHOLE_NODE, 0, false),
+                }
+            }
+            (Fault::LatencySpike { from, to, extra_ms, .. }, Some(a)) => {
+                let Some(b) = self.live_index(&to.0) else { return };
+                self.log_fault_start(format!("{from} → {to}"), format!("+{extra_ms} ms latency"), Some(fault), 0);
+                for link in self.links[a as usize].iter_mut().filter(|l| l.to == b) {
+                    link.latency_ns = link.latency_ns.saturating_add(ms_to_nanos(*extra_ms));
+                }
+            }
+            (Fault::TrafficSurge { multiplier, .. }, Some(n)) => {
+                self.log_fault_start(self.node_id(n), format!("traffic ×{multiplier}"), Some(fault), 0);
+                if let Behaviour::Client(c) = &mut self.nodes[n as usize].behaviour {
+                    c.set_surge(fault, Some(*multiplier));
+                    self.schedule_next_request(n);
+                }
+            }
+            // The node was deleted during the run: nothing left to act on.
+            (_, None) => {}
         }
     }
 
-    /// A fault ends.
+    /// A scheduled fault ends.
     pub(crate) fn fault_end(&mut self, fault: u32) {
-        let Some((f, node)) = self.fault_node(fault) else { return };
-        self.log_fault_end(node, Some(fault));
-        match f {
-            Fault::Crash { instance, .. } => self.bring_up(node, instance),
-            Fault::ComponentFailure { .. } => self.bring_up(node, None),
-            Fault::Slow { .. } => self.nodes[node as usize].slow_factor = 1.0,
+        let Some(f) = self.diagram.scenario.faults.get(fault as usize).cloned() else { return };
+        let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
+        match (&f, node) {
+            (Fault::Crash { instance, .. }, Some(n)) => {
+                self.log_fault_end(&self.node_id(n), Some(fault), 0);
+                self.bring_up(n, *instance);
+            }
+            (Fault::ComponentFailure { .. }, Some(n)) => {
+                self.log_fault_end(&self.node_id(n), Some(fault), 0);
+                self.bring_up(n, None);
+            }
+            (Fault::Slow { .. }, Some(n)) => {
+                self.log_fault_end(&self.node_id(n), Some(fault), 0);
+                self.nodes[n as usize].slow_factor = 1.0;
+            }
+            (Fault::ZoneOutage { zone, .. }, _) => {
+                self.log_fault_end(&format!("zone {zone}"), Some(fault), 0);
+                self.outage_end(fault);
+            }
+            (Fault::LocationOutage { location, .. }, _) => {
+                let subject = match location {
+                    Location::Cloud => "cloud",
+                    Location::OnPremises => "on premises",
+                };
+                self.log_fault_end(subject, Some(fault), 0);
+                self.outage_end(fault);
+            }
+            // Failures stop starting; those under way are still repaired.
+            (Fault::RandomFailures { .. }, _) => self.active_faults.random.retain(|&f| f != fault),
+            (Fault::LatencySpike { from, to, extra_ms, .. }, Some(a)) => {
+                let Some(b) = self.live_index(&to.0) else { return };
+                self.log_fault_end(&format!("{from} → {to}"), Some(fault), 0);
+                for link in self.links[a as usize].iter_mut().filter(|l| l.to == b) {
+                    link.latency_ns = link.latency_ns.saturating_sub(ms_to_nanos(*extra_ms));
+                }
+            }
+            (Fault::TrafficSurge { .. }, Some(n)) => {
+                self.log_fault_end(&self.node_id(n), Some(fault), 0);
+                if let Behaviour::Client(c) = &mut self.nodes[n as usize].behaviour {
+                    c.set_surge(fault, None);
+                    self.schedule_next_request(n);
+                }
+            }
+            (_, None) => {}
+        }
+    }
+
+    /// Whether an outage in force covers machines of `node` in zone index `zone`.
+    fn outage_covers(&self, scope: &Scope, node: u32, zone: Option<u8>) -> bool {
+        let n = &self.nodes[node as usize];
+        if n.removed {
+            return false;
+        }
+        match (&n.behaviour, scope) {
+            (Behaviour::Instance(s), Scope::Zone(z)) => {
+                !s.on_premises && zone.is_none_or(|i| s.zones.get(i as usize) == Some(z))
+            }
+            (Behaviour::Instance(s), Scope::Location(l)) => s.on_premises == (*l == Location::OnPremises),
+            (Behaviour::Balancer(_) | Behaviour::Function(_), Scope::Location(Location::Cloud)) => true,
+            _ => false,
+        }
+    }
+
+    fn outage_start(&mut self, fault: u32, scope: Scope) {
+        let mut outage = Outage { fault, scope, machines: Vec::new(), nodes: Vec::new() };
+        for node in 0..self.nodes.len() as u32 {
+            if !self.outage_covers(&outage.scope, node, None) {
+                continue;
+            }
+            if let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour {
+                let hit: Vec<(u32, u32)> = s
+                    .present_machines()
+                    .filter(|&m| self.outage_covers(&outage.scope, node, Some(s.machines[m as usize].zone)))
+                    .map(|m| (m, s.machines[m as usize].launch))
+                    .collect();
+                for (m, launch) in hit {
+                    self.instance_down(node, Some(m), FailReason::NodeDown);
+                    outage.machines.push((node, m, launch));
+                }
+            } else {
+                self.take_down(node, None, FailReason::NodeDown);
+                outage.nodes.push(node);
+            }
+        }
+        self.active_faults.outages.push(outage);
+    }
+
+    fn outage_end(&mut self, fault: u32) {
+        let Some(i) = self.active_faults.outages.iter().position(|o| o.fault == fault) else { return };
+        let outage = self.active_faults.outages.remove(i);
+        for (node, m, launch) in outage.machines {
+            if self.nodes[node as usize].removed {
+                continue;
+            }
+            let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { continue };
+            if s.machines.get(m as usize).is_some_and(|x| x.launch == launch && !x.terminated) {
+                self.instance_up(node, Some(m));
+            }
+        }
+        for node in outage.nodes {
+            self.bring_up(node, None);
+        }
+    }
+
+    /// The zone a new machine of `node` goes to: the one with the fewest machines among the zones
+    /// not in an outage (all zones if every one is); ties go to the first.
+    pub(crate) fn zone_for_launch(&self, node: u32) -> u8 {
+        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return 0 };
+        let zones = s.zones.len().max(1);
+        let mut count = vec![0u32; zones];
+        for m in s.machines.iter().filter(|m| !m.terminated) {
+            count[m.zone as usize % zones] += 1;
+        }
+        let healthy: Vec<usize> = (0..zones)
+            .filter(|&z| !self.active_faults.outages.iter().any(|o| self.outage_covers(&o.scope, node, Some(z as u8))))
+            .collect();
+        let pool = if healthy.is_empty() { (0..zones).collect() } else { healthy };
+        pool.into_iter().min_by_key(|&z| (count[z], z)).unwrap_or(0) as u8
+    }
+
+    /// A machine was just launched: an outage covering its zone takes it down at once, and random
+    /// failures in force for its node start for it too.
+    pub(crate) fn launched_into_faults(&mut self, node: u32, machine: u32) {
+        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+        let (zone, launch) = (s.machines[machine as usize].zone, s.machines[machine as usize].launch);
+        let covering = self.active_faults.outages.iter().position(|o| self.outage_covers(&o.scope, node, Some(zone)));
+        if let Some(i) = covering {
+            self.instance_down(node, Some(machine), FailReason::NodeDown);
+            self.active_faults.outages[i].machines.push((node, machine, launch));
+        }
+        let id = &self.diagram.nodes[node as usize].id;
+        let random: Vec<u32> = self
+            .active_faults
+            .random
+            .iter()
+            .copied()
+            .filter(|&f| self.diagram.scenario.faults.get(f as usize).is_some_and(|x| x.nodes().first() == Some(&id)))
+            .collect();
+        for f in random {
+            self.schedule_random(f, machine as u16, launch, false);
+        }
+    }
+
+    /// Draws when the next failure (or repair) of a random-failures fault comes.
+    fn schedule_random(&mut self, fault: u32, machine: u16, launch: u32, repair: bool) {
+        let Some(Fault::RandomFailures { mtbf_secs, mttr_secs, .. }) = self.diagram.scenario.faults.get(fault as usize)
+        else {
+            return;
+        };
+        let mean = if repair { *mttr_secs } else { *mtbf_secs };
+        let draw: f64 = Exp1.sample(&mut self.rng);
+        let at = self.now.saturating_add(secs_to_nanos(draw * mean).max(1));
+        if at <= self.end {
+            self.events.push(at, Event::RandomFailure { fault, machine, launch, repair });
+        }
+    }
+
+    /// A random failure or repair comes due.
+    pub(crate) fn random_failure(&mut self, fault: u32, machine: u16, launch: u32, repair: bool) {
+        let Some(f) = self.diagram.scenario.faults.get(fault as usize) else { return };
+        let Some(node) = f.nodes().first().and_then(|id| self.live_index(&id.0)) else { return };
+        let subject = self.node_id(node);
+        let tag = u32::from(machine);
+        if machine == WHOLE_NODE {
+            if repair {
+                self.log_fault_end(&subject, Some(fault), tag);
+                self.bring_up(node, None);
+            } else if self.active_faults.random.contains(&fault) {
+                self.log_fault_start(subject, "fails at random".to_owned(), Some(fault), tag);
+                self.take_down(node, None, FailReason::NodeDown);
+                self.schedule_random(fault, machine, launch, true);
+                return;
+            }
+            if self.active_faults.random.contains(&fault) {
+                self.schedule_random(fault, machine, launch, false);
+            }
+            return;
+        }
+        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+        let current = s.machines.get(machine as usize).is_some_and(|m| m.launch == launch && !m.terminated);
+        if repair {
+            // Logged as over even if the machine was replaced meanwhile.
+            self.log_fault_end(&subject, Some(fault), tag);
+            if !current {
+                return;
+            }
+            self.instance_up(node, Some(u32::from(machine)));
+            if self.active_faults.random.contains(&fault) {
+                self.schedule_random(fault, machine, launch, false);
+            }
+        } else if current && self.active_faults.random.contains(&fault) {
+            self.log_fault_start(subject, format!("instance {machine} fails at random"), Some(fault), tag);
+            self.instance_down(node, Some(u32::from(machine)), FailReason::NodeDown);
+            self.schedule_random(fault, machine, launch, true);
         }
     }
 
@@ -109,10 +378,10 @@ impl Engine {
             return;
         }
         self.take_down(node as u32, None, FailReason::NodeDown);
-        self.log_fault_start(node as u32, "failed by hand".to_owned(), None);
+        self.log_fault_start(self.node_id(node as u32), "failed by hand".to_owned(), None, 0);
         if let Some(secs) = for_secs {
-            let at = self.now.saturating_add(super::time::secs_to_nanos(secs));
-            self.events.push(at, super::events::Event::Recover { node: node as u32 });
+            let at = self.now.saturating_add(secs_to_nanos(secs));
+            self.events.push(at, Event::Recover { node: node as u32 });
         }
     }
 
@@ -120,7 +389,7 @@ impl Engine {
     pub fn recover_node(&mut self, node: usize) {
         if self.can_fail(node) && self.is_down(node) {
             self.bring_up(node as u32, None);
-            self.log_fault_end(node as u32, None);
+            self.log_fault_end(&self.node_id(node as u32), None, 0);
         }
     }
 

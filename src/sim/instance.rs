@@ -36,7 +36,9 @@ pub(crate) struct Machine {
     pub terminated: bool,
     /// Counts launches of this slot (and billing periods), so that a spot interruption meant for
     /// an earlier launch is ignored.
-    launch: u32,
+    pub launch: u32,
+    /// Index of its availability zone in the node's `zones`.
+    pub zone: u8,
     /// Launched and still warming up (billed, not serving).
     pub warming: bool,
     /// Down (crashed, failed) since then.
@@ -56,6 +58,7 @@ impl Machine {
             launched_at: now,
             terminated: false,
             launch: 0,
+            zone: 0,
             warming: false,
             down_since: None,
         }
@@ -96,6 +99,10 @@ pub(crate) struct InstanceState {
     pub meter: InstanceMeter,
     /// The Auto Scaling group, if the node is one.
     pub scaling: Option<ScalingState>,
+    /// Availability zones the machines spread over.
+    pub zones: Vec<String>,
+    /// Runs in the company's own data centre.
+    pub on_premises: bool,
 }
 
 /// Workers per machine: as set, or one per vCPU of the type.
@@ -107,6 +114,7 @@ fn workers_of(p: &InstanceParams, catalog: &Catalog) -> u32 {
 impl InstanceState {
     pub fn new(p: &InstanceParams, catalog: &Catalog) -> Self {
         let workers = workers_of(p, catalog);
+        let zones = p.zone_names().len().clamp(1, 255);
         let scaling = p.auto_scaling.as_ref().map(ScalingState::new);
         let count = scaling.as_ref().map_or(p.count, |g| g.desired);
         Self {
@@ -114,7 +122,9 @@ impl InstanceState {
             workers,
             backlog_limit: p.backlog_limit,
             sampler: Sampler::new(&p.service_time),
-            machines: (0..count).map(|_| Machine::new(workers, 0)).collect(),
+            machines: (0..count)
+                .map(|i| Machine { zone: (i as usize % zones) as u8, ..Machine::new(workers, 0) })
+                .collect(),
             next_machine: 0,
             sources: Sources::default(),
             busy: TimeAverage::default(),
@@ -124,6 +134,8 @@ impl InstanceState {
             waits: 0,
             meter: InstanceMeter::new(&p.instance_type, &p.purchase, catalog, count, 0),
             scaling,
+            zones: p.zone_names().into_iter().take(255).collect(),
+            on_premises: p.purchase.on_premises(),
         }
     }
 
@@ -373,6 +385,12 @@ impl Engine {
         let now = self.now;
         let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
         s.backlog_limit = p.backlog_limit;
+        s.zones = p.zone_names().into_iter().take(255).collect();
+        s.on_premises = p.purchase.on_premises();
+        let zones = s.zones.len().max(1);
+        for m in &mut s.machines {
+            m.zone = (m.zone as usize % zones) as u8;
+        }
         s.sampler = Sampler::new(&p.service_time);
         if s.instance_type != p.instance_type || s.meter.option != p.purchase {
             let launches = s.launches();
@@ -437,9 +455,10 @@ impl Engine {
     /// health checks pass.
     pub(crate) fn launch_machine_warming(&mut self, node: u32, warmup: u64) -> u32 {
         let (now, from) = (self.now, self.measure_from);
+        let zone = self.zone_for_launch(node);
         let s = self.instance(node);
         let workers = s.workers;
-        let mut fresh = Machine::new(workers, now);
+        let mut fresh = Machine { zone, ..Machine::new(workers, now) };
         if warmup > 0 {
             fresh.warming = true;
             fresh.down_count = 1;
@@ -468,6 +487,7 @@ impl Engine {
             self.add_balancer_targets(b, node);
         }
         self.schedule_spot_interruption(node, index);
+        self.launched_into_faults(node, index);
         self.fill_workers(node, index);
         index
     }

@@ -217,6 +217,8 @@ pub struct Engine {
     pub(crate) activities: std::collections::VecDeque<Activity>,
     /// Faults as they happened.
     pub(crate) fault_log: Vec<faults::FaultWindow>,
+    /// Scheduled faults in force: outages with what they took down, random failures, spikes.
+    pub(crate) active_faults: faults::ActiveFaults,
     /// Client requests' work followed end to end.
     pub(crate) work: work::WorkLedger,
 }
@@ -277,6 +279,7 @@ impl Engine {
             sampling: false,
             activities: std::collections::VecDeque::new(),
             fault_log: Vec::new(),
+            active_faults: faults::ActiveFaults::default(),
             work: work::WorkLedger::default(),
         };
         engine.intern_message_types(&diagram);
@@ -543,6 +546,9 @@ impl Engine {
             Event::ScaleCheck { node } => self.scale_check(node),
             Event::ScheduledScaling { node, action } => self.scheduled_scaling(node, action),
             Event::WarmedUp { node, machine, launch } => self.warmed_up(node, machine, launch),
+            Event::RandomFailure { fault, machine, launch, repair } => {
+                self.random_failure(fault, machine, launch, repair);
+            }
         }
     }
 

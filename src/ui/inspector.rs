@@ -698,13 +698,8 @@ fn scenario_inspector(ui: &mut Ui, scenario: &Scenario, mut form: Form<'_>, acti
         ui.strong(format!("Faults ({})", scenario.faults.len()));
         for f in &scenario.faults {
             let (at, len) = f.window_secs();
-            let what = match f {
-                crate::model::Fault::Crash { .. } => "crash",
-                crate::model::Fault::Slow { .. } => "slow-down",
-                crate::model::Fault::ComponentFailure { .. } => "component failure",
-            };
             let len = len.map_or_else(|| "to the end".to_owned(), |l| format!("for {l} s"));
-            ui.label(format!("{what} of '{}' at {at} s, {len}", f.node()));
+            ui.label(format!("{} at {at} s, {len}", f.describe()));
         }
     }
     if let Some(field) = form.changed {
