@@ -1,4 +1,4 @@
-//! The command line: `run`, `check` and `open`; no arguments opens the window.
+//! The command line: `run`, `compare`, `check` and `open`; no arguments opens the window.
 //!
 //! Exit codes: 0 ok, 1 the diagram has problems, 2 the file cannot be read or the arguments are
 //! wrong. Errors go to stderr and say what and where.
@@ -68,6 +68,29 @@ pub enum Command {
         /// Take the AWS free tier's monthly allowances off the bill (whatever the file says).
         #[arg(long)]
         free_tier: bool,
+    },
+    /// Run two diagrams with the same seed, duration and faults, and print them side by side.
+    Compare {
+        /// The first diagram (.ron); its seed, duration and warm-up apply to both unless given.
+        a: PathBuf,
+        /// The second diagram (.ron).
+        b: PathBuf,
+        /// Simulated time to run each, e.g. 90s, 10m, 1h (default: the first diagram's).
+        #[arg(long, value_parser = parse_duration_secs)]
+        duration: Option<f64>,
+        /// Seed of the random stream for both (default: the first diagram's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// One fault script for both, replacing their own: a RON list of faults, or a diagram whose
+        /// faults to take. Faults are matched to each diagram by node or component name.
+        #[arg(long, value_name = "FILE")]
+        faults: Option<PathBuf>,
+        /// Print {"seed": N, "runs": [A, B]} as JSON, each run the `run --json` report plus "file".
+        #[arg(long)]
+        json: bool,
+        /// Read prices from this catalog instead of the built-in one.
+        #[arg(long)]
+        pricing: Option<PathBuf>,
     },
     /// Check a diagram file and list its problems.
     Check {
@@ -161,6 +184,9 @@ pub fn run_command(command: Command) -> u8 {
             }
             EXIT_OK
         }
+        Command::Compare { a, b, duration, seed, faults, json, pricing } => {
+            compare(&a, &b, duration, seed, faults.as_deref(), json, pricing.as_ref())
+        }
         Command::Check { file, pricing } => {
             let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
                 Ok(inputs) => inputs,
@@ -185,6 +211,54 @@ pub fn run_command(command: Command) -> u8 {
             }
         }
     }
+}
+
+/// `compare A B`: both diagrams prepared alike, run one after the other, printed side by side.
+fn compare(
+    a: &Path,
+    b: &Path,
+    duration: Option<f64>,
+    seed: Option<u64>,
+    faults: Option<&Path>,
+    json: bool,
+    pricing: Option<&PathBuf>,
+) -> u8 {
+    use crate::report::compare::{CompareOptions, CompareRun, Comparison, prepare};
+    let (catalog, first) = match load_inputs(a, pricing) {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
+    let second = match file::load(b) {
+        Ok(d) => d,
+        Err(e) => return fail(&e.to_string(), EXIT_UNREADABLE),
+    };
+    let script = match faults.map(file::load_faults).transpose() {
+        Ok(f) => f,
+        Err(e) => return fail(&format!("fault script: {e}"), EXIT_UNREADABLE),
+    };
+    let options = CompareOptions { seed, duration_secs: duration, faults: script };
+    let (a_name, b_name) = (a.display().to_string(), b.display().to_string());
+    let (da, db) = match prepare((&a_name, &first), (&b_name, &second), &options) {
+        Ok(pair) => pair,
+        Err(e) => return fail(&e, EXIT_INVALID),
+    };
+    let mut runs = Vec::new();
+    for (name, d) in [(a_name, da), (b_name, db)] {
+        let mut engine = match Engine::new(&d, &catalog, &RunOptions::default()) {
+            Ok(e) => e,
+            Err(e) => return fail(&format!("{name}: {e}"), EXIT_INVALID),
+        };
+        let started = Instant::now();
+        run_with_progress(&mut engine);
+        runs.push(CompareRun { file: name, report: Report::from_engine(&engine, started.elapsed().as_secs_f64()) });
+    }
+    let comparison = Comparison { seed: runs.first().map_or(0, |r| r.report.seed), runs };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
+    } else {
+        print!("{}", crate::report::compare::to_text(&comparison));
+    }
+    EXIT_OK
 }
 
 fn fail(message: &str, code: u8) -> u8 {

@@ -194,3 +194,91 @@ fn free_tier_flag_takes_the_allowances_off() {
     let saved = free["cost_usd"]["free_tier_savings"].as_f64().unwrap();
     assert!(saved > 0.0 && (a - b - saved).abs() < 1e-9, "{a} - {b} should be {saved}");
 }
+
+#[test]
+fn compare_shows_the_monolith_failing_and_the_microservices_keeping_every_order() {
+    let o = cli(&["compare", "saves/coffee-shop-monolith.ron", "saves/coffee-shop-microservices.ron", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["seed"], 7, "the first file's seed");
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    let (mono, micro) = (&runs[0], &runs[1]);
+    assert_eq!(mono["file"], "saves/coffee-shop-monolith.ron");
+    assert_eq!(micro["file"], "saves/coffee-shop-microservices.ron");
+    for run in runs {
+        for key in
+            ["seed", "requests", "failures", "latency_ms", "cost_usd", "nodes", "work", "time_to_fulfil_ms", "faults"]
+        {
+            assert!(run.get(key).is_some(), "{}: missing {key}", run["file"]);
+        }
+        for key in ["fulfilled", "lost", "pending"] {
+            assert!(run["work"][key].is_u64(), "work.{key}");
+        }
+        for q in run["nodes"].as_array().unwrap().iter().filter(|n| n["kind"] == "queue") {
+            assert!(q["max_depth"].is_u64(), "{q}");
+        }
+    }
+    // The same client with the same seed sends the same requests to both designs.
+    assert_eq!(mono["requests"]["generated"], micro["requests"]["generated"]);
+
+    // The monolith loses the orders of its whole 120 s outage (20 orders a second)...
+    let fault = &mono["faults"][0];
+    assert_eq!((fault["start_secs"].as_f64(), fault["end_secs"].as_f64()), (Some(300.0), Some(420.0)));
+    let during = fault["failed_during"].as_u64().unwrap();
+    assert!((2150..=2650).contains(&during), "{during}");
+    assert_eq!(mono["requests"]["failed"].as_u64(), Some(during), "and fails nothing outside it");
+    assert_eq!(mono["work"]["lost"], mono["requests"]["failed"]);
+
+    // ...while the microservices accept every order, lose none, and the queue peaks then drains.
+    assert_eq!(micro["requests"]["failed"], 0);
+    assert_eq!(micro["work"]["lost"], 0);
+    assert_eq!(micro["faults"][0]["failed_during"], 0);
+    let orders = micro["nodes"].as_array().unwrap().iter().find(|n| n["id"] == "orders").unwrap();
+    assert!(orders["max_depth"].as_u64().unwrap() > 2000, "{orders}");
+    assert!(orders["in_queue_at_end"].as_u64().unwrap() < 20, "{orders}");
+    // Draining 2,400 orders at the baristas' spare 40 − 20 = ~20 a second takes on the order of a
+    // minute or two.
+    let recovery = micro["faults"][0]["recovery_secs"].as_f64().unwrap();
+    assert!((20.0..=180.0).contains(&recovery), "{recovery}");
+}
+
+#[test]
+fn compare_applies_one_fault_script_matched_by_name_and_says_what_does_not_match() {
+    let o = cli(&[
+        "compare",
+        "saves/coffee-shop-monolith.ron",
+        "saves/coffee-shop-microservices.ron",
+        "--faults",
+        "saves/faults/barista-outage.ron",
+        "--duration",
+        "10m",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("compare: seed 3, 600 s simulated each"), "{text}");
+    assert!(text.contains("shop component barista fails"), "{text}");
+    assert!(text.contains("barista crashes"), "{text}");
+    for label in ["work lost", "peak queue depth", "recovery after fault 1", "cost per million requests"] {
+        assert!(text.contains(label), "missing {label}: {text}");
+    }
+
+    let (_dir, script) = temp_file("roaster.ron", "[Crash(node: \"roaster\", at_secs: 10.0)]");
+    let o = cli(&[
+        "compare",
+        "saves/coffee-shop-monolith.ron",
+        "saves/coffee-shop-microservices.ron",
+        "--faults",
+        script.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("saves/coffee-shop-monolith.ron: fault 1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("'roaster'"), "{}", stderr(&o));
+
+    let (_dir, broken) = temp_file("broken.ron", "[Crash(node: \"x\", at_secs: )]");
+    let o = cli(&["compare", "saves/web-app.ron", "saves/web-app.ron", "--faults", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("broken.ron:1:"), "{}", stderr(&o));
+}

@@ -269,3 +269,19 @@ mod mutations {
         }
     }
 }
+
+#[test]
+fn fault_scripts_in_saves_read_and_match_both_coffee_shops() {
+    use cloud_sandbox::report::compare::retarget;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("saves/faults");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let faults = cloud_sandbox::model::file::load_faults(&path).unwrap();
+        assert!(!faults.is_empty(), "{}", path.display());
+        for d in [common::example("coffee-shop-monolith.ron"), common::example("coffee-shop-microservices.ron")] {
+            for f in &faults {
+                assert!(retarget(f, &d).is_ok(), "{}: {f:?}", path.display());
+            }
+        }
+    }
+}

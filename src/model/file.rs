@@ -75,6 +75,25 @@ pub fn from_ron_str(text: &str, origin: &str) -> Result<Diagram, FileError> {
     Ok(diagram)
 }
 
+/// Parses a fault script: a RON list of faults, or a whole diagram whose scenario's faults are
+/// taken. Errors are those of reading it as a list.
+pub fn faults_from_ron_str(text: &str, origin: &str) -> Result<Vec<super::Fault>, FileError> {
+    let options = ron::Options::default().with_default_extension(extensions());
+    match options.from_str::<Vec<super::Fault>>(text) {
+        Ok(faults) => Ok(faults),
+        Err(e) => match from_ron_str(text, origin) {
+            Ok(diagram) => Ok(diagram.scenario.faults),
+            Err(_) => Err(SyntaxError::from_ron(&e, origin).into()),
+        },
+    }
+}
+
+/// Reads a fault script file (see [`faults_from_ron_str`]).
+pub fn load_faults(path: &Path) -> Result<Vec<super::Fault>, FileError> {
+    let text = fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_owned(), source })?;
+    faults_from_ron_str(&text, &path.display().to_string())
+}
+
 /// Writes a diagram as pretty RON text.
 pub fn to_ron_string(diagram: &Diagram) -> Result<String, FileError> {
     let config = ron::ser::PrettyConfig::new()

@@ -1,12 +1,13 @@
 //! What a run reports: totals, failures by reason, latency percentiles, per-node figures and cost,
 //! as a readable table or as JSON (the keys described in the product design, in snake case).
 
+pub mod compare;
 pub mod csv;
 mod text;
 
 use crate::model::Kind;
 use crate::sim::stats::LatencySummary;
-use crate::sim::{ClientTotals, Engine, NodeFigures, QueueTotals};
+use crate::sim::{ClientTotals, Engine, FaultWindow, NodeFigures, QueueTotals};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -44,13 +45,69 @@ pub struct Report {
     pub nodes: Vec<NodeReport>,
     /// Auto Scaling activities (time, group, capacity before and after, reason), oldest first.
     pub scaling_activities: Vec<crate::sim::Activity>,
-    /// Faults as they happened (node, what, start and end in simulated seconds).
-    pub faults: Vec<crate::sim::FaultWindow>,
+    /// Faults as they happened (node, what, start and end in simulated seconds), each with the
+    /// time the system took to recover after it.
+    pub faults: Vec<FaultReport>,
     /// Client requests' work followed end to end through queues and topics: fulfilled when the
     /// request and everything it caused downstream are done, lost when any of it failed for good.
     pub work: crate::sim::WorkTotals,
     /// From a request's generation to its work's fulfilment, in ms.
     pub time_to_fulfil_ms: LatencyMs,
+}
+
+/// A fault as it happened, and how long after its end the system was back to normal.
+#[derive(Debug, Clone, Serialize)]
+pub struct FaultReport {
+    /// What, where, from when until when.
+    #[serde(flatten)]
+    pub window: FaultWindow,
+    /// Seconds from the fault's end to the first chart sample at which no client request failed
+    /// and every queue held no more than before the fault (plus 10 %, or 5 messages); `None` if
+    /// that never happened before the end of the run, or the fault has not ended.
+    pub recovery_secs: Option<f64>,
+    /// Client requests that failed (finally) during the fault, read from the chart samples that
+    /// overlap it.
+    pub failed_during: u64,
+}
+
+impl FaultReport {
+    /// The window with its recovery time, read from the engine's chart series.
+    pub fn of(engine: &Engine, window: &FaultWindow) -> Self {
+        let end = window.end_secs.unwrap_or(f64::INFINITY);
+        let failed_during = engine
+            .global_series()
+            .iter()
+            .filter(|p| p.t_secs > window.start_secs && p.t_secs - p.interval_secs < end)
+            .map(|p| p.failed)
+            .sum();
+        Self { window: window.clone(), recovery_secs: recovery_secs(engine, window), failed_during }
+    }
+}
+
+/// See [`FaultReport::recovery_secs`].
+pub fn recovery_secs(engine: &Engine, window: &FaultWindow) -> Option<f64> {
+    let end = window.end_secs?;
+    let queues: Vec<usize> =
+        (0..engine.diagram().nodes.len()).filter(|&i| engine.diagram().nodes[i].kind.kind() == Kind::Queue).collect();
+    let before: Vec<f64> = queues
+        .iter()
+        .map(|&q| {
+            let series = engine.node_series(q);
+            series.iter().rev().find(|p| p.t_secs <= window.start_secs).map_or(0.0, |p| p.depth)
+        })
+        .collect();
+    let global = engine.global_series();
+    for sample in global.iter().filter(|p| p.t_secs >= end) {
+        let drained = queues.iter().zip(&before).all(|(&q, &b)| {
+            let series = engine.node_series(q);
+            let at = series.partition_point(|p| p.t_secs < sample.t_secs);
+            series.get(at).is_none_or(|p| p.depth <= (b * 1.1).max(b + 5.0))
+        });
+        if sample.failed == 0 && drained {
+            return Some((sample.t_secs - end).max(0.0));
+        }
+    }
+    None
 }
 
 /// Latency summary without the count.
@@ -174,7 +231,7 @@ impl Report {
             },
             nodes,
             scaling_activities: engine.activities().iter().cloned().collect(),
-            faults: engine.fault_log().to_vec(),
+            faults: engine.fault_log().iter().map(|w| FaultReport::of(engine, w)).collect(),
             work: engine.work_totals(),
             time_to_fulfil_ms: engine.time_to_fulfil().summary().into(),
         }

@@ -9,7 +9,9 @@ use super::time::{ms_to_nanos, secs_to_nanos};
 use super::{Behaviour, Engine, FailReason};
 use crate::model::{Arrival, ClientParams, TrafficPattern};
 use rand::Rng;
+use rand::SeedableRng;
 use rand_distr::{Distribution as _, Exp1};
+use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::BTreeMap;
 
 /// A client's running state and its end-to-end statistics.
@@ -39,6 +41,10 @@ pub(crate) struct ClientState {
     pub failed_all: u64,
     /// Traffic surges in force: (fault, multiplier).
     pub surges: Vec<(u32, f64)>,
+    /// The client's own random stream for its arrivals and message types, seeded from the run's
+    /// seed and the client's id: the same client sends the same traffic whatever is behind it, so
+    /// two designs compared under one seed get identical requests.
+    pub arrivals: Xoshiro256PlusPlus,
 }
 
 /// One logical request of a client (all its attempts).
@@ -112,6 +118,7 @@ impl ClientState {
             succeeded_all: 0,
             failed_all: 0,
             surges: Vec::new(),
+            arrivals: Xoshiro256PlusPlus::seed_from_u64(0),
         };
         client.retune(p, message_types);
         client
@@ -165,7 +172,7 @@ impl Engine {
     pub(crate) fn schedule_next_request(&mut self, node: u32) {
         let now = self.now;
         let end = self.end;
-        let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
+        let Behaviour::Client(c) = &mut self.nodes[node as usize].behaviour else { return };
         let (peak, peak_gap_ns, epoch) = (c.peak_rate, c.peak_gap_ns, c.epoch);
         if peak <= 0.0 {
             return;
@@ -177,7 +184,7 @@ impl Engine {
                 // probability rate(t) / peak. With a constant pattern every candidate is kept.
                 let mut t = now;
                 loop {
-                    let gap: f64 = Exp1.sample(&mut self.rng);
+                    let gap: f64 = Exp1.sample(&mut c.arrivals);
                     // Non-negative: adding one half and truncating rounds.
                     t += ((gap * peak_gap_ns + 0.5) as u64).max(1);
                     if t > end {
@@ -186,9 +193,8 @@ impl Engine {
                     if constant {
                         break t;
                     }
-                    let Behaviour::Client(c) = &self.nodes[node as usize].behaviour else { return };
                     let keep = rate_at(&c.params, t as f64 / 1e9) * c.surge() / peak;
-                    if self.rng.random::<f64>() < keep {
+                    if c.arrivals.random::<f64>() < keep {
                         break t;
                     }
                 }
@@ -225,7 +231,7 @@ impl Engine {
         }
         let message_type = match c.type_cdf.last() {
             Some(&(total, _)) => {
-                let draw: f64 = self.rng.random();
+                let draw: f64 = c.arrivals.random();
                 c.type_cdf.iter().find(|(w, _)| draw * total < *w).map_or(0, |&(_, id)| id)
             }
             None => 0,

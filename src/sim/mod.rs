@@ -109,6 +109,17 @@ impl FailReason {
     }
 }
 
+/// The seed of a client's own arrival stream: the run's seed mixed with the client's id (FNV-1a),
+/// so that it does not depend on the other nodes of the diagram.
+fn client_stream_seed(seed: u64, id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ h
+}
+
 /// Overrides for a run; `None` keeps the diagram's own setting.
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -306,7 +317,11 @@ impl Engine {
     /// Adds the state of one node (not yet wired or started).
     pub(crate) fn add_node(&mut self, node: &Node) -> u32 {
         let behaviour = match &node.kind {
-            NodeKind::Client(p) => Behaviour::Client(ClientState::new(p, &self.message_types)),
+            NodeKind::Client(p) => {
+                let mut c = ClientState::new(p, &self.message_types);
+                c.arrivals = Xoshiro256PlusPlus::seed_from_u64(client_stream_seed(self.seed, &node.id.0));
+                Behaviour::Client(c)
+            }
             NodeKind::Balancer(p) => {
                 Behaviour::Balancer(BalancerState::new(p, self.catalog.balancer.free_rules_per_request))
             }

@@ -8,7 +8,7 @@ use cloud_sandbox::model::{
 use cloud_sandbox::sim::{Engine, RunOptions};
 use std::path::{Path, PathBuf};
 
-/// Every example diagram under `saves/`, sorted.
+/// Every example diagram under `saves/` (not the fault scripts in `saves/faults/`), sorted.
 pub fn example_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("saves")];
@@ -16,7 +16,9 @@ pub fn example_files() -> Vec<PathBuf> {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                dirs.push(path);
+                if !path.ends_with("faults") {
+                    dirs.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "ron") {
                 out.push(path);
             }
