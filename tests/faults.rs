@@ -246,3 +246,30 @@ fn new_fault_kinds_name_what_exists() {
         assert!(problems[0].to_string().starts_with("fault 1"), "{}", problems[0]);
     }
 }
+
+#[test]
+fn a_fault_injected_during_a_run_starts_at_once_and_can_be_ended_early() {
+    use cloud_sandbox::sim::SimTime;
+    let d = diagram(
+        vec![node("c", steady(10.0)), node("s", NodeKind::Instance(machines(2, 1.0)))],
+        vec![edge("c", "s")],
+        100.0,
+        0.0,
+    );
+    let mut e = Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
+    e.run_until(SimTime(10_000_000_000), u64::MAX);
+    let crash = Fault::Crash { node: NodeId::new("s"), instance: None, at_secs: 99.0, for_secs: Some(20.0) };
+    e.inject_fault(crash).unwrap();
+    assert!(e.is_down(1), "down at once, whatever at_secs said");
+    assert_eq!(e.fault_log()[0].start_secs, 10.0);
+    e.run_until(SimTime(15_000_000_000), u64::MAX);
+    assert_eq!(e.end_faults_on("s"), 1);
+    assert!(!e.is_down(1));
+    e.run_to_end();
+    // Down from 10 s to 15 s at 10 requests a second; the scheduled end at 30 s changes nothing.
+    let failed = e.client_totals().failed;
+    assert!((49..=51).contains(&failed), "{failed}");
+    assert_eq!(e.fault_log()[0].end_secs, Some(15.0));
+    let bad = Fault::Crash { node: NodeId::new("nope"), instance: None, at_secs: 0.0, for_secs: None };
+    assert!(e.inject_fault(bad).unwrap_err().contains("'nope'"));
+}

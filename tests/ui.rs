@@ -904,3 +904,102 @@ fn the_activity_tab_lists_the_runs_faults() {
     h.get_by_label_contains("fault: instance 2 crashes, still going");
     assert_eq!(h.state().run.as_ref().unwrap().engine.fault_log().len(), 1);
 }
+
+fn example_index(name: &str) -> usize {
+    cloud_sandbox::ui::examples::EXAMPLES.iter().position(|(n, _)| *n == name).unwrap()
+}
+
+#[test]
+fn the_compare_view_runs_two_designs_in_step_and_shows_the_table() {
+    use cloud_sandbox::report::Report;
+    use cloud_sandbox::report::compare::{CompareOptions, prepare};
+    use cloud_sandbox::sim::clock::Speed;
+    let mut app = SandboxApp::headless(None);
+    app.handle(Action::OpenExample(example_index("coffee-shop-monolith.ron")));
+    let mut h = harness(app);
+    h.get_by_role_and_label(Role::Button, "Compare…").click();
+    h.run();
+    let view = h.state().compare.as_ref().expect("the Compare view opened");
+    assert_eq!(
+        view.b,
+        Some(cloud_sandbox::ui::compare::Source::Example(example_index("coffee-shop-microservices.ron"))),
+        "the other coffee shop is offered"
+    );
+    h.get_by_role_and_label(Role::Button, "Start").click();
+    h.run_steps(2);
+    h.state_mut().compare.as_mut().unwrap().clock.speed = Speed::AsFastAsPossible;
+    for _ in 0..5000 {
+        h.step();
+        if h.state().compare.as_ref().unwrap().sides.iter().all(|s| s.run.engine.finished()) {
+            break;
+        }
+    }
+    h.run();
+    let view = h.state().compare.as_ref().unwrap();
+    assert_eq!(view.sides.len(), 2);
+    let (mono, micro) = (&view.sides[0].run.engine, &view.sides[1].run.engine);
+    assert!(mono.finished() && micro.finished());
+    // In step, and the same runs as the command line's compare.
+    let open = |name: &str| {
+        let (n, text) = cloud_sandbox::ui::examples::EXAMPLES[example_index(name)];
+        file::from_ron_str(text, n).unwrap()
+    };
+    let (a, b) = (open("coffee-shop-monolith.ron"), open("coffee-shop-microservices.ron"));
+    let options = CompareOptions { seed: Some(7), duration_secs: Some(900.0), faults: None };
+    let (pa, pb) = prepare(("a", &a), ("b", &b), &options).unwrap();
+    for (window, diagram) in [(mono, pa), (micro, pb)] {
+        let mut headless = cloud_sandbox::sim::Engine::new(
+            &diagram,
+            &cloud_sandbox::cost::Catalog::embedded(),
+            &cloud_sandbox::sim::RunOptions::default(),
+        )
+        .unwrap();
+        headless.run_to_end();
+        assert_eq!(Report::from_engine(window, 0.0).to_json(), Report::from_engine(&headless, 0.0).to_json());
+    }
+    assert!(mono.client_totals().failed > 2000);
+    assert_eq!(micro.client_totals().failed, 0);
+    assert_eq!(micro.work_totals().lost, 0);
+    for label in ["work lost", "peak queue depth", "recovery after fault 1 (300 s)", "cost per million requests"] {
+        h.get_by_label(label);
+    }
+    h.get_by_role_and_label(Role::Button, "Back to editing").click();
+    h.run();
+    assert!(h.state().compare.is_none());
+}
+
+#[test]
+fn failing_a_node_in_the_compare_view_fails_its_match_in_the_other_design() {
+    let mut app = SandboxApp::headless(None);
+    app.handle(Action::OpenExample(example_index("coffee-shop-microservices.ron")));
+    app.handle(Action::OpenCompare);
+    let mut h = harness(app);
+    let view = h.state_mut().compare.as_mut().unwrap();
+    view.b = Some(cloud_sandbox::ui::compare::Source::Example(example_index("coffee-shop-monolith.ron")));
+    h.get_by_role_and_label(Role::Button, "Start").click();
+    h.run_steps(3);
+    // Space pauses both.
+    h.key_press(Key::Space);
+    h.step();
+    h.run();
+    assert!(!h.state().compare.as_ref().unwrap().clock.playing);
+    h.get_by_role_and_label(Role::Button, "Barista service").click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Fail now").click();
+    h.run();
+    let view = h.state().compare.as_ref().unwrap();
+    let micro = &view.sides[0].run.engine;
+    let mono = &view.sides[1].run.engine;
+    assert!(!micro.fault_log().is_empty(), "{:?}", view.message);
+    assert_eq!(micro.fault_log().last().unwrap().what, "crashes");
+    assert_eq!(micro.fault_log().last().unwrap().node, "barista");
+    assert_eq!(mono.fault_log().last().unwrap().what, "component barista fails", "matched by component name");
+    let (text, _) = view.message.clone().unwrap();
+    assert!(text.contains("until recovered"), "{text}");
+    h.get_by_role_and_label(Role::Button, "Barista service").click_secondary();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Recover").click();
+    h.run();
+    let view = h.state().compare.as_ref().unwrap();
+    assert!(view.sides.iter().all(|s| s.run.engine.fault_log().iter().all(|w| w.end_secs.is_some())), "both recovered");
+}

@@ -654,7 +654,17 @@ fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<
 
 fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
     for (i, fault) in d.scenario.faults.iter().enumerate() {
-        let mut bad = |message: String| out.push(Problem { place: Place::Fault(i), message });
+        for message in fault_problems(d, fault) {
+            out.push(Problem { place: Place::Fault(i), message });
+        }
+    }
+}
+
+/// What is wrong with one fault in diagram `d` (empty when it fits).
+pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
+    let mut out = Vec::new();
+    'check: {
+        let mut bad = |message: String| out.push(message);
         let (at, len) = fault.window_secs();
         if !finite_at_least(at, 0.0) {
             bad(format!("at_secs must be 0 or more, not {at}"));
@@ -672,7 +682,7 @@ fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
             }
         }
         if missing {
-            continue;
+            break 'check;
         }
         let kind_of = |id: &NodeId| d.node(id).map(|n| &n.kind);
         match fault {
@@ -752,4 +762,5 @@ fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
             }
         }
     }
+    out
 }

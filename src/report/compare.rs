@@ -152,8 +152,14 @@ pub struct Row {
     pub values: Vec<String>,
 }
 
-fn ms(v: f64) -> String {
-    if v >= 10_000.0 { format!("{:.1} s", v / 1000.0) } else { format!("{v:.1} ms") }
+/// Three percentiles in one unit: ms below ten seconds, else s; whole numbers from 100 up.
+fn percentiles(p50: f64, p95: f64, p99: f64) -> String {
+    let (scale, unit) = if p99 >= 10_000.0 { (1000.0, "s") } else { (1.0, "ms") };
+    let one = |v: f64| {
+        let v = v / scale;
+        if v >= 100.0 { format!("{v:.0}") } else { format!("{v:.1}") }
+    };
+    format!("{} / {} / {} {unit}", one(p50), one(p95), one(p99))
 }
 
 /// The table both the command line and the window show: requests, failures by reason, work,
@@ -182,12 +188,10 @@ pub fn rows(reports: &[&Report]) -> Vec<Row> {
     row("work fulfilled", &|r| r.work.fulfilled.to_string());
     row("work lost", &|r| r.work.lost.to_string());
     row("work pending at end", &|r| r.work.pending.to_string());
-    row("latency p50 / p95 / p99", &|r| {
-        format!("{} / {} / {}", ms(r.latency_ms.p50), ms(r.latency_ms.p95), ms(r.latency_ms.p99))
-    });
+    row("latency p50 / p95 / p99", &|r| percentiles(r.latency_ms.p50, r.latency_ms.p95, r.latency_ms.p99));
     row("time to fulfil p50 / p95 / p99", &|r| {
         let t = &r.time_to_fulfil_ms;
-        format!("{} / {} / {}", ms(t.p50), ms(t.p95), ms(t.p99))
+        percentiles(t.p50, t.p95, t.p99)
     });
     row("peak queue depth", &|r| {
         r.nodes

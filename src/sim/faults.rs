@@ -5,7 +5,7 @@
 use super::events::Event;
 use super::time::{ms_to_nanos, secs_to_nanos};
 use super::{Behaviour, Engine, FailReason};
-use crate::model::{Fault, Location};
+use crate::model::{Diagram, Fault, Location};
 use rand_distr::{Distribution as _, Exp1};
 use serde::Serialize;
 
@@ -42,6 +42,10 @@ pub(crate) struct ActiveFaults {
     outages: Vec<Outage>,
     /// Random-failure faults whose window is open.
     random: Vec<u32>,
+    /// Faults added during the run (numbered after the scenario's), and whether each has ended.
+    injected: Vec<Fault>,
+    /// Faults (scenario's or injected) ended early, by hand: their scheduled end is ignored.
+    ended_early: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -94,9 +98,64 @@ impl Engine {
         self.diagram.nodes[node as usize].id.0.clone()
     }
 
+    /// Fault `fault`: the scenario's, then those injected during the run.
+    fn fault_def(&self, fault: u32) -> Option<&Fault> {
+        let script = &self.diagram.scenario.faults;
+        let i = fault as usize;
+        script.get(i).or_else(|| self.active_faults.injected.get(i.checked_sub(script.len())?))
+    }
+
+    /// Adds a fault to the running simulation: it starts now (whatever its `at_secs`) and lasts its
+    /// `for_secs`. The scenario's own script is left as it is. Refused, with the reason, if the
+    /// fault does not fit the diagram.
+    pub fn inject_fault(&mut self, fault: Fault) -> Result<(), String> {
+        let now = self.now as f64 / 1e9;
+        let (_, len) = fault.window_secs();
+        let mut fault = fault;
+        set_start(&mut fault, now);
+        let live = Diagram {
+            nodes: self
+                .diagram
+                .nodes
+                .iter()
+                .zip(&self.nodes)
+                .filter(|(_, s)| !s.removed)
+                .map(|(n, _)| n.clone())
+                .collect(),
+            ..self.diagram.clone()
+        };
+        if let Some(problem) = crate::model::validate::fault_problems(&live, &fault).into_iter().next() {
+            return Err(problem);
+        }
+        let index = (self.diagram.scenario.faults.len() + self.active_faults.injected.len()) as u32;
+        self.active_faults.injected.push(fault);
+        self.fault_start(index);
+        if let Some(len) = len {
+            self.events.push(self.now.saturating_add(secs_to_nanos(len)), Event::FaultEnd { fault: index });
+        }
+        Ok(())
+    }
+
+    /// Ends now every fault in force that names `node` (scripted or injected), as if its time were
+    /// up; returns how many. Their scheduled ends are then ignored.
+    pub fn end_faults_on(&mut self, node: &str) -> usize {
+        let count = self.diagram.scenario.faults.len() + self.active_faults.injected.len();
+        let mut ended = 0;
+        for i in 0..count as u32 {
+            let open = self.fault_log.iter().any(|w| w.scheduled == Some(i) && w.end_secs.is_none());
+            let names = self.fault_def(i).is_some_and(|f| f.nodes().iter().any(|n| n.0 == node));
+            if open && names && !self.active_faults.ended_early.contains(&i) {
+                self.fault_end(i);
+                self.active_faults.ended_early.push(i);
+                ended += 1;
+            }
+        }
+        ended
+    }
+
     /// A scheduled fault begins.
     pub(crate) fn fault_start(&mut self, fault: u32) {
-        let Some(f) = self.diagram.scenario.faults.get(fault as usize).cloned() else { return };
+        let Some(f) = self.fault_def(fault).cloned() else { return };
         let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
         match (&f, node) {
             (Fault::Crash { instance, .. }, Some(n)) => {
@@ -156,9 +215,16 @@ impl Engine {
         }
     }
 
+    /// A scheduled fault's time is up (unless it was ended early by hand).
+    pub(crate) fn fault_due_end(&mut self, fault: u32) {
+        if !self.active_faults.ended_early.contains(&fault) {
+            self.fault_end(fault);
+        }
+    }
+
     /// A scheduled fault ends.
-    pub(crate) fn fault_end(&mut self, fault: u32) {
-        let Some(f) = self.diagram.scenario.faults.get(fault as usize).cloned() else { return };
+    fn fault_end(&mut self, fault: u32) {
+        let Some(f) = self.fault_def(fault).cloned() else { return };
         let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
         match (&f, node) {
             (Fault::Crash { instance, .. }, Some(n)) => {
@@ -294,7 +360,7 @@ impl Engine {
             .random
             .iter()
             .copied()
-            .filter(|&f| self.diagram.scenario.faults.get(f as usize).is_some_and(|x| x.nodes().first() == Some(&id)))
+            .filter(|&f| self.fault_def(f).is_some_and(|x| x.nodes().first() == Some(&id)))
             .collect();
         for f in random {
             self.schedule_random(f, machine as u16, launch, false);
@@ -303,8 +369,7 @@ impl Engine {
 
     /// Draws when the next failure (or repair) of a random-failures fault comes.
     fn schedule_random(&mut self, fault: u32, machine: u16, launch: u32, repair: bool) {
-        let Some(Fault::RandomFailures { mtbf_secs, mttr_secs, .. }) = self.diagram.scenario.faults.get(fault as usize)
-        else {
+        let Some(Fault::RandomFailures { mtbf_secs, mttr_secs, .. }) = self.fault_def(fault) else {
             return;
         };
         let mean = if repair { *mttr_secs } else { *mtbf_secs };
@@ -317,7 +382,7 @@ impl Engine {
 
     /// A random failure or repair comes due.
     pub(crate) fn random_failure(&mut self, fault: u32, machine: u16, launch: u32, repair: bool) {
-        let Some(f) = self.diagram.scenario.faults.get(fault as usize) else { return };
+        let Some(f) = self.fault_def(fault) else { return };
         let Some(node) = f.nodes().first().and_then(|id| self.live_index(&id.0)) else { return };
         let subject = self.node_id(node);
         let tag = u32::from(machine);
@@ -423,5 +488,19 @@ impl Engine {
                 n.down_count = n.down_count.saturating_sub(1);
             }
         }
+    }
+}
+
+/// Moves a fault's start to `at` (keeping its length).
+fn set_start(fault: &mut Fault, at: f64) {
+    match fault {
+        Fault::Crash { at_secs, .. }
+        | Fault::Slow { at_secs, .. }
+        | Fault::ComponentFailure { at_secs, .. }
+        | Fault::ZoneOutage { at_secs, .. }
+        | Fault::LocationOutage { at_secs, .. }
+        | Fault::RandomFailures { at_secs, .. }
+        | Fault::LatencySpike { at_secs, .. }
+        | Fault::TrafficSurge { at_secs, .. } => *at_secs = at,
     }
 }

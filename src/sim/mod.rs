@@ -555,7 +555,7 @@ impl Engine {
             Event::Redeliver { delivery } => self.deliver(delivery),
             Event::Sample => self.sample(),
             Event::FaultStart { fault } => self.fault_start(fault),
-            Event::FaultEnd { fault } => self.fault_end(fault),
+            Event::FaultEnd { fault } => self.fault_due_end(fault),
             Event::Recover { node } => self.recover_node(node as usize),
             Event::SpotNotice { node, machine, launch, ended } => self.spot_event(node, machine, launch, ended),
             Event::ScaleCheck { node } => self.scale_check(node),

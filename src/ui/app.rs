@@ -106,6 +106,18 @@ pub enum Action {
     ChoosePricing,
     /// Price with this catalog file (`None`: the built-in one); the run restarts.
     LoadPricing(Option<PathBuf>),
+    /// Open the Compare view with the open diagram as the first design.
+    OpenCompare,
+    /// Back from the Compare view to the editor (the comparison is kept until closed again).
+    CloseCompare,
+    /// Ask for the diagram file to compare with.
+    CompareBrowse,
+    /// Compare with this diagram file.
+    CompareWith(PathBuf),
+    /// Ask for the fault script file the comparison shares.
+    CompareFaultsBrowse,
+    /// Share this fault script file in the comparison.
+    CompareFaults(PathBuf),
 }
 
 /// The tabs of the bottom dock.
@@ -260,6 +272,8 @@ pub struct SandboxApp {
     cost_cache: super::cost_panel::CostCache,
     /// The pricing catalog file in use (`None`: the built-in prices).
     pricing: Option<PathBuf>,
+    /// The Compare view, when open (it replaces the editor's panels).
+    pub compare: Option<super::compare::CompareView>,
 }
 
 impl SandboxApp {
@@ -309,6 +323,7 @@ impl SandboxApp {
             frame_stats: super::frame_stats::FrameStats::from_env(),
             cost_cache: super::cost_panel::CostCache::default(),
             pricing: None,
+            compare: None,
         }
     }
 
@@ -681,6 +696,46 @@ impl SandboxApp {
             self.toolbar(ui, &mut actions);
         });
         egui::Panel::bottom("status").show(ui, |ui| self.status_line(ui));
+        if let Some(compare) = &mut self.compare {
+            let (diagram, catalog) = (&self.doc.diagram, &self.catalog);
+            egui::CentralPanel::default().show(ui, |ui| {
+                super::compare::show(ui, compare, diagram, catalog, &mut actions);
+            });
+        } else {
+            self.editor_panels(ui, &mut actions);
+        }
+        self.modals(&ctx, &mut actions);
+
+        for action in actions {
+            self.handle(action);
+        }
+        if let Some(text) = self.to_system_clipboard.take() {
+            ctx.copy_text(text);
+        }
+        self.autosave();
+
+        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
+            if self.doc.is_modified() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.pending = Some(Pending::Quit);
+            } else {
+                self.allow_close = true;
+            }
+        }
+        if self.allow_close && self.pending.is_none() {
+            self.discard_recovery();
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    /// The editor: dock, palette, inspector and canvas.
+    fn editor_panels(&mut self, ui: &mut egui::Ui, actions_out: &mut Vec<Action>) {
+        let mut actions = std::mem::take(actions_out);
         if self.prefs.show_dock {
             egui::Panel::bottom("dock").resizable(true).default_size(210.0).min_size(60.0).show(ui, |ui| {
                 let problems = self.problems().to_vec();
@@ -765,33 +820,7 @@ impl SandboxApp {
                 self.next_group = group;
             }
         });
-        self.modals(&ctx, &mut actions);
-
-        for action in actions {
-            self.handle(action);
-        }
-        if let Some(text) = self.to_system_clipboard.take() {
-            ctx.copy_text(text);
-        }
-        self.autosave();
-
-        if ctx.input(|i| i.viewport().close_requested()) && !self.allow_close {
-            if self.doc.is_modified() {
-                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-                self.pending = Some(Pending::Quit);
-            } else {
-                self.allow_close = true;
-            }
-        }
-        if self.allow_close && self.pending.is_none() {
-            self.discard_recovery();
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        }
-        let title = self.window_title();
-        if title != self.title {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.title = title;
-        }
+        *actions_out = actions;
     }
 }
 

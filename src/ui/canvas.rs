@@ -42,7 +42,7 @@ pub struct CanvasView {
     drag: Option<Drag>,
     renaming: Option<(NodeId, String)>,
     /// How long "Fail for" in a node's menu fails it, in simulated seconds.
-    fail_secs: f64,
+    pub fail_secs: f64,
     /// A refusal shown next to the pointer, with when it appeared.
     refusal: Option<(String, Pos2, f64)>,
     /// The panel's rectangle at the last frame, for placing new nodes.

@@ -193,7 +193,7 @@ pub fn show(
 
 /// At most `max` points of `line` for drawing, each stretch of time as its mean (a rate over the
 /// longer stretch).
-fn thin_mean(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
+pub(super) fn thin_mean(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
     let max = max.max(2);
     if line.len() <= max {
         return line;
@@ -209,7 +209,7 @@ fn thin_mean(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
 
 /// At most `max` points of `line` for drawing: each stretch of time keeps its lowest and highest
 /// point (in time order), so spikes survive.
-fn thin(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
+pub(super) fn thin(line: Vec<[f64; 2]>, max: usize) -> Vec<[f64; 2]> {
     let max = max.max(4);
     if line.len() <= max {
         return line;

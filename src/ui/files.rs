@@ -20,6 +20,10 @@ pub enum DialogKind {
     ExportFolder,
     /// Which pricing catalog to use.
     Pricing,
+    /// Which diagram to compare with.
+    CompareWith,
+    /// Which fault script the comparison shares.
+    CompareFaults,
 }
 
 /// The in-app prompt for a path.
@@ -64,7 +68,9 @@ impl Files {
                 dialog = dialog.set_directory(dir);
             }
             let answer = match kind {
-                DialogKind::Open | DialogKind::Pricing => dialog.pick_file(),
+                DialogKind::Open | DialogKind::Pricing | DialogKind::CompareWith | DialogKind::CompareFaults => {
+                    dialog.pick_file()
+                }
                 DialogKind::SaveAs => {
                     dialog.set_file_name(file_name.unwrap_or_else(|| "diagram.ron".into())).save_file()
                 }
@@ -85,6 +91,8 @@ impl Files {
             DialogKind::SaveAs => Action::SaveTo(path),
             DialogKind::ExportFolder => Action::ExportCsvTo(path),
             DialogKind::Pricing => Action::LoadPricing(Some(path)),
+            DialogKind::CompareWith => Action::CompareWith(path),
+            DialogKind::CompareFaults => Action::CompareFaults(path),
         }
     }
 
@@ -118,6 +126,8 @@ impl Files {
             DialogKind::SaveAs => "Save the diagram as",
             DialogKind::ExportFolder => "Export the metrics (CSV) into the folder",
             DialogKind::Pricing => "Use prices from the catalog file",
+            DialogKind::CompareWith => "Compare with the diagram",
+            DialogKind::CompareFaults => "Use the fault script",
         };
         egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
             ui.heading(title);
@@ -130,7 +140,9 @@ impl Files {
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 let confirm = match prompt.kind {
-                    DialogKind::Open | DialogKind::Pricing => "Open",
+                    DialogKind::Open | DialogKind::Pricing | DialogKind::CompareWith | DialogKind::CompareFaults => {
+                        "Open"
+                    }
                     DialogKind::SaveAs => "Save",
                     DialogKind::ExportFolder => "Export",
                 };

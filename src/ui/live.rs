@@ -68,15 +68,7 @@ impl LiveRun {
             return;
         };
         let (sim_before, events_before) = (self.engine.now(), self.engine.events_processed());
-        let started = Instant::now();
-        let mut reached = false;
-        while started.elapsed() < FRAME_BUDGET {
-            if self.engine.run_until(deadline, EVENTS_PER_CHECK) == RunStatus::ReachedDeadline {
-                reached = true;
-                break;
-            }
-        }
-        self.wall_secs += started.elapsed().as_secs_f64();
+        let reached = self.advance_to(deadline, FRAME_BUDGET);
         let advanced = (self.engine.now().0 - sim_before.0) as f64 / 1e9;
         self.clock.record(advanced, dt, reached);
         if dt > 0.0 {
@@ -84,10 +76,25 @@ impl LiveRun {
             self.events_per_sec =
                 if self.events_per_sec == 0.0 { rate } else { 0.9 * self.events_per_sec + 0.1 * rate };
         }
-        self.update_edge_rates();
         if self.engine.finished() {
             self.clock.playing = false;
         }
+    }
+
+    /// Runs the engine toward `deadline` for at most `budget` of wall time; returns whether it got
+    /// there. (The clock is the caller's: the Compare view drives two runs with one clock.)
+    pub fn advance_to(&mut self, deadline: SimTime, budget: Duration) -> bool {
+        let started = Instant::now();
+        let mut reached = false;
+        while started.elapsed() < budget {
+            if self.engine.run_until(deadline, EVENTS_PER_CHECK) == RunStatus::ReachedDeadline {
+                reached = true;
+                break;
+            }
+        }
+        self.wall_secs += started.elapsed().as_secs_f64();
+        self.update_edge_rates();
+        reached
     }
 
     /// Turns the engine's per-edge counts into rates per simulated second, over at least a quarter

@@ -8,6 +8,7 @@
 pub mod app;
 mod canvas;
 mod charts;
+pub mod compare;
 mod cost_panel;
 pub mod examples;
 mod files;

@@ -102,6 +102,11 @@ impl SandboxApp {
                 self.selection.nodes.insert(id);
             }
             Action::ZoomToFit => self.view.fit_requested = true,
+            Action::PlayPause if self.compare.is_some() => {
+                if let Some(c) = &mut self.compare {
+                    c.play_pause(&self.doc.diagram, &self.catalog);
+                }
+            }
             Action::PlayPause => {
                 if let Some(run) = self.ensure_run() {
                     if run.engine.finished() {
@@ -195,6 +200,42 @@ impl SandboxApp {
                 }
             }
             Action::ChoosePricing => self.files.start(DialogKind::Pricing, None),
+            Action::OpenCompare => {
+                if let Some(run) = &mut self.run {
+                    run.clock.playing = false;
+                }
+                if self.compare.is_none() {
+                    let mut view = super::super::compare::CompareView::new(&self.doc.diagram);
+                    if let Some(name) = self.doc.path.as_ref().and_then(|p| p.file_name()) {
+                        view.open_name = name.to_string_lossy().into_owned();
+                    }
+                    self.compare = Some(view);
+                }
+            }
+            Action::CloseCompare => {
+                if let Some(c) = &mut self.compare {
+                    c.clock.playing = false;
+                }
+                self.compare = None;
+            }
+            Action::CompareBrowse => self.files.start(DialogKind::CompareWith, None),
+            Action::CompareWith(path) => {
+                if let Some(c) = &mut self.compare {
+                    match file::load(&path) {
+                        Ok(_) => c.b = Some(super::super::compare::Source::File(path)),
+                        Err(e) => c.message = Some((format!("Cannot compare with it: {e}"), true)),
+                    }
+                }
+            }
+            Action::CompareFaultsBrowse => self.files.start(DialogKind::CompareFaults, None),
+            Action::CompareFaults(path) => {
+                if let Some(c) = &mut self.compare {
+                    match file::load_faults(&path) {
+                        Ok(_) => c.faults_file = Some(path),
+                        Err(e) => c.message = Some((format!("Cannot use that fault script: {e}"), true)),
+                    }
+                }
+            }
             Action::LoadPricing(path) => {
                 let loaded = match &path {
                     Some(p) => Catalog::load(p),

@@ -126,6 +126,13 @@ impl SandboxApp {
                         }
                     }
                 });
+                if ui
+                    .button("Compare with another design…")
+                    .on_hover_text("Run this diagram and another side by side, same seed and faults")
+                    .clicked()
+                {
+                    actions.push(Action::OpenCompare);
+                }
                 if ui.button("New random seed").on_hover_text("Another run of the same diagram").clicked() {
                     // A short number, easy to note down and type back.
                     let nanos = std::time::SystemTime::now()
@@ -162,6 +169,13 @@ impl SandboxApp {
                 actions.push(Action::Redo);
             }
             ui.separator();
+            if self.compare.is_some() {
+                // The Compare view has its own controls.
+                if ui.button("Back to editing").on_hover_text("Leave the Compare view").clicked() {
+                    actions.push(Action::CloseCompare);
+                }
+                return;
+            }
             if ui.button("Fit").on_hover_text("Zoom to fit (F)").clicked() {
                 actions.push(Action::ZoomToFit);
             }
@@ -205,6 +219,15 @@ impl SandboxApp {
                 })
                 .response
                 .labelled_by(label);
+            ui.separator();
+            if ui
+                .button("Compare…")
+                .on_hover_text("Run this diagram against another, side by side, under the same seed and faults")
+                .clicked()
+            {
+                actions.push(Action::OpenCompare);
+            }
+            ui.separator();
             let mut seed = self.doc.diagram.scenario.seed;
             let label = ui.label("Seed").id;
             let response = ui

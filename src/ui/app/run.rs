@@ -55,6 +55,12 @@ impl SandboxApp {
             }
         }
         let time = ctx.input(|i| i.time);
+        if let Some(c) = &mut self.compare {
+            c.advance(time);
+            if c.clock.playing {
+                ctx.request_repaint();
+            }
+        }
         if let Some(run) = &mut self.run
             && run.clock.playing
         {
