@@ -1003,3 +1003,40 @@ fn failing_a_node_in_the_compare_view_fails_its_match_in_the_other_design() {
     let view = h.state().compare.as_ref().unwrap();
     assert!(view.sides.iter().all(|s| s.run.engine.fault_log().iter().all(|w| w.end_secs.is_some())), "both recovered");
 }
+
+#[test]
+fn the_faults_tab_adds_edits_deletes_and_sets_off_faults() {
+    use cloud_sandbox::model::Fault;
+    let mut h = harness(SandboxApp::headless(None));
+    h.get_by_role_and_label(Role::Button, "Faults (1)").click();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Add a fault:").click();
+    h.run();
+    h.get_by_label("Traffic surge").click();
+    h.run();
+    let faults = &h.state().doc.diagram.scenario.faults;
+    assert_eq!(faults.len(), 2);
+    assert!(
+        matches!(&faults[1], Fault::TrafficSurge { node, multiplier, .. } if node.0 == "users" && *multiplier == 3.0)
+    );
+    // Its start, edited in place, is one undo step.
+    let at_fields = h.get_all_by_role_and_label(Role::SpinButton, "at").count();
+    assert_eq!(at_fields, 2);
+    h.get_all_by_role_and_label(Role::SpinButton, "at").nth(1).unwrap().set_value_accesskit(200.0);
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.faults[1].window_secs().0, 200.0);
+    h.get_all_by_role_and_label(Role::Button, "Delete").nth(1).unwrap().click();
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.faults.len(), 1);
+    // During a run, "Now" sets a fault off at once without changing the script.
+    h.state_mut().handle(Action::StepSecond);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Now").click();
+    h.run();
+    let run = h.state().run.as_ref().unwrap();
+    let log = run.engine.fault_log();
+    assert_eq!(log.len(), 1);
+    assert_eq!((log[0].node.as_str(), log[0].what.as_str(), log[0].start_secs), ("web", "instance 2 crashes", 1.0));
+    assert_eq!(h.state().doc.diagram.scenario.faults.len(), 1);
+    assert!(h.state().live_question.is_none(), "the script did not change, so nothing to ask");
+}

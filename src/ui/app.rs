@@ -118,6 +118,10 @@ pub enum Action {
     CompareFaultsBrowse,
     /// Share this fault script file in the comparison.
     CompareFaults(PathBuf),
+    /// Set a fault off now in the live run (the script is not changed).
+    InjectFault(crate::model::Fault),
+    /// Say something in the status line.
+    Say(String),
 }
 
 /// The tabs of the bottom dock.
@@ -132,6 +136,8 @@ pub enum DockTab {
     Cost,
     /// Faults and scaling activities of the live run, in time order.
     Activity,
+    /// The fault script on a timeline, editable, with the run's faults beneath.
+    Faults,
 }
 
 /// The speeds offered in the toolbar.
@@ -748,6 +754,8 @@ impl SandboxApp {
                     ui.selectable_value(&mut self.dock_tab, DockTab::Charts, "Charts");
                     ui.selectable_value(&mut self.dock_tab, DockTab::Cost, "Cost");
                     ui.selectable_value(&mut self.dock_tab, DockTab::Activity, "Activity");
+                    let faults = self.doc.diagram.scenario.faults.len();
+                    ui.selectable_value(&mut self.dock_tab, DockTab::Faults, format!("Faults ({faults})"));
                 });
                 ui.separator();
                 match (self.dock_tab, &self.run) {
@@ -773,6 +781,9 @@ impl SandboxApp {
                         cost_panel::show(ui, run, free_tier, &mut self.cost_cache, &mut actions);
                     }
                     (DockTab::Activity, Some(run)) => activity_log(ui, run),
+                    (DockTab::Faults, run) => {
+                        super::faults_panel::show(ui, &self.doc.diagram, run.as_ref(), &mut actions);
+                    }
                     (DockTab::Activity, None) => {
                         ui.weak("Press Play (Space): faults and Auto Scaling activities of the run are listed here.");
                     }

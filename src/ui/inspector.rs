@@ -696,6 +696,7 @@ fn scenario_inspector(ui: &mut Ui, scenario: &Scenario, mut form: Form<'_>, acti
     if !scenario.faults.is_empty() {
         ui.separator();
         ui.strong(format!("Faults ({})", scenario.faults.len()));
+        ui.weak("Add, change and delete them in the Faults tab below.");
         for f in &scenario.faults {
             let (at, len) = f.window_secs();
             let len = len.map_or_else(|| "to the end".to_owned(), |l| format!("for {l} s"));

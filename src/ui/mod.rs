@@ -11,6 +11,7 @@ mod charts;
 pub mod compare;
 mod cost_panel;
 pub mod examples;
+mod faults_panel;
 mod files;
 mod frame_stats;
 mod help;

@@ -227,6 +227,19 @@ impl SandboxApp {
                     }
                 }
             }
+            Action::InjectFault(fault) => {
+                let what = fault.describe();
+                if let Some(run) = &mut self.run {
+                    let t = run.engine.now().as_secs();
+                    match run.engine.inject_fault(fault) {
+                        Ok(()) => self.say(format!("At {t:.1} s: {what}"), false),
+                        Err(e) => self.say(format!("Not set off: {e}"), true),
+                    }
+                } else {
+                    self.say("Press Play first: faults set off now need a running simulation", false);
+                }
+            }
+            Action::Say(text) => self.say(text, false),
             Action::CompareFaultsBrowse => self.files.start(DialogKind::CompareFaults, None),
             Action::CompareFaults(path) => {
                 if let Some(c) = &mut self.compare {
