@@ -7,8 +7,8 @@
 mod common;
 
 use cloud_sandbox::model::{
-    Arrival, AutoScaling, ClientParams, Diagram, Distribution, Fault, InstanceParams, NodeId, NodeKind, RateStep,
-    ScalingMetric, ScheduledAction, TrafficPattern,
+    Arrival, AutoScaling, ClientParams, Diagram, Distribution, Fault, InstanceParams, NodeId, NodeKind,
+    PredictiveScaling, RateStep, ScalingMetric, ScalingStep, ScheduledAction, TrafficPattern,
 };
 use cloud_sandbox::sim::{Engine, RunOptions, SimTime};
 use common::*;
@@ -196,4 +196,94 @@ fn a_group_replaces_interrupted_spot_machines() {
     let failures = e.failures();
     assert!(failures.keys().all(|r| r.name() == "spot_interrupted"), "{failures:?}");
     assert_eq!(e.live_nodes()[1].capacity, 3, "the group keeps its capacity");
+}
+
+#[test]
+fn step_scaling_adds_and_removes_the_steps_changes() {
+    // 1,000 requests a second (12.5 machines' worth) for 10 minutes, then 360 (half of 9
+    // machines), then nothing. Utilisation 80 % or more adds 2; below 30 % removes 1; in between
+    // nothing changes.
+    let steps = TrafficPattern::Steps(vec![
+        RateStep { at_secs: 600.0, rate_per_sec: 360.0 },
+        RateStep { at_secs: 1200.0, rate_per_sec: 0.0 },
+    ]);
+    let scaling = AutoScaling {
+        min: 1,
+        max: 9,
+        warmup_secs: 0.0,
+        cooldown_secs: 0.0,
+        steps: vec![
+            ScalingStep { from: 0.8, to: None, change: 2 },
+            ScalingStep { from: 0.0, to: Some(0.3), change: -1 },
+        ],
+        ..AutoScaling::default()
+    };
+    let e = run(&setup(load(steps, 1000.0), scaling, 2400.0), &RunOptions::default());
+    let acts: Vec<(f64, u32, u32)> = e.activities().iter().map(|a| (a.t_secs, a.from, a.to)).collect();
+    let ups: Vec<u32> = acts.iter().filter(|a| a.0 < 600.0).map(|a| a.2).collect();
+    assert_eq!(ups, [3, 5, 7, 9], "+2 at each evaluation up to max: {acts:?}");
+    assert!(acts.iter().all(|a| !(600.0..1200.0).contains(&a.0)), "50 % is in no step: {acts:?}");
+    let downs: Vec<&(f64, u32, u32)> = acts.iter().filter(|a| a.0 > 1200.0).collect();
+    assert_eq!(downs.len(), 8, "{acts:?}");
+    assert!(downs.iter().all(|a| a.2 + 1 == a.1), "one at a time: {acts:?}");
+    assert_eq!(e.live_nodes()[1].capacity, 1);
+    assert!(e.activities()[0].reason.starts_with("step scaling: utilisation 100 %"), "{}", e.activities()[0].reason);
+}
+
+#[test]
+fn predictive_scaling_launches_ahead_of_a_known_rise() {
+    // 40 requests a second, then 320 from 30 minutes on: 320 × 50 ms / (4 workers × 60 %) needs
+    // 7 machines. Looking 5 minutes ahead, the group has them serving before the rise; reacting
+    // to utilisation alone, it has one machine when the rise comes.
+    let rise = TrafficPattern::Steps(vec![RateStep { at_secs: 1800.0, rate_per_sec: 320.0 }]);
+    let reactive = AutoScaling { min: 1, max: 12, warmup_secs: 60.0, ..AutoScaling::default() };
+    let predictive = AutoScaling { predictive: Some(PredictiveScaling::default()), ..reactive.clone() };
+    let late = run(&setup(load(rise.clone(), 40.0), reactive, 2400.0), &RunOptions::default());
+    let ahead = run(&setup(load(rise, 40.0), predictive, 2400.0), &RunOptions::default());
+    assert_eq!(running_at(&late, 1790.0), 1.0);
+    assert_eq!(running_at(&ahead, 1490.0), 1.0, "not earlier than needed");
+    assert_eq!(running_at(&ahead, 1790.0), 7.0, "launched at 1,500 s, serving from 1,560 s");
+    let first = ahead.activities().iter().find(|a| a.to > 1).unwrap();
+    assert_eq!(first.t_secs, 1500.0);
+    // The forecast scales the pattern by the arrivals measured per request (Poisson noise: ~320).
+    assert!(
+        first.reason.starts_with("predictive scaling: 3")
+            && first.reason.ends_with("requests/s forecast at 1800 s need 7"),
+        "{}",
+        first.reason
+    );
+    // The rise hits a ready group: no backlog to speak of, where the reactive one piles up work.
+    let backlog = |e: &Engine| {
+        e.node_series(1).iter().filter(|p| p.t_secs >= 1800.0 && p.t_secs < 2000.0).map(|p| p.depth).fold(0.0, f64::max)
+    };
+    assert!(backlog(&ahead) < 30.0, "{}", backlog(&ahead));
+    assert!(backlog(&late) > 300.0, "{}", backlog(&late));
+}
+
+#[test]
+fn step_and_predictive_settings_are_checked() {
+    let bad = AutoScaling {
+        metric: None,
+        steps: vec![
+            ScalingStep { from: 0.5, to: Some(0.2), change: 0 },
+            ScalingStep { from: 0.1, to: None, change: 1 },
+        ],
+        predictive: Some(PredictiveScaling { lead_secs: -1.0, utilization: 1.5 }),
+        ..AutoScaling::default()
+    };
+    let d = setup(load(TrafficPattern::Constant, 10.0), bad, 60.0);
+    let problems: Vec<String> = cloud_sandbox::model::validate::check(&d, &cloud_sandbox::cost::Catalog::embedded())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for expected in [
+        "steps need a metric",
+        "is not a range",
+        "change must not be 0",
+        "overlap",
+        "lead_secs",
+        "predictive.utilization",
+    ] {
+        assert!(problems.iter().any(|p| p.contains(expected)), "{expected}: {problems:?}");
+    }
 }

@@ -269,6 +269,43 @@ pub struct AutoScaling {
     pub health_check_grace_secs: f64,
     /// Changes of min, max or desired at given times.
     pub scheduled: Vec<ScheduledAction>,
+    /// Step scaling instead of target tracking: each evaluation, the step whose range holds the
+    /// metric's value changes the desired capacity by its `change`. Empty: target tracking.
+    pub steps: Vec<ScalingStep>,
+    /// Predictive scaling: capacity launched ahead of the traffic pattern's demand. `None`: off.
+    pub predictive: Option<PredictiveScaling>,
+}
+
+/// One step of a step scaling policy: while the metric is in `from` ..< `to`, change the desired
+/// capacity by `change` machines (negative to scale in) at each evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalingStep {
+    /// Lower bound of the metric, included.
+    pub from: f64,
+    /// Upper bound, excluded; `None`: no upper bound.
+    #[serde(default)]
+    pub to: Option<f64>,
+    /// Machines to add (or, negative, to remove).
+    pub change: i32,
+}
+
+/// Predictive scaling: from the clients' traffic patterns (known ahead, as a forecast would be),
+/// the capacity needed `lead_secs` from now is launched now, so that it has warmed up when the
+/// demand comes. Dynamic scaling may add more; the group never goes below the forecast's need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PredictiveScaling {
+    /// How far ahead to look (AWS's scheduling buffer); at least the warm-up. Default 300.
+    pub lead_secs: f64,
+    /// The utilisation the forecast capacity is sized for. Default 0.6.
+    pub utilization: f64,
+}
+
+impl Default for PredictiveScaling {
+    fn default() -> Self {
+        Self { lead_secs: 300.0, utilization: 0.6 }
+    }
 }
 
 impl Default for AutoScaling {
@@ -284,6 +321,8 @@ impl Default for AutoScaling {
             warmup_secs: 60.0,
             health_check_grace_secs: 300.0,
             scheduled: Vec::new(),
+            steps: Vec::new(),
+            predictive: None,
         }
     }
 }

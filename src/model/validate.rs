@@ -398,6 +398,31 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String
             bad(format!("auto_scaling.{name} must be 0 or more (and finite), not {v}"));
         }
     }
+    if !g.steps.is_empty() && g.metric.is_none() {
+        bad("auto_scaling.steps need a metric to read (Utilization or BacklogPerInstance)".to_owned());
+    }
+    for (i, s) in g.steps.iter().enumerate() {
+        let to = s.to.unwrap_or(f64::INFINITY);
+        if !(s.from.is_finite() && s.from >= 0.0 && to > s.from) {
+            bad(format!("auto_scaling.steps[{i}]: from {} ..< to {to} is not a range of the metric", s.from));
+        }
+        if s.change == 0 {
+            bad(format!("auto_scaling.steps[{i}]: change must not be 0"));
+        }
+        for (j, other) in g.steps.iter().enumerate().skip(i + 1) {
+            if s.from < other.to.unwrap_or(f64::INFINITY) && other.from < to {
+                bad(format!("auto_scaling.steps[{i}] and steps[{j}] overlap"));
+            }
+        }
+    }
+    if let Some(p) = &g.predictive {
+        if !(p.lead_secs.is_finite() && (0.0..=MAX_SECS).contains(&p.lead_secs)) {
+            bad(format!("auto_scaling.predictive.lead_secs must be 0 or more, not {}", p.lead_secs));
+        }
+        if !(p.utilization.is_finite() && p.utilization > 0.0 && p.utilization <= 1.0) {
+            bad(format!("auto_scaling.predictive.utilization must be above 0 and at most 1, not {}", p.utilization));
+        }
+    }
     for a in &g.scheduled {
         if !(a.at_secs.is_finite() && (0.0..=MAX_SECS).contains(&a.at_secs)) {
             bad(format!("auto_scaling.scheduled: at_secs must be 0 or more, not {}", a.at_secs));

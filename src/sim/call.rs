@@ -158,6 +158,7 @@ impl Engine {
     fn count_arrival(&mut self, node: u32) {
         let (now, from) = (self.now, self.measure_from);
         let c = &mut self.nodes[node as usize].counters;
+        c.arrivals_all += 1;
         if now >= from {
             c.arrivals += 1;
         }

@@ -41,6 +41,8 @@ pub(crate) struct ClientState {
     pub failed_all: u64,
     /// Traffic surges in force: (fault, multiplier).
     pub surges: Vec<(u32, f64)>,
+    /// Requests generated since the start.
+    pub generated_all: u64,
     /// The client's own random stream for its arrivals and message types, seeded from the run's
     /// seed and the client's id: the same client sends the same traffic whatever is behind it, so
     /// two designs compared under one seed get identical requests.
@@ -118,6 +120,7 @@ impl ClientState {
             succeeded_all: 0,
             failed_all: 0,
             surges: Vec::new(),
+            generated_all: 0,
             arrivals: Xoshiro256PlusPlus::seed_from_u64(0),
         };
         client.retune(p, message_types);
@@ -237,6 +240,7 @@ impl Engine {
             None => 0,
         };
         let (request_bytes, response_bytes) = (c.params.request_bytes, c.params.response_bytes);
+        c.generated_all += 1;
         if measured {
             c.generated += 1;
         }

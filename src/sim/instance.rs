@@ -103,6 +103,8 @@ pub(crate) struct InstanceState {
     pub zones: Vec<String>,
     /// Runs in the company's own data centre.
     pub on_premises: bool,
+    /// Mean service time, in ms (predictive scaling sizes capacity with it).
+    pub mean_service_ms: f64,
 }
 
 /// Workers per machine: as set, or one per vCPU of the type.
@@ -136,6 +138,7 @@ impl InstanceState {
             scaling,
             zones: p.zone_names().into_iter().take(255).collect(),
             on_premises: p.purchase.on_premises(),
+            mean_service_ms: p.service_time.mean_ms(),
         }
     }
 
@@ -392,6 +395,7 @@ impl Engine {
             m.zone = (m.zone as usize % zones) as u8;
         }
         s.sampler = Sampler::new(&p.service_time);
+        s.mean_service_ms = p.service_time.mean_ms();
         if s.instance_type != p.instance_type || s.meter.option != p.purchase {
             let launches = s.launches();
             s.meter.change(&p.instance_type, &p.purchase, &self.catalog, &launches, now);

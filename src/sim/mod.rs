@@ -171,6 +171,8 @@ pub(crate) enum Behaviour {
 pub(crate) struct NodeCounters {
     /// Calls or messages that reached the node (after warm-up).
     pub arrivals: u64,
+    /// The same since the start (predictive scaling reads it).
+    pub arrivals_all: u64,
     /// Of those, finished successfully.
     pub completed: u64,
     /// Of those, failed here or downstream.

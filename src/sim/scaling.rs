@@ -5,7 +5,9 @@
 //! unless machines it launched are still warming up, and scales in only after the cooldown since
 //! its last activity. New machines are billed from launch and serve after their warm-up. A machine
 //! down for longer than the health check grace period is terminated and replaced. Scheduled
-//! actions change min, max or desired at set times. Every change is an [`Activity`].
+//! actions change min, max or desired at set times. Step scaling replaces target tracking with
+//! fixed changes for ranges of the metric. Predictive scaling launches, ahead of time, what the
+//! clients' traffic patterns will need `lead_secs` from now. Every change is an [`Activity`].
 
 use super::events::Event;
 use super::time::secs_to_nanos;
@@ -44,6 +46,9 @@ pub(crate) struct ScalingState {
     last_out: Option<u64>,
     /// Busy and capacity areas at the last evaluation.
     last_areas: (f64, f64),
+    /// The node's arrivals and its feeding clients' requests (since the start) at the last
+    /// forecast.
+    last_forecast: (u64, u64),
 }
 
 impl ScalingState {
@@ -57,6 +62,7 @@ impl ScalingState {
             last_activity: None,
             last_out: None,
             last_areas: (0.0, 0.0),
+            last_forecast: (0, 0),
         }
     }
 
@@ -92,27 +98,86 @@ impl Engine {
         }
     }
 
-    /// Every evaluation period: replace machines down past their grace period, then track the
-    /// target.
+    /// Every evaluation period: replace machines down past their grace period, then scale: by
+    /// step or target tracking on the metric, never below what predictive scaling forecasts.
     pub(crate) fn scale_check(&mut self, node: u32) {
         if self.nodes[node as usize].removed {
             return;
         }
         let now = self.now;
-        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
-        let Some(g) = s.scaling.as_mut() else { return };
+        let Some(g) = self.scaling(node) else { return };
         let params = g.params.clone();
         self.events.push(now + secs_to_nanos(params.evaluation_secs).max(1), Event::ScaleCheck { node });
         self.replace_unhealthy(node, &params);
-        let Some(metric) = params.metric else { return };
-        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let value = params.metric.map(|m| (m, self.metric_value(node, m)));
+        let forecast = params.predictive.as_ref().map(|p| self.forecast_need(node, p));
+        let Some(g) = self.scaling(node) else { return };
+        let (min, max, desired) = (g.min, g.max, g.desired);
+        let (last_out, last_activity) = (g.last_out, g.last_activity);
+        let describe = |m: ScalingMetric, v: f64| match m {
+            ScalingMetric::Utilization => format!("utilisation {:.0} %", v * 100.0),
+            ScalingMetric::BacklogPerInstance => format!("{v:.1} messages per instance"),
+        };
+        // What the dynamic policy wants.
+        let dynamic = match value {
+            Some((m, v)) if !params.steps.is_empty() => {
+                params.steps.iter().find(|s| v >= s.from && s.to.is_none_or(|to| v < to)).map(|s| {
+                    let to = s.to.map_or_else(|| "∞".to_owned(), |t| format!("{t}"));
+                    let wanted = (i64::from(desired) + i64::from(s.change)).clamp(0, i64::from(u32::MAX)) as u32;
+                    (wanted, format!("step scaling: {} in [{}, {to}): {:+}", describe(m, v), s.from, s.change))
+                })
+            }
+            Some((m, v)) => {
+                let serving = match &self.nodes[node as usize].behaviour {
+                    Behaviour::Instance(s) => s.running(),
+                    _ => 0,
+                };
+                // Target tracking: the capacity that would bring the metric to the target.
+                let base = f64::from(serving.max(1));
+                let wanted = ((base * v / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
+                let target = match m {
+                    ScalingMetric::Utilization => format!("{:.0} %", params.target * 100.0),
+                    ScalingMetric::BacklogPerInstance => format!("{:.1}", params.target),
+                };
+                Some((wanted, format!("target tracking: {}, target {target}", describe(m, v))))
+            }
+            None => None,
+        };
+        let (mut wanted, mut reason) = dynamic.unwrap_or((desired, String::new()));
+        let mut predictive_out = false;
+        if let Some((need, why)) = forecast
+            && need > wanted
+        {
+            predictive_out = need > desired;
+            wanted = need;
+            reason = why;
+        }
+        let wanted = wanted.clamp(min, max);
+        let warm = secs_to_nanos(params.warmup_secs);
+        let cooldown = secs_to_nanos(params.cooldown_secs);
+        // Scale out at once, unless machines of the last scale-out still warm up (a forecast's
+        // launch is planned ahead and does not wait); scale in only after the cooldown.
+        if wanted > desired && (predictive_out || last_out.is_none_or(|t| now >= t + warm)) {
+            if let Some(g) = self.scaling(node) {
+                g.last_out = Some(now);
+            }
+            self.set_desired(node, wanted, reason);
+        } else if wanted < desired && last_activity.is_none_or(|t| now >= t + cooldown) {
+            self.set_desired(node, wanted, reason);
+        }
+    }
+
+    /// The metric's value over the last evaluation period.
+    fn metric_value(&mut self, node: u32, metric: ScalingMetric) -> f64 {
+        let now = self.now;
+        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return 0.0 };
         let serving = s.running();
         let (busy, capacity) = (s.busy.total_area_until(now), s.capacity.total_area_until(now));
         let backlog = s.backlog_now();
         let sources = s.sources.queues.clone();
-        let Some(g) = s.scaling.as_mut() else { return };
+        let Some(g) = s.scaling.as_mut() else { return 0.0 };
         let (last_busy, last_capacity) = std::mem::replace(&mut g.last_areas, (busy, capacity));
-        let value = match metric {
+        match metric {
             ScalingMetric::Utilization => {
                 let d = capacity - last_capacity;
                 if d > 0.0 {
@@ -133,29 +198,83 @@ impl Engine {
                     .sum();
                 waiting as f64 / f64::from(serving.max(1))
             }
-        };
-        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
-        let Some(g) = s.scaling.as_mut() else { return };
-        // Target tracking: the capacity that would bring the metric to the target.
-        let base = f64::from(serving.max(1));
-        let wanted = ((base * value / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
-        let wanted = wanted.clamp(g.min, g.max);
-        let warm = secs_to_nanos(params.warmup_secs);
-        let cooldown = secs_to_nanos(params.cooldown_secs);
-        let name = match metric {
-            ScalingMetric::Utilization => {
-                format!("utilisation {:.0} %, target {:.0} %", value * 100.0, params.target * 100.0)
-            }
-            ScalingMetric::BacklogPerInstance => {
-                format!("{value:.1} messages per instance, target {:.1}", params.target)
-            }
-        };
-        if wanted > g.desired && g.last_out.is_none_or(|t| now >= t + warm) {
-            g.last_out = Some(now);
-            self.set_desired(node, wanted, format!("target tracking: {name}"));
-        } else if wanted < g.desired && g.last_activity.is_none_or(|t| now >= t + cooldown) {
-            self.set_desired(node, wanted, format!("target tracking: {name}"));
         }
+    }
+
+    /// The clients whose requests can reach `node` (along calls, deliveries and queues).
+    fn feeders(&self, node: u32) -> Vec<u32> {
+        let n = self.nodes.len();
+        let next = |i: usize| -> Vec<u32> {
+            let mut out: Vec<u32> = self.links[i].iter().map(|l| l.to).collect();
+            if let Behaviour::Queue(q) = &self.nodes[i].behaviour {
+                out.extend(&q.consumers);
+            }
+            out
+        };
+        (0..n as u32)
+            .filter(|&c| {
+                matches!(self.nodes[c as usize].behaviour, Behaviour::Client(_)) && !self.nodes[c as usize].removed
+            })
+            .filter(|&c| {
+                let mut seen = vec![false; n];
+                let mut stack = vec![c];
+                while let Some(i) = stack.pop() {
+                    if i == node {
+                        return true;
+                    }
+                    if !std::mem::replace(&mut seen[i as usize], true) {
+                        stack.extend(next(i as usize));
+                    }
+                }
+                false
+            })
+            .collect()
+    }
+
+    /// The rate (requests a second) the clients in `clients` send at `t` nanoseconds, by their
+    /// patterns and any surge in force now.
+    fn planned_rate(&self, clients: &[u32], t: u64) -> f64 {
+        clients
+            .iter()
+            .map(|&c| match &self.nodes[c as usize].behaviour {
+                Behaviour::Client(s) => super::client::rate_at(&s.params, t as f64 / 1e9) * s.surge(),
+                _ => 0.0,
+            })
+            .sum()
+    }
+
+    /// Predictive scaling: the machines needed `lead_secs` from now. The node's arrivals per
+    /// client request are measured over the last evaluation period (a balancer may spread them,
+    /// a topic copy them); the clients' patterns give the demand ahead.
+    fn forecast_need(&mut self, node: u32, p: &crate::model::PredictiveScaling) -> (u32, String) {
+        let now = self.now;
+        let clients = self.feeders(node);
+        let arrivals = self.nodes[node as usize].counters.arrivals_all;
+        let slow = self.nodes[node as usize].slow_factor;
+        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return (0, String::new()) };
+        let (workers, service_secs) = (f64::from(s.workers.max(1)), s.mean_service_ms / 1000.0 * slow);
+        let Some(g) = s.scaling.as_ref() else { return (0, String::new()) };
+        let (arrived_before, sent_before) = g.last_forecast;
+        let sent: u64 = clients
+            .iter()
+            .map(|&c| match &self.nodes[c as usize].behaviour {
+                Behaviour::Client(s) => s.generated_all,
+                _ => 0,
+            })
+            .sum();
+        // Arrivals at this node per client request over the last period (1 before any).
+        let (new_sent, new_arrived) = (sent.saturating_sub(sent_before), arrivals.saturating_sub(arrived_before));
+        let ratio = if new_sent > 0 && new_arrived > 0 { new_arrived as f64 / new_sent as f64 } else { 1.0 };
+        let ahead = now.saturating_add(secs_to_nanos(p.lead_secs));
+        let demand = ratio * self.planned_rate(&clients, ahead);
+        let need = (demand * service_secs / (workers * p.utilization.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
+        if let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour
+            && let Some(g) = s.scaling.as_mut()
+        {
+            g.last_forecast = (arrivals, sent);
+        }
+        let at = ahead as f64 / 1e9;
+        (need, format!("predictive scaling: {demand:.0} requests/s forecast at {at:.0} s need {need}"))
     }
 
     /// A scheduled action comes due.
