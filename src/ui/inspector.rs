@@ -462,6 +462,11 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     F("components", "Components", "Comma-separated parts of the application that share these machines"),
                     &mut p.components,
                 );
+                form.list(
+                    ui,
+                    F("zones", "Zones", "Comma-separated availability zones the machines spread over (empty: one, \"a\")"),
+                    &mut p.zones,
+                );
                 let instance_type = p.instance_type.clone();
                 form.row(
                     ui,

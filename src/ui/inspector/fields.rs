@@ -3,6 +3,7 @@
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::model::{PredictiveScaling, ScalingStep};
 
 pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScaling) {
     form.integer(ui, F("min", "Minimum", "Fewest machines"), &mut g.min, 0, 65_535);
@@ -80,6 +81,72 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
         "s",
         86_400.0,
     );
+    if g.metric.is_some() {
+        form.row(ui, F("steps", "Policy", "Target tracking, or step scaling by ranges of the metric"), |ui, label| {
+            let mut changed = false;
+            let stepped = !g.steps.is_empty();
+            let text = if stepped { "step scaling" } else { "target tracking" };
+            egui::ComboBox::from_id_salt(label.with("policy"))
+                .selected_text(text)
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(!stepped, "target tracking").clicked() && stepped {
+                        g.steps.clear();
+                        changed = true;
+                    }
+                    if ui.selectable_label(stepped, "step scaling").clicked() && !stepped {
+                        // Around the target: well above adds 2, above adds 1, well below removes 1.
+                        let t = g.target;
+                        g.steps = vec![
+                            ScalingStep { from: t * 4.0 / 3.0, to: None, change: 2 },
+                            ScalingStep { from: t, to: Some(t * 4.0 / 3.0), change: 1 },
+                            ScalingStep { from: 0.0, to: Some(t / 2.0), change: -1 },
+                        ];
+                        changed = true;
+                    }
+                })
+                .response
+                .labelled_by(label);
+            for (i, s) in g.steps.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    let id = ui.weak("from").id;
+                    changed |= ui.add(DragValue::new(&mut s.from).speed(0.01).range(0.0..=1e6)).labelled_by(id).changed();
+                    let mut bounded = s.to.is_some();
+                    if ui.checkbox(&mut bounded, "to").changed() {
+                        s.to = bounded.then_some(s.from * 2.0 + 0.1);
+                        changed = true;
+                    }
+                    if let Some(to) = &mut s.to {
+                        ui.push_id(("step-to", i), |ui| {
+                            changed |= ui.add(DragValue::new(to).speed(0.01).range(0.0..=1e6)).changed();
+                        });
+                    }
+                    let id = ui.weak("change").id;
+                    changed |= ui.add(DragValue::new(&mut s.change).speed(0.1).range(-1000..=1000)).labelled_by(id).changed();
+                });
+            }
+            changed
+        });
+    }
+    form.row(ui, F("predictive", "Predictive", "Launch ahead of the traffic pattern's demand"), |ui, label| {
+        let mut on = g.predictive.is_some();
+        let mut changed = ui.checkbox(&mut on, "").labelled_by(label).changed();
+        if changed {
+            g.predictive = on.then(PredictiveScaling::default);
+        }
+        if let Some(p) = &mut g.predictive {
+            ui.horizontal(|ui| {
+                let id = ui.weak("look ahead").id;
+                changed |= ui.add(DragValue::new(&mut p.lead_secs).range(0.0..=86_400.0).suffix(" s")).labelled_by(id).changed();
+                let id = ui.weak("at").id;
+                let mut percent = p.utilization * 100.0;
+                if ui.add(DragValue::new(&mut percent).range(1.0..=100.0).suffix(" %")).labelled_by(id).changed() {
+                    p.utilization = percent / 100.0;
+                    changed = true;
+                }
+            });
+        }
+        changed
+    });
     if !g.scheduled.is_empty() {
         ui.label("Scheduled");
         ui.weak(format!("{} action(s), edited in the file", g.scheduled.len()));
