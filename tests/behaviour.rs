@@ -403,3 +403,21 @@ fn faults_are_logged_with_their_windows() {
     let json = Report::from_engine(&e, 0.0).to_json();
     assert!(json.contains("\"faults\"") && json.contains("\"start_secs\": 300.0"), "the report lists them");
 }
+
+#[test]
+fn spot_workers_lose_no_job_and_cost_less_than_on_demand() {
+    let r = report(&example("spot-workers.ron"));
+    let interrupted = r.scaling_activities.iter().filter(|a| a.reason.contains("interrupted spot")).count();
+    assert!(interrupted >= 2, "the example shows interruptions: {interrupted}");
+    assert_eq!(r.work.lost, 0, "jobs taken by an interrupted machine come back to the queue");
+    assert_eq!(r.requests.failed, 0);
+    let spot = by_id(&r, "spot-queue").queue.unwrap();
+    let on_demand = by_id(&r, "od-queue").queue.unwrap();
+    assert!(spot.max_depth > 5 * on_demand.max_depth, "{spot:?} {on_demand:?}");
+    assert_eq!(spot.dead_lettered + on_demand.dead_lettered, 0);
+    // Interrupted machines' work failed there, and was done again.
+    assert!(r.failures.is_empty());
+    assert!(by_id(&r, "spot-workers").figures.failed > 0);
+    let cost = |id: &str| r.cost_usd.by_node[id];
+    assert!(cost("spot-workers") < 0.7 * cost("od-workers"), "{} vs {}", cost("spot-workers"), cost("od-workers"));
+}

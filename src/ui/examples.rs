@@ -8,6 +8,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("newsletter-fanout.ron", include_str!("../../saves/newsletter-fanout.ron")),
     ("thumbnail-lambda.ron", include_str!("../../saves/thumbnail-lambda.ron")),
     ("auto-scaling-web.ron", include_str!("../../saves/auto-scaling-web.ron")),
+    ("spot-workers.ron", include_str!("../../saves/spot-workers.ron")),
     ("theory/mm10.ron", include_str!("../../saves/theory/mm10.ron")),
     ("theory/erlang-b.ron", include_str!("../../saves/theory/erlang-b.ron")),
 ];

@@ -464,7 +464,11 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 );
                 form.list(
                     ui,
-                    F("zones", "Zones", "Comma-separated availability zones the machines spread over (empty: one, \"a\")"),
+                    F(
+                        "zones",
+                        "Zones",
+                        "Comma-separated availability zones the machines spread over (empty: one, \"a\")",
+                    ),
                     &mut p.zones,
                 );
                 let instance_type = p.instance_type.clone();

@@ -109,7 +109,8 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
             for (i, s) in g.steps.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
                     let id = ui.weak("from").id;
-                    changed |= ui.add(DragValue::new(&mut s.from).speed(0.01).range(0.0..=1e6)).labelled_by(id).changed();
+                    changed |=
+                        ui.add(DragValue::new(&mut s.from).speed(0.01).range(0.0..=1e6)).labelled_by(id).changed();
                     let mut bounded = s.to.is_some();
                     if ui.checkbox(&mut bounded, "to").changed() {
                         s.to = bounded.then_some(s.from * 2.0 + 0.1);
@@ -121,7 +122,8 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
                         });
                     }
                     let id = ui.weak("change").id;
-                    changed |= ui.add(DragValue::new(&mut s.change).speed(0.1).range(-1000..=1000)).labelled_by(id).changed();
+                    changed |=
+                        ui.add(DragValue::new(&mut s.change).speed(0.1).range(-1000..=1000)).labelled_by(id).changed();
                 });
             }
             changed
@@ -136,7 +138,10 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
         if let Some(p) = &mut g.predictive {
             ui.horizontal(|ui| {
                 let id = ui.weak("look ahead").id;
-                changed |= ui.add(DragValue::new(&mut p.lead_secs).range(0.0..=86_400.0).suffix(" s")).labelled_by(id).changed();
+                changed |= ui
+                    .add(DragValue::new(&mut p.lead_secs).range(0.0..=86_400.0).suffix(" s"))
+                    .labelled_by(id)
+                    .changed();
                 let id = ui.weak("at").id;
                 let mut percent = p.utilization * 100.0;
                 if ui.add(DragValue::new(&mut percent).range(1.0..=100.0).suffix(" %")).labelled_by(id).changed() {
