@@ -63,7 +63,10 @@ fn every_fault_kind_and_every_scaling_policy_stay_deterministic_however_sliced()
             p.zones = vec!["a".into(), "b".into()];
             if let Some(g) = &mut p.auto_scaling {
                 g.predictive = Some(PredictiveScaling::default());
-                g.steps = vec![ScalingStep { from: 0.8, to: None, change: 2 }, ScalingStep { from: 0.0, to: Some(0.3), change: -1 }];
+                g.steps = vec![
+                    ScalingStep { from: 0.8, to: None, change: 2 },
+                    ScalingStep { from: 0.0, to: Some(0.3), change: -1 },
+                ];
             }
         }
     }
@@ -72,7 +75,13 @@ fn every_fault_kind_and_every_scaling_policy_stay_deterministic_however_sliced()
         Fault::RandomFailures { node: id("web"), mtbf_secs: 600.0, mttr_secs: 60.0, at_secs: 0.0, for_secs: None },
         Fault::ZoneOutage { zone: "b".into(), at_secs: 900.0, for_secs: Some(300.0) },
         Fault::LocationOutage { location: Location::Cloud, at_secs: 2000.0, for_secs: Some(30.0) },
-        Fault::LatencySpike { from: id("users"), to: id("alb"), extra_ms: 150.0, at_secs: 1500.0, for_secs: Some(120.0) },
+        Fault::LatencySpike {
+            from: id("users"),
+            to: id("alb"),
+            extra_ms: 150.0,
+            at_secs: 1500.0,
+            for_secs: Some(120.0),
+        },
         Fault::TrafficSurge { node: id("users"), multiplier: 2.5, at_secs: 2500.0, for_secs: Some(300.0) },
         Fault::Slow { node: id("web"), at_secs: 3000.0, for_secs: Some(120.0), factor: 2.0 },
     ];
@@ -87,7 +96,8 @@ fn every_fault_kind_and_every_scaling_policy_stay_deterministic_however_sliced()
     assert_eq!(whole, json_of(&e));
     // Each kind left its mark.
     let what: Vec<String> = e.fault_log().iter().map(|w| w.what.clone()).collect();
-    for expected in ["fails at random", "zone outage", "outage of the cloud", "latency", "traffic ×2.5", "2× slower"] {
+    for expected in ["fails at random", "zone outage", "outage of the cloud", "latency", "traffic ×2.5", "2× slower"]
+    {
         assert!(what.iter().any(|w| w.contains(expected)), "{expected}: {what:?}");
     }
 }

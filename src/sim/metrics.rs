@@ -74,6 +74,14 @@ pub struct NodeSample {
     pub utilization: f64,
     /// Machines running (instances) at the sample.
     pub running: f64,
+    /// Machines launched and still warming up (billed, not serving).
+    pub warming: f64,
+    /// Machines wanted: an Auto Scaling group's desired capacity, or the fixed count.
+    pub desired: f64,
+    /// An Auto Scaling group's minimum and maximum then (the count for a fixed node).
+    pub min: f64,
+    /// See `min`.
+    pub max: f64,
     /// Cost of the node since the start.
     pub cost_usd: f64,
 }
@@ -85,6 +93,10 @@ impl Mergeable for NodeSample {
             depth: self.depth.max(later.depth),
             utilization: f64::midpoint(self.utilization, later.utilization),
             running: later.running,
+            warming: later.warming,
+            desired: later.desired,
+            min: later.min,
+            max: later.max,
             cost_usd: later.cost_usd,
         }
     }
@@ -214,6 +226,15 @@ impl Engine {
                 }
                 _ => (0.0, 0.0, 0.0, 0.0),
             };
+            let (warming, desired, min, max) = match &node.behaviour {
+                Behaviour::Instance(s) => {
+                    let wanted = f64::from(s.desired());
+                    let (min, max) =
+                        s.scaling.as_ref().map_or((wanted, wanted), |g| (f64::from(g.min), f64::from(g.max)));
+                    (f64::from(s.warming()), s.scaling.as_ref().map_or(wanted, |g| f64::from(g.desired)), min, max)
+                }
+                _ => (0.0, 0.0, 0.0, 0.0),
+            };
             let (last_busy, last_capacity) = self.metrics.last_areas[i];
             let d_capacity = capacity - last_capacity;
             let utilization = if d_capacity > 0.0 { (busy - last_busy) / d_capacity } else { 0.0 };
@@ -223,6 +244,10 @@ impl Engine {
                 depth,
                 utilization,
                 running,
+                warming,
+                desired,
+                min,
+                max,
                 cost_usd: bill.by_node[i],
             });
         }

@@ -92,6 +92,7 @@ pub fn show(
     let bands: Vec<(f64, f64)> =
         run.engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs))).collect();
     let band_colour = warning.gamma_multiply(0.15);
+    let ui_text_faint = ui.visuals().weak_text_color();
     // A point every three pixels: finer cannot be told apart at a glance, and every point costs
     // drawing time (software renderers slow down with each segment).
     let points = (width / 3.0) as usize;
@@ -121,13 +122,48 @@ pub fn show(
                         }
                     }
                     Some(2) => {
-                        for (i, node) in diagram.nodes.iter().enumerate() {
-                            if node.kind.kind() != Kind::Instance || filtered_out(only, &node.id, &[Kind::Instance]) {
+                        let shown: Vec<usize> = (0..diagram.nodes.len())
+                            .filter(|&i| {
+                                let node = &diagram.nodes[i];
+                                node.kind.kind() == Kind::Instance && !filtered_out(only, &node.id, &[Kind::Instance])
+                            })
+                            .collect();
+                        // One group alone (or selected) also shows warming, desired, min and max.
+                        let detailed = shown.len() == 1;
+                        for &i in &shown {
+                            let node = &diagram.nodes[i];
+                            let series = run.engine.node_series(i);
+                            let pick = |f: fn(&crate::sim::NodeSample) -> f64| -> Vec<[f64; 2]> {
+                                thin(series.iter().map(|p| [p.t_secs, f(p)]).collect(), points)
+                            };
+                            let group =
+                                matches!(&node.kind, crate::model::NodeKind::Instance(p) if p.auto_scaling.is_some());
+                            if !detailed {
+                                plot.line(Line::new(node.label(), pick(|p| p.running)));
                                 continue;
                             }
-                            let line: Vec<[f64; 2]> =
-                                run.engine.node_series(i).iter().map(|p| [p.t_secs, p.running]).collect();
-                            plot.line(Line::new(node.label(), thin(line, points)));
+                            plot.line(Line::new("running", pick(|p| p.running)).color(good));
+                            plot.line(
+                                Line::new("running + warming", pick(|p| p.running + p.warming))
+                                    .color(good)
+                                    .style(egui_plot::LineStyle::dashed_dense()),
+                            );
+                            plot.line(
+                                Line::new("desired", pick(|p| p.desired)).style(egui_plot::LineStyle::dashed_loose()),
+                            );
+                            if group {
+                                let faint = ui_text_faint;
+                                plot.line(
+                                    Line::new("min", pick(|p| p.min))
+                                        .color(faint)
+                                        .style(egui_plot::LineStyle::dotted_dense()),
+                                );
+                                plot.line(
+                                    Line::new("max", pick(|p| p.max))
+                                        .color(faint)
+                                        .style(egui_plot::LineStyle::dotted_dense()),
+                                );
+                            }
                         }
                     }
                     Some(3) => {
