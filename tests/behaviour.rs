@@ -409,6 +409,10 @@ fn spot_workers_lose_no_job_and_cost_less_than_on_demand() {
     let r = report(&example("spot-workers.ron"));
     let interrupted = r.scaling_activities.iter().filter(|a| a.reason.contains("interrupted spot")).count();
     assert!(interrupted >= 2, "the example shows interruptions: {interrupted}");
+    // Each shows as a fault from its notice to the machine's end, two minutes later.
+    let notices: Vec<_> = r.faults.iter().filter(|f| f.window.what.contains("interrupted (120 s notice)")).collect();
+    assert!(notices.len() >= interrupted, "{} notices, {interrupted} replacements", notices.len());
+    assert!(notices.iter().all(|f| f.window.end_secs.is_none_or(|e| (e - f.window.start_secs - 120.0).abs() < 1e-6)));
     assert_eq!(r.work.lost, 0, "jobs taken by an interrupted machine come back to the queue");
     assert_eq!(r.requests.failed, 0);
     let spot = by_id(&r, "spot-queue").queue.unwrap();

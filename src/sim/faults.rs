@@ -63,7 +63,7 @@ enum Scope {
 }
 
 impl Engine {
-    fn log_fault_start(&mut self, subject: String, what: String, scheduled: Option<u32>, tag: u32) {
+    pub(crate) fn log_fault_start(&mut self, subject: String, what: String, scheduled: Option<u32>, tag: u32) {
         if self.fault_log.len() == FAULT_LOG_LIMIT {
             self.fault_log.remove(0);
         }
@@ -77,7 +77,7 @@ impl Engine {
         });
     }
 
-    fn log_fault_end(&mut self, subject: &str, scheduled: Option<u32>, tag: u32) {
+    pub(crate) fn log_fault_end(&mut self, subject: &str, scheduled: Option<u32>, tag: u32) {
         let now = self.now as f64 / 1e9;
         if let Some(w) = self
             .fault_log
@@ -94,7 +94,7 @@ impl Engine {
         &self.fault_log
     }
 
-    fn node_id(&self, node: u32) -> String {
+    pub(crate) fn node_id(&self, node: u32) -> String {
         self.diagram.nodes[node as usize].id.0.clone()
     }
 

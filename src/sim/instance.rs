@@ -535,7 +535,10 @@ impl Engine {
         if m.terminated || m.launch != launch || !matches!(s.meter.option, PurchaseOption::Spot { .. }) {
             return;
         }
+        // Logged from the notice to the end, as a fault of its own (tags apart from hand failures).
+        let (subject, tag) = (self.node_id(node), 0x1_0000 + u32::from(machine));
         if ended {
+            self.log_fault_end(&subject, None, tag);
             self.terminate_machine(node, u32::from(machine), FailReason::SpotInterrupted);
             // An Auto Scaling group launches a replacement.
             if let Some(g) = self.instance(node).scaling.as_ref() {
@@ -544,7 +547,14 @@ impl Engine {
                 self.log_activity(node, desired, desired, format!("replacing interrupted spot instance {machine}"));
             }
         } else {
-            let at = self.now.saturating_add(secs_to_nanos(self.catalog.purchase.spot.notice_secs));
+            let notice = self.catalog.purchase.spot.notice_secs;
+            self.log_fault_start(
+                subject,
+                format!("spot instance {machine} interrupted ({notice:.0} s notice)"),
+                None,
+                tag,
+            );
+            let at = self.now.saturating_add(secs_to_nanos(notice));
             self.events.push(at, Event::SpotNotice { node, machine, launch, ended: true });
         }
     }
