@@ -42,6 +42,9 @@ pub enum Command {
         /// Simulated seconds per wall second (0.1 to 1000), or "max" for as fast as possible.
         #[arg(long, value_parser = parse_speed)]
         speed: Option<Speed>,
+        /// Open the Compare view: this diagram against FILE (with --play, both start at once).
+        #[arg(long, value_name = "FILE")]
+        compare: Option<PathBuf>,
     },
     /// Run a diagram without a window and print its report.
     Run {

@@ -17,15 +17,17 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => window(None, false, None),
-        Some(Command::Open { file, play, speed }) if cfg!(feature = "gui") => window(Some(file), play, speed),
+        None => window(None, false, None, None),
+        Some(Command::Open { file, play, speed, compare }) if cfg!(feature = "gui") => {
+            window(Some(file), play, speed, compare)
+        }
         Some(command) => ExitCode::from(run_command(command)),
     }
 }
 
 #[cfg(feature = "gui")]
-fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>) -> ExitCode {
-    match cloud_sandbox::ui::run(path, play, speed) {
+fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>, compare: Option<PathBuf>) -> ExitCode {
+    match cloud_sandbox::ui::run(path, play, speed, compare) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: could not open the window: {e}");
@@ -36,7 +38,7 @@ fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>) -> ExitCode {
 }
 
 #[cfg(not(feature = "gui"))]
-fn window(_path: Option<PathBuf>, _play: bool, _speed: Option<Speed>) -> ExitCode {
+fn window(_path: Option<PathBuf>, _play: bool, _speed: Option<Speed>, _compare: Option<PathBuf>) -> ExitCode {
     eprintln!(
         "cloud-sandbox: this build has no window (built without the gui feature). Use \
          `cloud-sandbox run FILE` or `cloud-sandbox check FILE`; see `cloud-sandbox --help`."

@@ -110,10 +110,10 @@ pub enum Action {
     OpenCompare,
     /// Back from the Compare view to the editor (the comparison is kept until closed again).
     CloseCompare,
-    /// Ask for the diagram file to compare with.
-    CompareBrowse,
-    /// Compare with this diagram file.
-    CompareWith(PathBuf),
+    /// Ask for the diagram file to compare with (`true`: for the first side, A).
+    CompareBrowse(bool),
+    /// Compare with this diagram file (`true`: as the first side, A).
+    CompareWith(PathBuf, bool),
     /// Ask for the fault script file the comparison shares.
     CompareFaultsBrowse,
     /// Share this fault script file in the comparison.

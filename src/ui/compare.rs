@@ -339,6 +339,9 @@ fn setup_bar(ui: &mut egui::Ui, view: &mut CompareView, open: &Diagram, catalog:
         let label = ui.label("A").id;
         let open_name = view.open_name.clone();
         source_combo(ui, "compare-a", &mut view.a, &open_name).labelled_by(label);
+        if ui.button("File…").on_hover_text("Compare a diagram file (instead of the open diagram)").clicked() {
+            actions.push(Action::CompareBrowse(true));
+        }
         let label = ui.label("with B").id;
         let mut b = view.b.clone().unwrap_or(Source::Open);
         let text = view.b.as_ref().map_or_else(|| "choose…".to_owned(), Source::label);
@@ -351,7 +354,7 @@ fn setup_bar(ui: &mut egui::Ui, view: &mut CompareView, open: &Diagram, catalog:
             view.b = Some(b);
         }
         if ui.button("File…").on_hover_text("Compare with a diagram file").clicked() {
-            actions.push(Action::CompareBrowse);
+            actions.push(Action::CompareBrowse(false));
         }
         ui.separator();
         let label = ui.label("Faults").id;

@@ -22,6 +22,8 @@ pub enum DialogKind {
     Pricing,
     /// Which diagram to compare with.
     CompareWith,
+    /// Which diagram to compare first (side A).
+    CompareFirst,
     /// Which fault script the comparison shares.
     CompareFaults,
 }
@@ -68,9 +70,11 @@ impl Files {
                 dialog = dialog.set_directory(dir);
             }
             let answer = match kind {
-                DialogKind::Open | DialogKind::Pricing | DialogKind::CompareWith | DialogKind::CompareFaults => {
-                    dialog.pick_file()
-                }
+                DialogKind::Open
+                | DialogKind::Pricing
+                | DialogKind::CompareWith
+                | DialogKind::CompareFirst
+                | DialogKind::CompareFaults => dialog.pick_file(),
                 DialogKind::SaveAs => {
                     dialog.set_file_name(file_name.unwrap_or_else(|| "diagram.ron".into())).save_file()
                 }
@@ -91,7 +95,8 @@ impl Files {
             DialogKind::SaveAs => Action::SaveTo(path),
             DialogKind::ExportFolder => Action::ExportCsvTo(path),
             DialogKind::Pricing => Action::LoadPricing(Some(path)),
-            DialogKind::CompareWith => Action::CompareWith(path),
+            DialogKind::CompareWith => Action::CompareWith(path, false),
+            DialogKind::CompareFirst => Action::CompareWith(path, true),
             DialogKind::CompareFaults => Action::CompareFaults(path),
         }
     }
@@ -127,6 +132,7 @@ impl Files {
             DialogKind::ExportFolder => "Export the metrics (CSV) into the folder",
             DialogKind::Pricing => "Use prices from the catalog file",
             DialogKind::CompareWith => "Compare with the diagram",
+            DialogKind::CompareFirst => "Compare the diagram",
             DialogKind::CompareFaults => "Use the fault script",
         };
         egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
@@ -140,9 +146,11 @@ impl Files {
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 let confirm = match prompt.kind {
-                    DialogKind::Open | DialogKind::Pricing | DialogKind::CompareWith | DialogKind::CompareFaults => {
-                        "Open"
-                    }
+                    DialogKind::Open
+                    | DialogKind::Pricing
+                    | DialogKind::CompareWith
+                    | DialogKind::CompareFirst
+                    | DialogKind::CompareFaults => "Open",
                     DialogKind::SaveAs => "Save",
                     DialogKind::ExportFolder => "Export",
                 };

@@ -31,8 +31,14 @@ use std::path::PathBuf;
 /// Drawing uses OpenGL (glow), which software rendering (Mesa llvmpipe) keeps above 30 frames a
 /// second on two cores where wgpu on lavapipe manages about 10; if OpenGL cannot start, wgpu is
 /// tried. `CLOUD_SANDBOX_RENDERER=wgpu` asks for wgpu from the start.
-pub fn run(path: Option<PathBuf>, play: bool, speed: Option<crate::sim::clock::Speed>) -> eframe::Result<()> {
+pub fn run(
+    path: Option<PathBuf>,
+    play: bool,
+    speed: Option<crate::sim::clock::Speed>,
+    compare: Option<PathBuf>,
+) -> eframe::Result<()> {
     let start = |renderer: eframe::Renderer, path: Option<PathBuf>| {
+        let compare = compare.clone();
         let options = eframe::NativeOptions {
             viewport: egui::ViewportBuilder::default()
                 .with_title("Cloud Sandbox")
@@ -49,6 +55,13 @@ pub fn run(path: Option<PathBuf>, play: bool, speed: Option<crate::sim::clock::S
                 let mut app = SandboxApp::new(cc, path);
                 if let Some(speed) = speed {
                     app.handle(Action::SetSpeed(speed));
+                }
+                if let Some(other) = compare {
+                    app.handle(Action::OpenCompare);
+                    app.handle(Action::CompareWith(other, false));
+                    if let (Some(c), Some(speed)) = (&mut app.compare, speed) {
+                        c.clock.speed = speed;
+                    }
                 }
                 if play {
                     app.handle(Action::PlayPause);

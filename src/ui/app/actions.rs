@@ -218,12 +218,23 @@ impl SandboxApp {
                 }
                 self.compare = None;
             }
-            Action::CompareBrowse => self.files.start(DialogKind::CompareWith, None),
-            Action::CompareWith(path) => {
+            Action::CompareBrowse(first) => {
+                let kind = if first { DialogKind::CompareFirst } else { DialogKind::CompareWith };
+                self.files.start(kind, None);
+            }
+            Action::CompareWith(path, first) => {
                 if let Some(c) = &mut self.compare {
                     match file::load(&path) {
-                        Ok(_) => c.b = Some(super::super::compare::Source::File(path)),
-                        Err(e) => c.message = Some((format!("Cannot compare with it: {e}"), true)),
+                        Ok(_) => {
+                            let source = super::super::compare::Source::File(path);
+                            if first {
+                                c.a = source;
+                            } else {
+                                c.b = Some(source);
+                            }
+                            c.message = None;
+                        }
+                        Err(e) => c.message = Some((format!("Cannot compare it: {e}"), true)),
                     }
                 }
             }
