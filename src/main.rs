@@ -4,7 +4,7 @@
 use clap::Parser;
 use cloud_sandbox::cli::{Cli, Command, EXIT_UNREADABLE, run_command};
 use cloud_sandbox::sim::clock::Speed;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -19,14 +19,14 @@ fn main() -> ExitCode {
     match cli.command {
         None => window(None, false, None, None),
         Some(Command::Open { file, play, speed, compare }) if cfg!(feature = "gui") => {
-            window(Some(file), play, speed, compare)
+            window(Some(file), play, speed, compare.as_deref())
         }
         Some(command) => ExitCode::from(run_command(command)),
     }
 }
 
 #[cfg(feature = "gui")]
-fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>, compare: Option<PathBuf>) -> ExitCode {
+fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>, compare: Option<&Path>) -> ExitCode {
     match cloud_sandbox::ui::run(path, play, speed, compare) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -38,7 +38,7 @@ fn window(path: Option<PathBuf>, play: bool, speed: Option<Speed>, compare: Opti
 }
 
 #[cfg(not(feature = "gui"))]
-fn window(_path: Option<PathBuf>, _play: bool, _speed: Option<Speed>, _compare: Option<PathBuf>) -> ExitCode {
+fn window(_path: Option<PathBuf>, _play: bool, _speed: Option<Speed>, _compare: Option<&Path>) -> ExitCode {
     eprintln!(
         "cloud-sandbox: this build has no window (built without the gui feature). Use \
          `cloud-sandbox run FILE` or `cloud-sandbox check FILE`; see `cloud-sandbox --help`."

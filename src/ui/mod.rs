@@ -35,10 +35,10 @@ pub fn run(
     path: Option<PathBuf>,
     play: bool,
     speed: Option<crate::sim::clock::Speed>,
-    compare: Option<PathBuf>,
+    compare: Option<&std::path::Path>,
 ) -> eframe::Result<()> {
     let start = |renderer: eframe::Renderer, path: Option<PathBuf>| {
-        let compare = compare.clone();
+        let compare = compare.map(std::path::Path::to_path_buf);
         let options = eframe::NativeOptions {
             viewport: egui::ViewportBuilder::default()
                 .with_title("Cloud Sandbox")
