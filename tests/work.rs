@@ -128,3 +128,35 @@ fn a_failed_request_is_lost_work_and_orders_behind_a_queue_survive_an_outage() {
     assert!(micro.time_to_fulfil_ms.max > 60_000.0, "{:?}", micro.time_to_fulfil_ms);
     assert!(micro.latency_ms.max < 1_000.0, "{:?}", micro.latency_ms);
 }
+
+#[test]
+fn synchronous_work_is_the_request_and_a_queue_added_live_is_followed_from_then_on() {
+    // Without queues or topics a request's work is done when the request is.
+    let r = report(&example("web-app.ron"));
+    assert_eq!(
+        (r.work.fulfilled, r.work.lost, r.work.pending),
+        (r.requests.succeeded, r.requests.failed, r.requests.in_flight)
+    );
+    assert_eq!(r.time_to_fulfil_ms.p99, r.latency_ms.p99);
+
+    // A queue and a 500 ms consumer added behind the instance at 30 s: requests from then on are
+    // fulfilled only when their message is processed.
+    let d = diagram(vec![node("c", steady(10.0)), node("s", constant(4, 10.0))], vec![edge("c", "s")], 120.0, 0.0);
+    let mut e =
+        cloud_sandbox::sim::Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
+    e.run_until(cloud_sandbox::sim::SimTime(30_000_000_000), u64::MAX);
+    let mut later = d.clone();
+    later.nodes.push(node("q", NodeKind::Queue(QueueParams::default())));
+    later.nodes.push(node("w", constant(8, 500.0)));
+    later.edges.push(edge("s", "q"));
+    later.edges.push(edge("q", "w"));
+    e.apply_live(&later).unwrap();
+    e.run_to_end();
+    let (t, w) = (e.client_totals(), e.work_totals());
+    assert_eq!(t.generated, w.fulfilled + w.lost + w.pending, "{t:?} {w:?}");
+    assert_eq!(w.lost, 0);
+    let fulfil = e.time_to_fulfil().summary();
+    // 300 requests before the queue (10 ms each), 900 after (10 ms + 500 ms).
+    assert!((fulfil.p50 - 510.0).abs() < 5.0 && (fulfil.p95 - 510.0).abs() < 5.0, "{fulfil:?}");
+    assert!(fulfil.mean < 400.0 && fulfil.mean > 350.0, "a quarter at 10 ms: {fulfil:?}");
+}

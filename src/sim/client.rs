@@ -244,7 +244,7 @@ impl Engine {
         if measured {
             c.generated += 1;
         }
-        let work = Some(self.work_start());
+        let work = self.work_start();
         let payload = Payload { request_bytes, response_bytes, message_type, work };
         let request = self.requests.insert(Request {
             client: node,
@@ -295,7 +295,11 @@ impl Engine {
             None => {
                 let Some(r) = self.requests.remove(request) else { return };
                 let latency = self.now - r.generated_at;
-                self.work_close(r.payload.work, true);
+                if r.payload.work.is_some() {
+                    self.work_close(r.payload.work, true);
+                } else {
+                    self.work_untracked(r.measured, r.generated_at, true);
+                }
                 self.metrics.interval_latencies.record(latency);
                 let c = self.client(r.client);
                 c.succeeded_all += 1;
@@ -334,7 +338,11 @@ impl Engine {
             let wait_ms = if jitter { self.rng.random::<f64>() * backoff_ms } else { backoff_ms };
             self.events.push(self.now + ms_to_nanos(wait_ms), Event::Retry { request });
         } else if let Some(r) = self.requests.remove(request) {
-            self.work_close(r.payload.work, false);
+            if r.payload.work.is_some() {
+                self.work_close(r.payload.work, false);
+            } else {
+                self.work_untracked(r.measured, r.generated_at, false);
+            }
             let c = self.client(node);
             c.failed_all += 1;
             if r.measured {
@@ -349,6 +357,11 @@ impl Engine {
         let Some(r) = self.requests.get_mut(request) else { return };
         r.attempt += 1;
         self.start_attempt(request);
+    }
+
+    /// Requests generated after warm-up, still without an outcome, whose work is not in the ledger.
+    pub(crate) fn untracked_requests_in_flight(&self) -> u64 {
+        self.requests.iter().filter(|(_, r)| r.measured && r.payload.work.is_none()).count() as u64
     }
 
     /// Requests of `node` (or of all clients) generated after warm-up and still without an outcome.

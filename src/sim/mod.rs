@@ -328,8 +328,14 @@ impl Engine {
                 Behaviour::Balancer(BalancerState::new(p, self.catalog.balancer.free_rules_per_request))
             }
             NodeKind::Instance(p) => Behaviour::Instance(InstanceState::new(p, &self.catalog)),
-            NodeKind::Topic(p) => Behaviour::Topic(TopicState::new(p)),
-            NodeKind::Queue(p) => Behaviour::Queue(QueueState::new(p)),
+            NodeKind::Topic(p) => {
+                self.work.track = true;
+                Behaviour::Topic(TopicState::new(p))
+            }
+            NodeKind::Queue(p) => {
+                self.work.track = true;
+                Behaviour::Queue(QueueState::new(p))
+            }
             NodeKind::Function(p) => Behaviour::Function(FunctionState::new(p)),
         };
         self.nodes.push(NodeState {

@@ -8,6 +8,11 @@
 //! A work item counts its open branches: the request itself, and each message or delivery on its
 //! way. Branches open before the step that caused them closes (a consumer sends on before deleting
 //! its message), so the count reaches zero only when everything is done.
+//!
+//! A diagram without queues or topics has nothing asynchronous: a request's work is done when the
+//! request is, so no ledger entry is kept and its outcome is counted directly (the hot path of a
+//! synchronous diagram stays as fast as before). Once a queue or topic exists — from the start, or
+//! added during the run — every new request is followed.
 
 use super::Engine;
 use super::slab::Key;
@@ -37,6 +42,8 @@ pub struct WorkTotals {
 /// The work ledger: open items and what became of the closed ones.
 #[derive(Debug, Default)]
 pub(crate) struct WorkLedger {
+    /// The diagram has (or had) a queue or topic: requests are followed through them.
+    pub track: bool,
     open: super::slab::Slab<Work>,
     /// Counted (after warm-up) items fulfilled and lost.
     fulfilled: u64,
@@ -49,11 +56,31 @@ pub(crate) struct WorkLedger {
 }
 
 impl Engine {
-    /// A request is generated: its work opens with one branch, the request itself.
-    pub(crate) fn work_start(&mut self) -> Key {
+    /// A request is generated: its work opens with one branch, the request itself (`None` when
+    /// nothing asynchronous can follow it: see the module's notes).
+    pub(crate) fn work_start(&mut self) -> Option<Key> {
+        if !self.work.track {
+            return None;
+        }
         let now = self.now;
         let measured = self.measured(now);
-        self.work.open.insert(Work { generated_at: now, measured, open: 1 })
+        Some(self.work.open.insert(Work { generated_at: now, measured, open: 1 }))
+    }
+
+    /// The final outcome of a request whose work is not in the ledger: that is its work's outcome.
+    pub(crate) fn work_untracked(&mut self, measured: bool, generated_at: u64, success: bool) {
+        if success {
+            self.work.fulfilled_all += 1;
+            if measured {
+                self.work.fulfilled += 1;
+                self.work.time_to_fulfil.record(self.now - generated_at);
+            }
+        } else {
+            self.work.lost_all += 1;
+            if measured {
+                self.work.lost += 1;
+            }
+        }
     }
 
     /// Something the work caused (a message, a delivery) is on its way.
@@ -94,7 +121,8 @@ impl Engine {
         WorkTotals {
             fulfilled: self.work.fulfilled,
             lost: self.work.lost,
-            pending: self.work.open.iter().filter(|(_, w)| w.measured).count() as u64,
+            pending: self.work.open.iter().filter(|(_, w)| w.measured).count() as u64
+                + self.untracked_requests_in_flight(),
         }
     }
 
