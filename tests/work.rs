@@ -132,12 +132,12 @@ fn a_failed_request_is_lost_work_and_orders_behind_a_queue_survive_an_outage() {
 #[test]
 fn synchronous_work_is_the_request_and_a_queue_added_live_is_followed_from_then_on() {
     // Without queues or topics a request's work is done when the request is.
-    let r = report(&example("web-app.ron"));
+    let web = report(&example("web-app.ron"));
     assert_eq!(
-        (r.work.fulfilled, r.work.lost, r.work.pending),
-        (r.requests.succeeded, r.requests.failed, r.requests.in_flight)
+        (web.work.fulfilled, web.work.lost, web.work.pending),
+        (web.requests.succeeded, web.requests.failed, web.requests.in_flight)
     );
-    assert_eq!(r.time_to_fulfil_ms.p99, r.latency_ms.p99);
+    assert_eq!(web.time_to_fulfil_ms.p99, web.latency_ms.p99);
 
     // A queue and a 500 ms consumer added behind the instance at 30 s: requests from then on are
     // fulfilled only when their message is processed.
@@ -152,9 +152,9 @@ fn synchronous_work_is_the_request_and_a_queue_added_live_is_followed_from_then_
     later.edges.push(edge("q", "w"));
     e.apply_live(&later).unwrap();
     e.run_to_end();
-    let (t, w) = (e.client_totals(), e.work_totals());
-    assert_eq!(t.generated, w.fulfilled + w.lost + w.pending, "{t:?} {w:?}");
-    assert_eq!(w.lost, 0);
+    let (requests, work) = (e.client_totals(), e.work_totals());
+    assert_eq!(requests.generated, work.fulfilled + work.lost + work.pending, "{requests:?} {work:?}");
+    assert_eq!(work.lost, 0);
     let fulfil = e.time_to_fulfil().summary();
     // 300 requests before the queue (10 ms each), 900 after (10 ms + 500 ms).
     assert!((fulfil.p50 - 510.0).abs() < 5.0 && (fulfil.p95 - 510.0).abs() < 5.0, "{fulfil:?}");
