@@ -249,19 +249,6 @@ impl Fault {
         }
     }
 
-    /// The nodes the fault names, to change (when renaming an id, say).
-    pub fn nodes_mut(&mut self) -> Vec<&mut NodeId> {
-        match self {
-            Self::Crash { node, .. }
-            | Self::Slow { node, .. }
-            | Self::ComponentFailure { node, .. }
-            | Self::RandomFailures { node, .. }
-            | Self::TrafficSurge { node, .. } => vec![node],
-            Self::LatencySpike { from, to, .. } => vec![from, to],
-            Self::ZoneOutage { .. } | Self::LocationOutage { .. } => Vec::new(),
-        }
-    }
-
     /// Start and optional length, in simulated seconds.
     pub fn window_secs(&self) -> (f64, Option<f64>) {
         match self {
@@ -273,6 +260,20 @@ impl Fault {
             | Self::RandomFailures { at_secs, for_secs, .. }
             | Self::LatencySpike { at_secs, for_secs, .. }
             | Self::TrafficSurge { at_secs, for_secs, .. } => (*at_secs, *for_secs),
+        }
+    }
+
+    /// Start and optional length, to change.
+    pub fn window_mut(&mut self) -> (&mut f64, &mut Option<f64>) {
+        match self {
+            Self::Crash { at_secs, for_secs, .. }
+            | Self::Slow { at_secs, for_secs, .. }
+            | Self::ComponentFailure { at_secs, for_secs, .. }
+            | Self::ZoneOutage { at_secs, for_secs, .. }
+            | Self::LocationOutage { at_secs, for_secs, .. }
+            | Self::RandomFailures { at_secs, for_secs, .. }
+            | Self::LatencySpike { at_secs, for_secs, .. }
+            | Self::TrafficSurge { at_secs, for_secs, .. } => (at_secs, for_secs),
         }
     }
 

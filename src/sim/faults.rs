@@ -112,7 +112,7 @@ impl Engine {
         let now = self.now as f64 / 1e9;
         let (_, len) = fault.window_secs();
         let mut fault = fault;
-        set_start(&mut fault, now);
+        *fault.window_mut().0 = now;
         let live = Diagram {
             nodes: self
                 .diagram
@@ -157,30 +157,27 @@ impl Engine {
     pub(crate) fn fault_start(&mut self, fault: u32) {
         let Some(f) = self.fault_def(fault).cloned() else { return };
         let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
+        let subject = fault_subject(&f);
         match (&f, node) {
             (Fault::Crash { instance, .. }, Some(n)) => {
                 let what = instance.map_or_else(|| "crashes".to_owned(), |i| format!("instance {i} crashes"));
-                self.log_fault_start(self.node_id(n), what, Some(fault), 0);
+                self.log_fault_start(subject, what, Some(fault), 0);
                 self.take_down(n, *instance, FailReason::NodeDown);
             }
             (Fault::ComponentFailure { component, .. }, Some(n)) => {
-                self.log_fault_start(self.node_id(n), format!("component {component} fails"), Some(fault), 0);
+                self.log_fault_start(subject, format!("component {component} fails"), Some(fault), 0);
                 self.take_down(n, None, FailReason::ComponentFailed);
             }
             (Fault::Slow { factor, .. }, Some(n)) => {
-                self.log_fault_start(self.node_id(n), format!("{factor}× slower"), Some(fault), 0);
+                self.log_fault_start(subject, format!("{factor}× slower"), Some(fault), 0);
                 self.nodes[n as usize].slow_factor = *factor;
             }
             (Fault::ZoneOutage { zone, .. }, _) => {
-                self.log_fault_start(format!("zone {zone}"), "zone outage".to_owned(), Some(fault), 0);
+                self.log_fault_start(subject, "zone outage".to_owned(), Some(fault), 0);
                 self.outage_start(fault, Scope::Zone(zone.clone()));
             }
             (Fault::LocationOutage { location, .. }, _) => {
-                let subject = match location {
-                    Location::Cloud => "cloud",
-                    Location::OnPremises => "on premises",
-                };
-                self.log_fault_start(subject.to_owned(), format!("outage of {}", location.name()), Some(fault), 0);
+                self.log_fault_start(subject, format!("outage of {}", location.name()), Some(fault), 0);
                 self.outage_start(fault, Scope::Location(*location));
             }
             (Fault::RandomFailures { .. }, Some(n)) => {
@@ -196,15 +193,15 @@ impl Engine {
                     _ => self.schedule_random(fault, WHOLE_NODE, 0, false),
                 }
             }
-            (Fault::LatencySpike { from, to, extra_ms, .. }, Some(a)) => {
+            (Fault::LatencySpike { to, extra_ms, .. }, Some(a)) => {
                 let Some(b) = self.live_index(&to.0) else { return };
-                self.log_fault_start(format!("{from} → {to}"), format!("+{extra_ms} ms latency"), Some(fault), 0);
+                self.log_fault_start(subject, format!("+{extra_ms} ms latency"), Some(fault), 0);
                 for link in self.links[a as usize].iter_mut().filter(|l| l.to == b) {
                     link.latency_ns = link.latency_ns.saturating_add(ms_to_nanos(*extra_ms));
                 }
             }
             (Fault::TrafficSurge { multiplier, .. }, Some(n)) => {
-                self.log_fault_start(self.node_id(n), format!("traffic ×{multiplier}"), Some(fault), 0);
+                self.log_fault_start(subject, format!("traffic ×{multiplier}"), Some(fault), 0);
                 if let Behaviour::Client(c) = &mut self.nodes[n as usize].behaviour {
                     c.set_surge(fault, Some(*multiplier));
                     self.schedule_next_request(n);
@@ -226,42 +223,23 @@ impl Engine {
     fn fault_end(&mut self, fault: u32) {
         let Some(f) = self.fault_def(fault).cloned() else { return };
         let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
+        if node.is_some() || f.nodes().is_empty() {
+            self.log_fault_end(&fault_subject(&f), Some(fault), 0);
+        }
         match (&f, node) {
-            (Fault::Crash { instance, .. }, Some(n)) => {
-                self.log_fault_end(&self.node_id(n), Some(fault), 0);
-                self.bring_up(n, *instance);
-            }
-            (Fault::ComponentFailure { .. }, Some(n)) => {
-                self.log_fault_end(&self.node_id(n), Some(fault), 0);
-                self.bring_up(n, None);
-            }
-            (Fault::Slow { .. }, Some(n)) => {
-                self.log_fault_end(&self.node_id(n), Some(fault), 0);
-                self.nodes[n as usize].slow_factor = 1.0;
-            }
-            (Fault::ZoneOutage { zone, .. }, _) => {
-                self.log_fault_end(&format!("zone {zone}"), Some(fault), 0);
-                self.outage_end(fault);
-            }
-            (Fault::LocationOutage { location, .. }, _) => {
-                let subject = match location {
-                    Location::Cloud => "cloud",
-                    Location::OnPremises => "on premises",
-                };
-                self.log_fault_end(subject, Some(fault), 0);
-                self.outage_end(fault);
-            }
+            (Fault::Crash { instance, .. }, Some(n)) => self.bring_up(n, *instance),
+            (Fault::ComponentFailure { .. }, Some(n)) => self.bring_up(n, None),
+            (Fault::Slow { .. }, Some(n)) => self.nodes[n as usize].slow_factor = 1.0,
+            (Fault::ZoneOutage { .. } | Fault::LocationOutage { .. }, _) => self.outage_end(fault),
             // Failures stop starting; those under way are still repaired.
             (Fault::RandomFailures { .. }, _) => self.active_faults.random.retain(|&f| f != fault),
-            (Fault::LatencySpike { from, to, extra_ms, .. }, Some(a)) => {
+            (Fault::LatencySpike { to, extra_ms, .. }, Some(a)) => {
                 let Some(b) = self.live_index(&to.0) else { return };
-                self.log_fault_end(&format!("{from} → {to}"), Some(fault), 0);
                 for link in self.links[a as usize].iter_mut().filter(|l| l.to == b) {
                     link.latency_ns = link.latency_ns.saturating_sub(ms_to_nanos(*extra_ms));
                 }
             }
             (Fault::TrafficSurge { .. }, Some(n)) => {
-                self.log_fault_end(&self.node_id(n), Some(fault), 0);
                 if let Behaviour::Client(c) = &mut self.nodes[n as usize].behaviour {
                     c.set_surge(fault, None);
                     self.schedule_next_request(n);
@@ -385,37 +363,26 @@ impl Engine {
         let Some(f) = self.fault_def(fault) else { return };
         let Some(node) = f.nodes().first().and_then(|id| self.live_index(&id.0)) else { return };
         let subject = self.node_id(node);
-        let tag = u32::from(machine);
-        if machine == WHOLE_NODE {
-            if repair {
-                self.log_fault_end(&subject, Some(fault), tag);
-                self.bring_up(node, None);
-            } else if self.active_faults.random.contains(&fault) {
-                self.log_fault_start(subject, "fails at random".to_owned(), Some(fault), tag);
-                self.take_down(node, None, FailReason::NodeDown);
-                self.schedule_random(fault, machine, launch, true);
-                return;
-            }
-            if self.active_faults.random.contains(&fault) {
-                self.schedule_random(fault, machine, launch, false);
-            }
-            return;
-        }
-        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
-        let current = s.machines.get(machine as usize).is_some_and(|m| m.launch == launch && !m.terminated);
+        let (tag, active) = (u32::from(machine), self.active_faults.random.contains(&fault));
+        // A whole node, or the machine of that launch if it is still there (not replaced).
+        let one = (machine != WHOLE_NODE).then_some(u32::from(machine));
+        let current = one.is_none_or(|m| match &self.nodes[node as usize].behaviour {
+            Behaviour::Instance(s) => s.machines.get(m as usize).is_some_and(|x| x.launch == launch && !x.terminated),
+            _ => false,
+        });
         if repair {
             // Logged as over even if the machine was replaced meanwhile.
             self.log_fault_end(&subject, Some(fault), tag);
-            if !current {
-                return;
+            if current {
+                self.bring_up(node, one);
+                if active {
+                    self.schedule_random(fault, machine, launch, false);
+                }
             }
-            self.instance_up(node, Some(u32::from(machine)));
-            if self.active_faults.random.contains(&fault) {
-                self.schedule_random(fault, machine, launch, false);
-            }
-        } else if current && self.active_faults.random.contains(&fault) {
-            self.log_fault_start(subject, format!("instance {machine} fails at random"), Some(fault), tag);
-            self.instance_down(node, Some(u32::from(machine)), FailReason::NodeDown);
+        } else if current && active {
+            let what = one.map_or_else(|| "fails at random".to_owned(), |m| format!("instance {m} fails at random"));
+            self.log_fault_start(subject, what, Some(fault), tag);
+            self.take_down(node, one, FailReason::NodeDown);
             self.schedule_random(fault, machine, launch, true);
         }
     }
@@ -491,16 +458,12 @@ impl Engine {
     }
 }
 
-/// Moves a fault's start to `at` (keeping its length).
-fn set_start(fault: &mut Fault, at: f64) {
-    match fault {
-        Fault::Crash { at_secs, .. }
-        | Fault::Slow { at_secs, .. }
-        | Fault::ComponentFailure { at_secs, .. }
-        | Fault::ZoneOutage { at_secs, .. }
-        | Fault::LocationOutage { at_secs, .. }
-        | Fault::RandomFailures { at_secs, .. }
-        | Fault::LatencySpike { at_secs, .. }
-        | Fault::TrafficSurge { at_secs, .. } => *at_secs = at,
+/// What a fault hits, as its log names it: a node's id, an edge, a zone or a location.
+fn fault_subject(f: &Fault) -> String {
+    match f {
+        Fault::ZoneOutage { zone, .. } => format!("zone {zone}"),
+        Fault::LocationOutage { location, .. } => location.name().to_owned(),
+        Fault::LatencySpike { from, to, .. } => format!("{from} → {to}"),
+        other => other.nodes().first().map(|n| n.0.clone()).unwrap_or_default(),
     }
 }

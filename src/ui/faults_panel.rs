@@ -345,16 +345,7 @@ fn label_of(d: &Diagram, id: &NodeId) -> String {
 }
 
 fn time_fields(ui: &mut egui::Ui, f: &mut Fault, i: usize) {
-    let (at, len) = match f {
-        Fault::Crash { at_secs, for_secs, .. }
-        | Fault::Slow { at_secs, for_secs, .. }
-        | Fault::ComponentFailure { at_secs, for_secs, .. }
-        | Fault::ZoneOutage { at_secs, for_secs, .. }
-        | Fault::LocationOutage { at_secs, for_secs, .. }
-        | Fault::RandomFailures { at_secs, for_secs, .. }
-        | Fault::LatencySpike { at_secs, for_secs, .. }
-        | Fault::TrafficSurge { at_secs, for_secs, .. } => (at_secs, for_secs),
-    };
+    let (at, len) = f.window_mut();
     let label = ui.label("at").id;
     ui.add(egui::DragValue::new(at).range(0.0..=31_536_000.0).suffix(" s").speed(1.0)).labelled_by(label);
     let mut bounded = len.is_some();
