@@ -139,9 +139,15 @@ impl ClientState {
             })
             .collect();
         self.params = p.clone();
-        self.peak_rate = peak_rate(p) * self.surge();
-        self.peak_gap_ns = 1e9 / self.peak_rate;
         self.timeout_ns = p.timeout_ms.map(ms_to_nanos);
+        self.rescale();
+    }
+
+    /// Works out the peak rate that arrivals are drawn at (the pattern's, times the surges) and
+    /// drops the request scheduled at the old one (the caller reschedules).
+    fn rescale(&mut self) {
+        self.peak_rate = peak_rate(&self.params) * self.surge();
+        self.peak_gap_ns = 1e9 / self.peak_rate;
         self.epoch = self.epoch.wrapping_add(1);
     }
 
@@ -156,10 +162,7 @@ impl ClientState {
         if let Some(m) = multiplier {
             self.surges.push((fault, m));
         }
-        let p = self.params.clone();
-        self.peak_rate = peak_rate(&p) * self.surge();
-        self.peak_gap_ns = 1e9 / self.peak_rate;
-        self.epoch = self.epoch.wrapping_add(1);
+        self.rescale();
     }
 }
 
@@ -295,11 +298,7 @@ impl Engine {
             None => {
                 let Some(r) = self.requests.remove(request) else { return };
                 let latency = self.now - r.generated_at;
-                if r.payload.work.is_some() {
-                    self.work_close(r.payload.work, true);
-                } else {
-                    self.work_untracked(r.measured, r.generated_at, true);
-                }
+                self.work_request_done(r.payload.work, r.measured, r.generated_at, true);
                 self.metrics.interval_latencies.record(latency);
                 let c = self.client(r.client);
                 c.succeeded_all += 1;
@@ -338,11 +337,7 @@ impl Engine {
             let wait_ms = if jitter { self.rng.random::<f64>() * backoff_ms } else { backoff_ms };
             self.events.push(self.now + ms_to_nanos(wait_ms), Event::Retry { request });
         } else if let Some(r) = self.requests.remove(request) {
-            if r.payload.work.is_some() {
-                self.work_close(r.payload.work, false);
-            } else {
-                self.work_untracked(r.measured, r.generated_at, false);
-            }
+            self.work_request_done(r.payload.work, r.measured, r.generated_at, false);
             let c = self.client(node);
             c.failed_all += 1;
             if r.measured {

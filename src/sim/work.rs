@@ -67,9 +67,19 @@ impl Engine {
         Some(self.work.open.insert(Work { generated_at: now, measured, open: 1 }))
     }
 
-    /// The final outcome of a request whose work is not in the ledger: that is its work's outcome.
-    pub(crate) fn work_untracked(&mut self, measured: bool, generated_at: u64, success: bool) {
-        if success {
+    /// A request's final outcome: closes its work's first branch, or, for work not in the ledger,
+    /// is that work's outcome.
+    pub(crate) fn work_request_done(&mut self, work: Option<Key>, measured: bool, generated_at: u64, success: bool) {
+        if work.is_some() {
+            self.work_close(work, success);
+        } else {
+            self.work_outcome(measured, generated_at, success);
+        }
+    }
+
+    /// Counts a piece of work that ended: fulfilled (with its time) or lost.
+    fn work_outcome(&mut self, measured: bool, generated_at: u64, fulfilled: bool) {
+        if fulfilled {
             self.work.fulfilled_all += 1;
             if measured {
                 self.work.fulfilled += 1;
@@ -95,24 +105,11 @@ impl Engine {
     pub(crate) fn work_close(&mut self, work: Option<Key>, success: bool) {
         let Some(key) = work else { return };
         let Some(w) = self.work.open.get_mut(key) else { return };
-        if !success {
-            let measured = w.measured;
-            self.work.open.remove(key);
-            self.work.lost_all += 1;
-            if measured {
-                self.work.lost += 1;
-            }
-            return;
-        }
         w.open -= 1;
-        if w.open == 0 {
+        if !success || w.open == 0 {
             let (measured, generated_at) = (w.measured, w.generated_at);
             self.work.open.remove(key);
-            self.work.fulfilled_all += 1;
-            if measured {
-                self.work.fulfilled += 1;
-                self.work.time_to_fulfil.record(self.now - generated_at);
-            }
+            self.work_outcome(measured, generated_at, success);
         }
     }
 
