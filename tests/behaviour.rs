@@ -8,7 +8,7 @@ mod common;
 
 use cloud_sandbox::cost::billing::function_gb_seconds;
 use cloud_sandbox::model::{
-    Arrival, BalancerParams, ClientParams, Distribution, Edge, Fault, FunctionParams, InstanceParams, NodeId, NodeKind,
+    Arrival, BalancerParams, ClientParams, Distribution, Fault, FunctionParams, InstanceParams, NodeId, NodeKind,
     QueueParams, QueueType, RateStep, TrafficPattern,
 };
 use cloud_sandbox::report::{NodeReport, Report};
@@ -102,33 +102,7 @@ fn a_message_taken_by_a_crashing_consumer_comes_back_after_the_visibility_timeou
 #[test]
 fn failing_messages_go_to_the_dead_letter_queue_after_max_receives() {
     // The consumer calls a function that always runs past its timeout, so every processing fails.
-    let d = diagram(
-        vec![
-            node("c", NodeKind::Client(steady(2.0))),
-            node(
-                "q",
-                NodeKind::Queue(QueueParams {
-                    visibility_timeout_secs: 1.0,
-                    max_receives: Some(3),
-                    ..QueueParams::default()
-                }),
-            ),
-            node("dlq", NodeKind::Queue(QueueParams::default())),
-            node("w", constant_servers(1, 4, 1.0, None)),
-            node(
-                "f",
-                NodeKind::Function(FunctionParams {
-                    duration: Distribution::Constant { ms: 500.0 },
-                    timeout_secs: 0.1,
-                    cold_start_ms: 0.0,
-                    ..FunctionParams::default()
-                }),
-            ),
-        ],
-        vec![edge("c", "q"), edge("q", "w"), Edge { dead_letter: true, ..edge("q", "dlq") }, edge("w", "f")],
-        60.0,
-        0.0,
-    );
+    let d = always_dead_lettering();
     let r = report(&d);
     let q = by_id(&r, "q").queue.unwrap();
     let dlq = by_id(&r, "dlq").queue.unwrap();

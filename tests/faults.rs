@@ -31,6 +31,11 @@ fn running_at(e: &Engine, node: usize, t: f64) -> f64 {
     e.node_series(node).iter().find(|p| p.t_secs >= t).map_or(f64::NAN, |p| p.running)
 }
 
+/// An evenly spaced client "c" at `rate` calling instance node "s", for `secs`.
+fn served(rate: f64, servers: InstanceParams, secs: f64) -> Diagram {
+    diagram(vec![node("c", steady(rate)), node("s", NodeKind::Instance(servers))], vec![edge("c", "s")], secs, 0.0)
+}
+
 fn with_fault(mut d: Diagram, fault: Fault) -> Diagram {
     d.scenario.faults.push(fault);
     d
@@ -41,15 +46,7 @@ fn a_zone_outage_takes_down_that_zone_and_the_group_replaces_it_in_another() {
     // Four machines over zones a and b; zone b fails from 100 s for 200 s.
     let zoned = InstanceParams { zones: vec!["a".into(), "b".into()], ..machines(4, 10.0) };
     let outage = Fault::ZoneOutage { zone: "b".into(), at_secs: 100.0, for_secs: Some(200.0) };
-    let fixed = with_fault(
-        diagram(
-            vec![node("c", steady(20.0)), node("s", NodeKind::Instance(zoned.clone()))],
-            vec![edge("c", "s")],
-            400.0,
-            0.0,
-        ),
-        outage.clone(),
-    );
+    let fixed = with_fault(served(20.0, zoned.clone(), 400.0), outage.clone());
     let e = run(&fixed, &RunOptions::default());
     assert_eq!(running_at(&e, 1, 50.0), 4.0);
     assert_eq!(running_at(&e, 1, 150.0), 2.0, "the two machines in zone b are down");
@@ -71,10 +68,7 @@ fn a_zone_outage_takes_down_that_zone_and_the_group_replaces_it_in_another() {
         count: 1,
         ..zoned
     };
-    let scaled = with_fault(
-        diagram(vec![node("c", steady(20.0)), node("s", NodeKind::Instance(group))], vec![edge("c", "s")], 400.0, 0.0),
-        outage,
-    );
+    let scaled = with_fault(served(20.0, group, 400.0), outage);
     let e = run(&scaled, &RunOptions::default());
     assert_eq!(running_at(&e, 1, 110.0), 2.0);
     assert_eq!(running_at(&e, 1, 200.0), 4.0, "replaced within the outage");
@@ -127,12 +121,7 @@ fn random_failures_give_the_availability_mtbf_over_mtbf_plus_mttr() {
     // One machine that fails on average every 100 s and takes 10 s to repair is up 100/110 of the
     // time, so that share of evenly spaced 1 ms requests succeeds.
     let d = with_fault(
-        diagram(
-            vec![node("c", steady(1.0)), node("s", NodeKind::Instance(machines(1, 1.0)))],
-            vec![edge("c", "s")],
-            200_000.0,
-            0.0,
-        ),
+        served(1.0, machines(1, 1.0), 200_000.0),
         Fault::RandomFailures {
             node: NodeId::new("s"),
             mtbf_secs: 100.0,
@@ -172,12 +161,7 @@ fn random_failures_give_the_availability_mtbf_over_mtbf_plus_mttr() {
 #[test]
 fn a_latency_spike_adds_to_each_way_of_every_call_on_its_edge() {
     let d = with_fault(
-        diagram(
-            vec![node("c", steady(10.0)), node("s", NodeKind::Instance(machines(2, 10.0)))],
-            vec![edge("c", "s")],
-            300.0,
-            0.0,
-        ),
+        served(10.0, machines(2, 10.0), 300.0),
         Fault::LatencySpike {
             from: NodeId::new("c"),
             to: NodeId::new("s"),
@@ -198,12 +182,7 @@ fn a_latency_spike_adds_to_each_way_of_every_call_on_its_edge() {
 #[test]
 fn a_traffic_surge_multiplies_the_rate_for_its_window() {
     let d = with_fault(
-        diagram(
-            vec![node("c", steady(10.0)), node("s", NodeKind::Instance(machines(4, 1.0)))],
-            vec![edge("c", "s")],
-            300.0,
-            0.0,
-        ),
+        served(10.0, machines(4, 1.0), 300.0),
         Fault::TrafficSurge { node: NodeId::new("c"), multiplier: 3.0, at_secs: 100.0, for_secs: Some(100.0) },
     );
     let e = run(&d, &RunOptions::default());
@@ -217,12 +196,7 @@ fn a_traffic_surge_multiplies_the_rate_for_its_window() {
 
 #[test]
 fn new_fault_kinds_name_what_exists() {
-    let d = diagram(
-        vec![node("c", steady(1.0)), node("s", NodeKind::Instance(machines(1, 1.0)))],
-        vec![edge("c", "s")],
-        10.0,
-        0.0,
-    );
+    let d = served(1.0, machines(1, 1.0), 10.0);
     let bad = [
         Fault::ZoneOutage { zone: "q".into(), at_secs: 1.0, for_secs: None },
         Fault::RandomFailures { node: NodeId::new("c"), mtbf_secs: 10.0, mttr_secs: 1.0, at_secs: 0.0, for_secs: None },
@@ -250,12 +224,7 @@ fn new_fault_kinds_name_what_exists() {
 #[test]
 fn a_fault_injected_during_a_run_starts_at_once_and_can_be_ended_early() {
     use cloud_sandbox::sim::SimTime;
-    let d = diagram(
-        vec![node("c", steady(10.0)), node("s", NodeKind::Instance(machines(2, 1.0)))],
-        vec![edge("c", "s")],
-        100.0,
-        0.0,
-    );
+    let d = served(10.0, machines(2, 1.0), 100.0);
     let mut e = Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
     e.run_until(SimTime(10_000_000_000), u64::MAX);
     let crash = Fault::Crash { node: NodeId::new("s"), instance: None, at_secs: 99.0, for_secs: Some(20.0) };

@@ -5,9 +5,7 @@
 
 mod common;
 
-use cloud_sandbox::model::{
-    Arrival, ClientParams, Distribution, Edge, FunctionParams, InstanceParams, NodeKind, QueueParams, TopicParams,
-};
+use cloud_sandbox::model::{Arrival, ClientParams, Distribution, InstanceParams, NodeKind, QueueParams, TopicParams};
 use cloud_sandbox::report::Report;
 use cloud_sandbox::sim::RunOptions;
 use common::*;
@@ -61,33 +59,7 @@ fn fan_out_work_is_fulfilled_when_its_slowest_branch_is_done() {
 fn dead_lettered_and_expired_messages_lose_their_work() {
     // The consumer's function always times out: every message is received three times, then
     // dead-lettered. The client was answered each time; none of the work was done.
-    let d = diagram(
-        vec![
-            node("c", steady(2.0)),
-            node(
-                "q",
-                NodeKind::Queue(QueueParams {
-                    visibility_timeout_secs: 1.0,
-                    max_receives: Some(3),
-                    ..QueueParams::default()
-                }),
-            ),
-            node("dlq", NodeKind::Queue(QueueParams::default())),
-            node("w", constant(4, 1.0)),
-            node(
-                "f",
-                NodeKind::Function(FunctionParams {
-                    duration: Distribution::Constant { ms: 500.0 },
-                    timeout_secs: 0.1,
-                    cold_start_ms: 0.0,
-                    ..FunctionParams::default()
-                }),
-            ),
-        ],
-        vec![edge("c", "q"), edge("q", "w"), Edge { dead_letter: true, ..edge("q", "dlq") }, edge("w", "f")],
-        60.0,
-        0.0,
-    );
+    let d = always_dead_lettering();
     let r = report(&d);
     let q = r.nodes.iter().find(|n| n.id == "q").unwrap().queue.unwrap();
     assert_eq!(r.requests.failed, 0);

@@ -103,3 +103,37 @@ pub fn mmc_wait_ms(lambda: f64, mu: f64, c: u32) -> f64 {
     let a = lambda / mu;
     erlang_c(c, a) / (f64::from(c) * mu - lambda) * 1000.0
 }
+
+/// Two evenly spaced messages a second into a queue (visibility 1 s, 3 receives, then its
+/// dead-letter queue "dlq") whose consumer "w" calls a function "f" that always runs past its
+/// timeout: every processing fails, every message is dead-lettered.
+pub fn always_dead_lettering() -> Diagram {
+    use cloud_sandbox::model::QueueParams;
+    let client = ClientParams { rate_per_sec: 2.0, arrival: Arrival::EvenlySpaced, ..ClientParams::default() };
+    let consumer = NodeKind::Instance(InstanceParams {
+        count: 1,
+        workers_per_instance: Some(4),
+        service_time: Distribution::Constant { ms: 1.0 },
+        backlog_limit: None,
+        ..InstanceParams::default()
+    });
+    let queue = QueueParams { visibility_timeout_secs: 1.0, max_receives: Some(3), ..QueueParams::default() };
+    let function = FunctionParams {
+        duration: Distribution::Constant { ms: 500.0 },
+        timeout_secs: 0.1,
+        cold_start_ms: 0.0,
+        ..FunctionParams::default()
+    };
+    diagram(
+        vec![
+            node("c", NodeKind::Client(client)),
+            node("q", NodeKind::Queue(queue)),
+            node("dlq", NodeKind::Queue(QueueParams::default())),
+            node("w", consumer),
+            node("f", NodeKind::Function(function)),
+        ],
+        vec![edge("c", "q"), edge("q", "w"), Edge { dead_letter: true, ..edge("q", "dlq") }, edge("w", "f")],
+        60.0,
+        0.0,
+    )
+}
