@@ -123,8 +123,7 @@ pub fn prepare(
     let seed = options.seed.unwrap_or(a.1.scenario.seed);
     let duration = options.duration_secs.unwrap_or(a.1.scenario.duration_secs);
     let warmup = a.1.scenario.warmup_secs;
-    let mut out = Vec::new();
-    for (file, d) in [a, b] {
+    let prepared = |(file, d): (&str, &Diagram)| -> Result<Diagram, String> {
         let mut d = d.clone();
         d.scenario.seed = seed;
         d.scenario.duration_secs = duration;
@@ -136,11 +135,9 @@ pub fn prepare(
                 .map(|(i, f)| retarget(f, &d).map_err(|e| format!("{file}: fault {} ({}): {e}", i + 1, f.describe())))
                 .collect::<Result<_, _>>()?;
         }
-        out.push(d);
-    }
-    let b = out.pop().unwrap_or_default();
-    let a = out.pop().unwrap_or_default();
-    Ok((a, b))
+        Ok(d)
+    };
+    Ok((prepared(a)?, prepared(b)?))
 }
 
 /// One line of the side-by-side table: what, and each run's value as text.

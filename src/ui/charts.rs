@@ -89,20 +89,14 @@ pub fn show(
     let good = egui::Color32::from_rgb(0x4c, 0xc3, 0x6b);
     let width = (ui.available_width() / columns as f32 - 10.0).max(160.0);
     let now = run.engine.now().as_secs();
-    let bands: Vec<(f64, f64)> =
-        run.engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs))).collect();
-    let band_colour = warning.gamma_multiply(0.15);
+    let bands = fault_bands(&run.engine, now);
     let ui_text_faint = ui.visuals().weak_text_color();
     // A point every three pixels: finer cannot be told apart at a glance, and every point costs
     // drawing time (software renderers slow down with each segment).
     let points = (width / 3.0) as usize;
     egui::Grid::new("charts").num_columns(columns).spacing([8.0, 4.0]).show(ui, |ui| {
         for (n, title) in visible.iter().enumerate() {
-            chart(ui, title, width, height, |plot| {
-                // Faults as shaded bands, so that their effects can be told from the rest.
-                for (start, end) in &bands {
-                    plot.span(Span::new("", *start..=*end).fill(band_colour).border_width(0.0));
-                }
+            chart(ui, title, width, height, &bands, |plot| {
                 match CHARTS.iter().position(|t| t == title) {
                     Some(0) => {
                         let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
@@ -278,16 +272,33 @@ fn filtered_out(only: Option<(&crate::model::NodeId, Kind)>, id: &crate::model::
     only.is_some_and(|(selected, kind)| kinds.contains(&kind) && selected != id)
 }
 
-fn chart(ui: &mut egui::Ui, title: &str, width: f32, height: f32, add: impl FnOnce(&mut egui_plot::PlotUi<'_>)) {
+/// The faults of a run as (start, end) in simulated seconds; those still going end `now`.
+pub(super) fn fault_bands(engine: &crate::sim::Engine, now: f64) -> Vec<(f64, f64)> {
+    engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs))).collect()
+}
+
+/// One chart under its title, with the faults shaded as bands, so that their effects can be told
+/// from the rest.
+pub(super) fn chart(
+    ui: &mut egui::Ui,
+    title: &str,
+    width: f32,
+    height: f32,
+    bands: &[(f64, f64)],
+    add: impl FnOnce(&mut egui_plot::PlotUi<'_>),
+) {
+    let band_colour = theme::Palette::for_visuals(ui.visuals()).warning.gamma_multiply(0.15);
     ui.vertical(|ui| {
         ui.label(title);
-        Plot::new(title)
-            .width(width)
-            .height(height)
-            .legend(Legend::default())
-            .include_y(0.0)
-            .allow_scroll(false)
-            .show(ui, add);
+        Plot::new(title).width(width).height(height).legend(Legend::default()).include_y(0.0).allow_scroll(false).show(
+            ui,
+            |plot| {
+                for (start, end) in bands {
+                    plot.span(Span::new("", *start..=*end).fill(band_colour).border_width(0.0));
+                }
+                add(plot);
+            },
+        );
     });
 }
 

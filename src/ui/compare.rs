@@ -5,7 +5,7 @@
 
 use super::app::{Action, SPEEDS, Selection, speed_label};
 use super::canvas::{self, CanvasView};
-use super::charts::{thin, thin_mean};
+use super::charts::{chart, fault_bands, thin, thin_mean};
 use super::examples::EXAMPLES;
 use super::live::LiveRun;
 use crate::cost::Catalog;
@@ -14,7 +14,7 @@ use crate::report::Report;
 use crate::report::compare::{self, CompareOptions, Row};
 use crate::sim::clock::{SimClock, Speed};
 use egui::Color32;
-use egui_plot::{Legend, Line, LineStyle, Plot, Span};
+use egui_plot::{Line, LineStyle};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -260,7 +260,8 @@ impl CompareView {
         self.table = None;
     }
 
-    fn rows(&mut self) -> Vec<Row> {
+    /// Works the table out again if it is stale (at most every [`TABLE_EVERY`] while playing).
+    fn refresh_table(&mut self) {
         let stale = self.table.as_ref().is_none_or(|(at, _)| self.clock.playing && at.elapsed() >= TABLE_EVERY);
         if stale {
             let reports: Vec<Report> =
@@ -268,7 +269,11 @@ impl CompareView {
             let refs: Vec<&Report> = reports.iter().collect();
             self.table = Some((Instant::now(), compare::rows(&refs)));
         }
-        self.table.as_ref().map(|(_, rows)| rows.clone()).unwrap_or_default()
+    }
+
+    /// The table's rows as last worked out.
+    fn rows(&self) -> &[Row] {
+        self.table.as_ref().map_or(&[], |(_, rows)| rows.as_slice())
     }
 }
 
@@ -500,93 +505,66 @@ fn overlaid_charts(ui: &mut egui::Ui, view: &CompareView) {
     let width = (ui.available_width() / 2.0 - 10.0).max(150.0);
     let height = ((ui.available_height() - 50.0) / 2.0).clamp(70.0, 240.0);
     let points = (width / 3.0) as usize;
-    let warning = super::theme::Palette::for_visuals(ui.visuals()).warning;
     let now = view.now_secs();
     // Fault bands of both runs (the same script, matched).
-    let mut bands: Vec<(f64, f64)> = view
-        .sides
-        .iter()
-        .flat_map(|s| {
-            s.run.engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs)))
-        })
-        .collect();
+    let mut bands: Vec<(f64, f64)> = view.sides.iter().flat_map(|s| fault_bands(&s.run.engine, now)).collect();
     bands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     bands.dedup();
     let titles =
         ["Succeeded / failed per second", "Latency p99 (ms)", "Waiting work (queues and backlogs)", "Cost so far ($)"];
     egui::Grid::new("compare-charts").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
         for (n, title) in titles.iter().enumerate() {
-            ui.vertical(|ui| {
-                ui.label(*title);
-                Plot::new(("compare-chart", n))
-                    .width(width)
-                    .height(height)
-                    .legend(Legend::default())
-                    .include_y(0.0)
-                    .allow_scroll(false)
-                    .show(ui, |plot| {
-                        for (start, end) in &bands {
-                            plot.span(
-                                Span::new("", *start..=*end).fill(warning.gamma_multiply(0.12)).border_width(0.0),
+            chart(ui, title, width, height, &bands, |plot| {
+                for (k, side) in view.sides.iter().enumerate() {
+                    let tag = if k == 0 { "A" } else { "B" };
+                    let colour = SIDE_COLOURS[k];
+                    let engine = &side.run.engine;
+                    let global = engine.global_series();
+                    match n {
+                        0 => {
+                            let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
+                                global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
+                            };
+                            plot.line(
+                                Line::new(format!("{tag} succeeded"), thin_mean(rate(|s| s.succeeded), points))
+                                    .color(colour),
+                            );
+                            plot.line(
+                                Line::new(format!("{tag} failed"), thin_mean(rate(|s| s.failed), points))
+                                    .color(colour)
+                                    .style(LineStyle::dashed_loose()),
                             );
                         }
-                        for (k, side) in view.sides.iter().enumerate() {
-                            let tag = if k == 0 { "A" } else { "B" };
-                            let colour = SIDE_COLOURS[k];
-                            let engine = &side.run.engine;
-                            let global = engine.global_series();
-                            match n {
-                                0 => {
-                                    let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
-                                        global
-                                            .iter()
-                                            .map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)])
-                                            .collect()
-                                    };
-                                    plot.line(
-                                        Line::new(format!("{tag} succeeded"), thin_mean(rate(|s| s.succeeded), points))
-                                            .color(colour),
-                                    );
-                                    plot.line(
-                                        Line::new(format!("{tag} failed"), thin_mean(rate(|s| s.failed), points))
-                                            .color(colour)
-                                            .style(LineStyle::dashed_loose()),
-                                    );
-                                }
-                                1 => {
-                                    let line = global.iter().map(|s| [s.t_secs, s.p99_ms]).collect();
-                                    plot.line(Line::new(tag, thin(line, points)).color(colour));
-                                }
-                                2 => {
-                                    let waiting: Vec<usize> = (0..engine.diagram().nodes.len())
-                                        .filter(|&i| {
-                                            matches!(
-                                                engine.diagram().nodes[i].kind.kind(),
-                                                Kind::Queue | Kind::Instance
-                                            )
-                                        })
-                                        .collect();
-                                    let line: Vec<[f64; 2]> = global
-                                        .iter()
-                                        .enumerate()
-                                        .map(|(j, s)| {
-                                            let total: f64 = waiting
-                                                .iter()
-                                                .filter_map(|&i| engine.node_series(i).get(j))
-                                                .map(|p| p.depth)
-                                                .sum();
-                                            [s.t_secs, total]
-                                        })
-                                        .collect();
-                                    plot.line(Line::new(tag, thin(line, points)).color(colour));
-                                }
-                                _ => {
-                                    let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect();
-                                    plot.line(Line::new(tag, thin(line, points)).color(colour));
-                                }
-                            }
+                        1 => {
+                            let line = global.iter().map(|s| [s.t_secs, s.p99_ms]).collect();
+                            plot.line(Line::new(tag, thin(line, points)).color(colour));
                         }
-                    });
+                        2 => {
+                            let waiting: Vec<usize> = (0..engine.diagram().nodes.len())
+                                .filter(|&i| {
+                                    matches!(engine.diagram().nodes[i].kind.kind(), Kind::Queue | Kind::Instance)
+                                })
+                                .collect();
+                            let line: Vec<[f64; 2]> = global
+                                .iter()
+                                .enumerate()
+                                .map(|(j, s)| {
+                                    let total: f64 = waiting
+                                        .iter()
+                                        .filter_map(|&i| engine.node_series(i).get(j))
+                                        .map(|p| p.depth)
+                                        .sum();
+                                    [s.t_secs, total]
+                                })
+                                .collect();
+                            plot.line(Line::new(tag, thin(line, points)).color(colour));
+                        }
+                        _ => {
+                            let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect();
+                            plot.line(Line::new(tag, thin(line, points)).color(colour));
+                        }
+                    }
+                }
             });
             if n % 2 == 1 {
                 ui.end_row();
@@ -596,14 +574,16 @@ fn overlaid_charts(ui: &mut egui::Ui, view: &CompareView) {
 }
 
 fn table(ui: &mut egui::Ui, view: &mut CompareView) {
+    view.refresh_table();
+    let view: &CompareView = view;
     let rows = view.rows();
-    let names: Vec<String> = view.sides.iter().map(|s| s.name.clone()).collect();
+    let names: Vec<&str> = view.sides.iter().map(|s| s.name.as_str()).collect();
     egui::ScrollArea::vertical().id_salt("compare-table").auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("compare-table-grid").num_columns(3).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
             ui.label("");
             for (k, name) in names.iter().enumerate() {
                 ui.colored_label(SIDE_COLOURS[k], egui::RichText::new(if k == 0 { "A" } else { "B" }).strong())
-                    .on_hover_text(name);
+                    .on_hover_text(*name);
             }
             ui.end_row();
             for row in rows {
