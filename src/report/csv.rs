@@ -7,42 +7,56 @@ use crate::sim::Engine;
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// The whole-system series: time, throughput, latency percentiles, cost.
+/// The whole-system series: time, throughput, latency percentiles, work fulfilled and lost, time
+/// to fulfil, cost. A percentile cell is empty when nothing it measures happened in the interval
+/// (no request succeeded, none failed, no work was fulfilled).
 pub fn global_csv(engine: &Engine) -> String {
-    let mut out = String::from("t_secs,interval_secs,succeeded_per_sec,failed_per_sec,p50_ms,p95_ms,p99_ms,cost_usd\n");
+    let mut out = String::from(
+        "t_secs,interval_secs,succeeded_per_sec,failed_per_sec,p50_ms,p95_ms,p99_ms,cost_usd,\
+         failed_p50_ms,fulfilled_per_sec,lost_per_sec,fulfil_p50_ms,fulfil_p95_ms,fulfil_p99_ms\n",
+    );
     for s in engine.global_series() {
         let per_sec = |n: u64| n as f64 / s.interval_secs.max(1e-9);
+        let when = |n: u64, v: f64| if n > 0 { v.to_string() } else { String::new() };
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             s.t_secs,
             s.interval_secs,
             per_sec(s.succeeded),
             per_sec(s.failed),
-            s.p50_ms,
-            s.p95_ms,
-            s.p99_ms,
-            s.cost_usd
+            when(s.succeeded, s.p50_ms),
+            when(s.succeeded, s.p95_ms),
+            when(s.succeeded, s.p99_ms),
+            s.cost_usd,
+            when(s.failed, s.failed_p50_ms),
+            per_sec(s.fulfilled),
+            per_sec(s.lost),
+            when(s.fulfilled, s.fulfil_p50_ms),
+            when(s.fulfilled, s.fulfil_p95_ms),
+            when(s.fulfilled, s.fulfil_p99_ms),
         );
     }
     out
 }
 
-/// The per-node series: waiting work, utilisation, machines running, cost so far.
+/// The per-node series: waiting work, utilisation, machines running, cost so far, and (queues)
+/// the age of the oldest visible message.
 pub fn nodes_csv(engine: &Engine) -> String {
-    let mut out = String::from("t_secs,node,kind,depth,utilization,running,cost_usd\n");
+    let mut out = String::from("t_secs,node,kind,depth,utilization,running,cost_usd,oldest_age_secs\n");
     for (i, node) in engine.diagram().nodes.iter().enumerate() {
         for p in engine.node_series(i) {
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{}",
                 p.t_secs,
                 csv_field(&node.id.0),
                 node.kind.kind().name(),
                 p.depth,
                 p.utilization,
                 p.running,
-                p.cost_usd
+                p.cost_usd,
+                p.oldest_age_secs
             );
         }
     }

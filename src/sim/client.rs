@@ -338,6 +338,7 @@ impl Engine {
             self.events.push(self.now + ms_to_nanos(wait_ms), Event::Retry { request });
         } else if let Some(r) = self.requests.remove(request) {
             self.work_request_done(r.payload.work, r.measured, r.generated_at, false);
+            self.metrics.interval_fail_times.record(self.now - r.generated_at);
             let c = self.client(node);
             c.failed_all += 1;
             if r.measured {

@@ -29,12 +29,27 @@ pub struct GlobalSample {
     pub succeeded: u64,
     /// Client requests that failed in the interval.
     pub failed: u64,
-    /// Latency percentiles of the interval's successes, in ms.
+    /// Latency percentiles of the interval's successes, in ms (0 when none succeeded: see
+    /// `succeeded`).
     pub p50_ms: f64,
     /// 95th percentile.
     pub p95_ms: f64,
     /// 99th percentile.
     pub p99_ms: f64,
+    /// Median time from generation to final failure of the interval's failed requests, in ms (0
+    /// when none failed).
+    pub failed_p50_ms: f64,
+    /// Pieces of work (client requests followed through queues and topics) fulfilled in the
+    /// interval; only counted where the diagram has a queue or topic (see `sim::work`).
+    pub fulfilled: u64,
+    /// Pieces of work lost in the interval (same condition).
+    pub lost: u64,
+    /// Time to fulfil of the interval's fulfilled work, in ms (0 when none was fulfilled).
+    pub fulfil_p50_ms: f64,
+    /// 95th percentile.
+    pub fulfil_p95_ms: f64,
+    /// 99th percentile.
+    pub fulfil_p99_ms: f64,
     /// Cost since the start, in dollars.
     pub cost_usd: f64,
     /// The same by service, in the order of [`COST_SERVICES`].
@@ -56,6 +71,12 @@ impl Mergeable for GlobalSample {
             p50_ms: self.p50_ms.max(later.p50_ms),
             p95_ms: self.p95_ms.max(later.p95_ms),
             p99_ms: self.p99_ms.max(later.p99_ms),
+            failed_p50_ms: self.failed_p50_ms.max(later.failed_p50_ms),
+            fulfilled: self.fulfilled + later.fulfilled,
+            lost: self.lost + later.lost,
+            fulfil_p50_ms: self.fulfil_p50_ms.max(later.fulfil_p50_ms),
+            fulfil_p95_ms: self.fulfil_p95_ms.max(later.fulfil_p95_ms),
+            fulfil_p99_ms: self.fulfil_p99_ms.max(later.fulfil_p99_ms),
             cost_usd: later.cost_usd,
             cost_by_service: later.cost_by_service,
             cost_by_option: later.cost_by_option,
@@ -84,6 +105,9 @@ pub struct NodeSample {
     pub max: f64,
     /// Cost of the node since the start.
     pub cost_usd: f64,
+    /// Queues: how long the oldest visible message has been in the queue, in seconds (0 when
+    /// the queue is empty).
+    pub oldest_age_secs: f64,
 }
 
 impl Mergeable for NodeSample {
@@ -98,6 +122,7 @@ impl Mergeable for NodeSample {
             min: later.min,
             max: later.max,
             cost_usd: later.cost_usd,
+            oldest_age_secs: self.oldest_age_secs.max(later.oldest_age_secs),
         }
     }
 }
@@ -146,9 +171,15 @@ pub(crate) struct Metrics {
     pub nodes: Vec<Series<NodeSample>>,
     /// Latencies of the successes since the last sample (all clients).
     pub interval_latencies: Latencies,
+    /// Times from generation to final failure since the last sample.
+    pub interval_fail_times: Latencies,
+    /// Times to fulfil of the work fulfilled since the last sample.
+    pub interval_fulfil_times: Latencies,
     last_t: u64,
     last_succeeded: u64,
     last_failed: u64,
+    last_fulfilled: u64,
+    last_lost: u64,
     /// Busy and capacity areas at the previous sample, per node.
     last_areas: Vec<(f64, f64)>,
 }
@@ -162,9 +193,13 @@ impl Metrics {
             nodes: Vec::new(),
             // Two significant digits (1 %) are plenty for a chart, and keep sampling cheap.
             interval_latencies: Latencies::with_precision(2),
+            interval_fail_times: Latencies::with_precision(2),
+            interval_fulfil_times: Latencies::with_precision(2),
             last_t: 0,
             last_succeeded: 0,
             last_failed: 0,
+            last_fulfilled: 0,
+            last_lost: 0,
             last_areas: Vec::new(),
         }
     }
@@ -193,9 +228,14 @@ impl Engine {
                 failed += c.failed_all;
             }
         }
+        let (fulfilled, lost) = (self.work.fulfilled_all, self.work.lost_all);
         let m = &mut self.metrics;
         let s = m.interval_latencies.summary();
         m.interval_latencies.clear();
+        let fail = m.interval_fail_times.summary();
+        m.interval_fail_times.clear();
+        let fulfil = m.interval_fulfil_times.summary();
+        m.interval_fulfil_times.clear();
         m.global.push(GlobalSample {
             t_secs: now as f64 / 1e9,
             interval_secs: (now - m.last_t) as f64 / 1e9,
@@ -204,12 +244,20 @@ impl Engine {
             p50_ms: s.p50,
             p95_ms: s.p95,
             p99_ms: s.p99,
+            failed_p50_ms: fail.p50,
+            fulfilled: fulfilled - m.last_fulfilled,
+            lost: lost - m.last_lost,
+            fulfil_p50_ms: fulfil.p50,
+            fulfil_p95_ms: fulfil.p95,
+            fulfil_p99_ms: fulfil.p99,
             cost_usd: bill.total,
             cost_by_service: COST_SERVICES.map(|name| bill.by_service.get(name).copied().unwrap_or(0.0)),
             cost_by_option: COST_OPTIONS.map(|name| bill.by_purchase_option.get(name).copied().unwrap_or(0.0)),
         });
         m.last_succeeded = succeeded;
         m.last_failed = failed;
+        m.last_fulfilled = fulfilled;
+        m.last_lost = lost;
         m.last_t = now;
         for (i, node) in self.nodes.iter().enumerate() {
             // Areas from the start (warm-up included): charts show the whole run.
@@ -249,6 +297,10 @@ impl Engine {
                 min,
                 max,
                 cost_usd: bill.by_node[i],
+                oldest_age_secs: match &node.behaviour {
+                    Behaviour::Queue(q) => q.oldest_visible_at.map_or(0.0, |at| (now - at) as f64 / 1e9),
+                    _ => 0.0,
+                },
             });
         }
         self.schedule_sample(now + self.metrics.interval_ns);

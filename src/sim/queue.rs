@@ -79,6 +79,9 @@ pub(crate) struct QueueState {
     pub billable_requests: u64,
     /// Counted messages lost because the queue was deleted while they were in it.
     pub removed: u64,
+    /// When the oldest visible message entered the queue, as of the last sweep (each chart
+    /// sample); `None` when none was visible.
+    pub oldest_visible_at: Option<u64>,
 }
 
 impl QueueState {
@@ -111,6 +114,7 @@ impl QueueState {
             duplicates: 0,
             billable_requests: 0,
             removed: 0,
+            oldest_visible_at: None,
         };
         q.retune(p);
         q
@@ -436,6 +440,7 @@ impl Engine {
         let mut expired = 0u64;
         let mut removed = 0u64;
         let mut works = Vec::new();
+        let mut oldest: Option<u64> = None;
         for group in &mut q.groups {
             group.retain(|&key| {
                 let old = messages.get(key).is_none_or(|m| now.saturating_sub(m.enqueued_at) > retention);
@@ -445,10 +450,13 @@ impl Engine {
                         works.push(m.payload.work);
                     }
                     removed += 1;
+                } else if let Some(m) = messages.get(key) {
+                    oldest = Some(oldest.map_or(m.enqueued_at, |o| o.min(m.enqueued_at)));
                 }
                 !old
             });
         }
+        q.oldest_visible_at = oldest;
         q.expired += expired;
         if removed > 0 {
             q.depth.add(now, from, -(removed as f64));

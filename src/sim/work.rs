@@ -81,6 +81,10 @@ impl Engine {
     fn work_outcome(&mut self, measured: bool, generated_at: u64, fulfilled: bool) {
         if fulfilled {
             self.work.fulfilled_all += 1;
+            // Without a queue or topic, time to fulfil is the request's latency: not kept twice.
+            if self.work.track {
+                self.metrics.interval_fulfil_times.record(self.now - generated_at);
+            }
             if measured {
                 self.work.fulfilled += 1;
                 self.work.time_to_fulfil.record(self.now - generated_at);
