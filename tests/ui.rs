@@ -7,9 +7,10 @@
 use cloud_sandbox::model::{Kind, NodeKind, file};
 use cloud_sandbox::ui::theme::kind_title;
 use cloud_sandbox::ui::{Action, SandboxApp};
+use egui::accesskit::Toggled;
 use egui::{Key, Modifiers, Pos2, Role, pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 fn harness(app: SandboxApp) -> Harness<'static, SandboxApp> {
     let mut h = Harness::builder()
@@ -86,7 +87,7 @@ fn the_palette_creates_every_kind_of_node() {
 fn dragging_a_palette_item_onto_the_canvas_puts_the_node_at_the_drop_point() {
     let mut h = empty();
     let from = h.get_by_role_and_label(Role::Button, &palette_button(Kind::Queue)).rect().center();
-    let to = pos2(640.0, 420.0);
+    let to = pos2(640.0, 300.0);
     drag(&mut h, from, to);
     assert_eq!(h.state().doc.diagram.nodes.len(), 1, "a queue was created");
     let rect = h.get_by_role_and_label(Role::Button, "Queue").rect();
@@ -730,24 +731,82 @@ fn a_new_seed_from_the_toolbar_restarts_the_run_with_it() {
     assert!(h.state().live_question.is_none());
 }
 
-#[test]
-fn charts_can_be_switched_off_one_by_one() {
+/// A run of `example` played for `secs` simulated seconds, with the Charts tab open.
+fn charts_of(example: &str, secs: u32) -> Harness<'static, SandboxApp> {
     let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::OpenExample(example_index(example)));
     h.state_mut().handle(Action::PlayPause);
     h.state_mut().handle(Action::PlayPause);
-    for _ in 0..3 {
+    for _ in 0..secs {
         h.state_mut().handle(Action::StepSecond);
     }
     h.run();
+    h
+}
+
+#[test]
+fn charts_can_be_switched_off_one_by_one() {
+    let mut h = charts_of("web-app.ron", 3);
     h.get_by_label("Cost rate ($/hour)");
-    h.get_by_role_and_label(Role::Button, "Cost rate").click();
+    h.get_by_label_contains("Charts (7 of 7)").click();
     h.run();
-    assert_eq!(h.state().prefs.hidden_charts, vec!["Cost rate ($/hour)".to_owned()]);
+    h.get_by_role_and_label(Role::CheckBox, "Cost rate").click();
+    h.run();
+    assert_eq!(h.state().prefs.charts.hidden, vec!["cost-rate".to_owned()]);
     assert!(h.query_by_label("Cost rate ($/hour)").is_none(), "that chart is gone");
     h.get_by_label("Latency (ms)");
-    h.get_by_role_and_label(Role::Button, "Cost rate").click();
+    h.get_by_role_and_label(Role::CheckBox, "Cost rate").click();
     h.run();
     h.get_by_label("Cost rate ($/hour)");
+}
+
+#[test]
+fn a_chart_can_be_given_the_whole_dock_and_back() {
+    let mut h = charts_of("web-app.ron", 3);
+    let enlarge = h.get_all_by_role_and_label(Role::Button, "Enlarge").count();
+    assert_eq!(enlarge, 7, "one button per chart");
+    // The second chart is latency.
+    h.get_all_by_role_and_label(Role::Button, "Enlarge").nth(1).unwrap().click();
+    h.run();
+    assert_eq!(h.state().prefs.charts.enlarged.as_deref(), Some("latency"));
+    h.get_by_label("Latency (ms)");
+    assert!(h.query_by_label("Throughput (per second)").is_none(), "the others make room");
+    h.get_by_role_and_label(Role::Button, "All charts").click();
+    h.run();
+    assert_eq!(h.state().prefs.charts.enlarged, None);
+    h.get_by_label("Throughput (per second)");
+}
+
+#[test]
+fn only_the_charts_a_diagram_can_fill_are_shown_and_legends_hide_lines() {
+    // A function alone: nothing waits in a queue, no instance runs.
+    let mut h = charts_of("theory/erlang-b.ron", 12);
+    for heading in ["Throughput (per second)", "Latency (ms)", "Utilisation (%)", "Cost so far ($)"] {
+        h.get_by_label(heading);
+    }
+    for missing in ["Instances (count)", "Waiting work (count)", "Time to fulfil (ms)", "Oldest message (s)"] {
+        assert!(h.query_by_label(missing).is_none(), "{missing} has nothing to show");
+    }
+    // Clicking a legend entry hides its line, and clicking it again shows it.
+    let p99 =
+        |h: &Harness<'static, SandboxApp>| h.get_by_role_and_label(Role::CheckBox, "p99").accesskit_node().toggled();
+    assert_eq!(p99(&h), Some(Toggled::True));
+    h.get_by_role_and_label(Role::CheckBox, "p99").click();
+    h.run();
+    assert_eq!(p99(&h), Some(Toggled::False), "p99 hidden");
+    h.get_by_role_and_label(Role::CheckBox, "p99").click();
+    h.run();
+    assert_eq!(p99(&h), Some(Toggled::True), "shown again");
+}
+
+#[test]
+fn a_queue_diagram_tells_accepted_from_processed_and_shows_the_wait() {
+    let h = charts_of("thumbnail-lambda.ron", 5);
+    for entry in ["accepted", "processed", "failed"] {
+        h.get_by_role_and_label(Role::CheckBox, entry);
+    }
+    h.get_by_label("Time to fulfil (ms)");
+    h.get_by_label("Oldest message (s)");
 }
 
 #[test]

@@ -127,6 +127,12 @@ impl Engine {
         }
     }
 
+    /// Whether requests are followed through queues and topics (the diagram has, or had, one):
+    /// only then do fulfilled and lost work differ from succeeded and failed requests.
+    pub fn follows_work(&self) -> bool {
+        self.work.track
+    }
+
     /// Time from a request's generation to its work's fulfilment (counted items).
     pub fn time_to_fulfil(&self) -> &Latencies {
         &self.work.time_to_fulfil

@@ -153,11 +153,11 @@ pub const SPEEDS: [Speed; 9] = [
     Speed::AsFastAsPossible,
 ];
 
-/// How a speed is written in the toolbar.
+/// How a speed is written in the toolbar ("max": as fast as the machine can).
 pub fn speed_label(speed: Speed) -> String {
     match speed {
         Speed::Times(f) => format!("{f}×"),
-        Speed::AsFastAsPossible => "as fast as possible".to_owned(),
+        Speed::AsFastAsPossible => "max".to_owned(),
     }
 }
 
@@ -194,10 +194,8 @@ pub struct Prefs {
     pub show_inspector: bool,
     /// Show the bottom dock (problems and charts).
     pub show_dock: bool,
-    /// Titles of the charts switched off.
-    pub hidden_charts: Vec<String>,
-    /// How the cost chart is split.
-    pub cost_breakdown: charts::CostBreakdown,
+    /// Charts switched off, the enlarged one, how cost is split.
+    pub charts: charts::ChartPrefs,
 }
 
 impl Default for Prefs {
@@ -209,8 +207,7 @@ impl Default for Prefs {
             show_palette: true,
             show_inspector: true,
             show_dock: true,
-            hidden_charts: Vec::new(),
-            cost_breakdown: charts::CostBreakdown::Total,
+            charts: charts::ChartPrefs::default(),
         }
     }
 }
@@ -280,6 +277,8 @@ pub struct SandboxApp {
     pricing: Option<PathBuf>,
     /// The Compare view, when open (it replaces the editor's panels).
     pub compare: Option<super::compare::CompareView>,
+    /// Chart lines hidden by clicking their legend entries.
+    hidden_lines: charts::HiddenLines,
 }
 
 impl SandboxApp {
@@ -330,6 +329,7 @@ impl SandboxApp {
             cost_cache: super::cost_panel::CostCache::default(),
             pricing: None,
             compare: None,
+            hidden_lines: charts::HiddenLines::default(),
         }
     }
 
@@ -743,7 +743,13 @@ impl SandboxApp {
     fn editor_panels(&mut self, ui: &mut egui::Ui, actions_out: &mut Vec<Action>) {
         let mut actions = std::mem::take(actions_out);
         if self.prefs.show_dock {
-            egui::Panel::bottom("dock").resizable(true).default_size(210.0).min_size(60.0).show(ui, |ui| {
+            // About 45 % of the window at first, so that two rows of charts keep a readable height;
+            // the height the person drags it to is remembered.
+            let default_height = (ui.ctx().content_rect().height() * 0.45).clamp(200.0, 520.0);
+            egui::Panel::bottom("dock").resizable(true).default_size(default_height).min_size(60.0).show(ui, |ui| {
+                // A panel shrinks to its contents: fill it, so that it keeps the height it was given
+                // whatever the tab shows.
+                ui.set_min_height(ui.available_height());
                 let problems = self.problems().to_vec();
                 ui.horizontal(|ui| {
                     ui.selectable_value(
@@ -756,22 +762,20 @@ impl SandboxApp {
                     ui.selectable_value(&mut self.dock_tab, DockTab::Activity, "Activity");
                     let faults = self.doc.diagram.scenario.faults.len();
                     ui.selectable_value(&mut self.dock_tab, DockTab::Faults, format!("Faults ({faults})"));
+                    if let (DockTab::Charts, Some(run)) = (self.dock_tab, &self.run) {
+                        ui.separator();
+                        charts::controls(ui, run, &mut self.prefs.charts);
+                    }
                 });
                 ui.separator();
                 match (self.dock_tab, &self.run) {
                     (DockTab::Problems, _) => problems::show(ui, &problems, &mut actions),
                     (DockTab::Charts, Some(run)) => {
-                        let only =
-                            (self.selection.nodes.len() == 1).then(|| self.selection.nodes.iter().next()).flatten();
-                        let prefs = &mut self.prefs;
-                        charts::show(
-                            ui,
-                            run,
-                            &self.doc.diagram,
-                            only,
-                            &mut prefs.hidden_charts,
-                            &mut prefs.cost_breakdown,
-                        );
+                        let only = (self.selection.nodes.len() == 1)
+                            .then(|| self.selection.nodes.iter().next())
+                            .flatten()
+                            .and_then(|id| run.node_index(&id.0));
+                        charts::show(ui, run, only, &mut self.prefs.charts, &mut self.hidden_lines);
                     }
                     (DockTab::Charts, None) => {
                         ui.weak("Press Play (Space) to run the diagram; its charts appear here.");

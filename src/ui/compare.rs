@@ -5,16 +5,15 @@
 
 use super::app::{Action, SPEEDS, Selection, speed_label};
 use super::canvas::{self, CanvasView};
-use super::charts::{chart, fault_bands, thin, thin_mean};
+use super::charts::{self as charts, Corner, HiddenLines, side_colour};
 use super::examples::EXAMPLES;
 use super::live::LiveRun;
 use crate::cost::Catalog;
-use crate::model::{Diagram, Fault, Kind, NodeId, file};
+use crate::model::{Diagram, Fault, NodeId, file};
 use crate::report::Report;
 use crate::report::compare::{self, CompareOptions, Row};
 use crate::sim::clock::{SimClock, Speed};
-use egui::Color32;
-use egui_plot::{Line, LineStyle};
+use egui::vec2;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -22,9 +21,6 @@ use std::time::{Duration, Instant};
 const SIDE_BUDGET: Duration = Duration::from_millis(4);
 /// How often the table is worked out again while running.
 const TABLE_EVERY: Duration = Duration::from_millis(500);
-
-/// Colours of the two sides on the charts.
-pub const SIDE_COLOURS: [Color32; 2] = [Color32::from_rgb(0x4f, 0x9d, 0xff), Color32::from_rgb(0xff, 0x9f, 0x43)];
 
 /// Where a side's diagram comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +105,7 @@ pub struct CompareView {
     fail_secs: f64,
     /// The open diagram's file name (or title), to name it by.
     pub open_name: String,
+    hidden_lines: HiddenLines,
 }
 
 impl CompareView {
@@ -141,6 +138,7 @@ impl CompareView {
             message: None,
             fail_secs: 60.0,
             open_name: if open.scenario.name.is_empty() { String::new() } else { open.scenario.name.clone() },
+            hidden_lines: HiddenLines::default(),
         }
     }
 
@@ -469,7 +467,7 @@ fn source_options(ui: &mut egui::Ui, source: &mut Source, open_name: &str) {
 
 fn side_canvas(ui: &mut egui::Ui, view: &mut CompareView, k: usize) {
     let t = view.sides[k].run.engine.client_totals();
-    let colour = SIDE_COLOURS[k];
+    let colour = side_colour(k);
     ui.horizontal(|ui| {
         ui.colored_label(colour, egui::RichText::new(if k == 0 { "A" } else { "B" }).strong());
         ui.strong(&view.sides[k].name);
@@ -501,74 +499,30 @@ fn side_canvas(ui: &mut egui::Ui, view: &mut CompareView, k: usize) {
     }
 }
 
-fn overlaid_charts(ui: &mut egui::Ui, view: &CompareView) {
-    let width = (ui.available_width() / 2.0 - 10.0).max(150.0);
-    let height = ((ui.available_height() - 50.0) / 2.0).clamp(70.0, 240.0);
-    let points = (width / 3.0) as usize;
-    let now = view.now_secs();
-    // Fault bands of both runs (the same script, matched).
-    let mut bands: Vec<(f64, f64)> = view.sides.iter().flat_map(|s| fault_bands(&s.run.engine, now)).collect();
-    bands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    bands.dedup();
-    let titles =
-        ["Succeeded / failed per second", "Latency p99 (ms)", "Waiting work (queues and backlogs)", "Cost so far ($)"];
-    egui::Grid::new("compare-charts").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-        for (n, title) in titles.iter().enumerate() {
-            chart(ui, title, width, height, &bands, |plot| {
-                for (k, side) in view.sides.iter().enumerate() {
-                    let tag = if k == 0 { "A" } else { "B" };
-                    let colour = SIDE_COLOURS[k];
-                    let engine = &side.run.engine;
-                    let global = engine.global_series();
-                    match n {
-                        0 => {
-                            let rate = |f: fn(&crate::sim::GlobalSample) -> u64| -> Vec<[f64; 2]> {
-                                global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
-                            };
-                            plot.line(
-                                Line::new(format!("{tag} succeeded"), thin_mean(rate(|s| s.succeeded), points))
-                                    .color(colour),
-                            );
-                            plot.line(
-                                Line::new(format!("{tag} failed"), thin_mean(rate(|s| s.failed), points))
-                                    .color(colour)
-                                    .style(LineStyle::dashed_loose()),
-                            );
-                        }
-                        1 => {
-                            let line = global.iter().map(|s| [s.t_secs, s.p99_ms]).collect();
-                            plot.line(Line::new(tag, thin(line, points)).color(colour));
-                        }
-                        2 => {
-                            let waiting: Vec<usize> = (0..engine.diagram().nodes.len())
-                                .filter(|&i| {
-                                    matches!(engine.diagram().nodes[i].kind.kind(), Kind::Queue | Kind::Instance)
-                                })
-                                .collect();
-                            let line: Vec<[f64; 2]> = global
-                                .iter()
-                                .enumerate()
-                                .map(|(j, s)| {
-                                    let total: f64 = waiting
-                                        .iter()
-                                        .filter_map(|&i| engine.node_series(i).get(j))
-                                        .map(|p| p.depth)
-                                        .sum();
-                                    [s.t_secs, total]
-                                })
-                                .collect();
-                            plot.line(Line::new(tag, thin(line, points)).color(colour));
-                        }
-                        _ => {
-                            let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect();
-                            plot.line(Line::new(tag, thin(line, points)).color(colour));
-                        }
-                    }
+fn overlaid_charts(ui: &mut egui::Ui, view: &mut CompareView) {
+    let gap = 8.0;
+    let available = ui.available_size();
+    let columns = if available.x > 2.0 * 330.0 { 2 } else { 1 };
+    let kinds = crate::scene::charts::CompareChart::ALL;
+    let rows = kinds.len().div_ceil(columns);
+    let cell = vec2((available.x + gap) / columns as f32 - gap, ((available.y + gap) / rows as f32 - gap).max(130.0));
+    let sides: Vec<(String, &crate::sim::Engine)> = view
+        .sides
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (format!("{} · {}", if k == 0 { "A" } else { "B" }, s.name), &s.run.engine))
+        .collect();
+    let sides: Vec<(&str, &crate::sim::Engine)> = sides.iter().map(|(n, e)| (n.as_str(), *e)).collect();
+    let hidden = &mut view.hidden_lines;
+    egui::ScrollArea::vertical().id_salt("compare-charts").auto_shrink([false, false]).show(ui, |ui| {
+        ui.spacing_mut().item_spacing = vec2(gap, gap);
+        for row in kinds.chunks(columns) {
+            ui.horizontal_top(|ui| {
+                for kind in row {
+                    let chart = crate::scene::charts::build_compare(&sides, *kind, (cell.x / 3.0) as usize);
+                    charts::draw(ui, &chart, cell, hidden.of(chart.key), "compare", Corner::None);
                 }
             });
-            if n % 2 == 1 {
-                ui.end_row();
-            }
         }
     });
 }
@@ -582,7 +536,7 @@ fn table(ui: &mut egui::Ui, view: &mut CompareView) {
         egui::Grid::new("compare-table-grid").num_columns(3).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
             ui.label("");
             for (k, name) in names.iter().enumerate() {
-                ui.colored_label(SIDE_COLOURS[k], egui::RichText::new(if k == 0 { "A" } else { "B" }).strong())
+                ui.colored_label(side_colour(k), egui::RichText::new(if k == 0 { "A" } else { "B" }).strong())
                     .on_hover_text(*name);
             }
             ui.end_row();

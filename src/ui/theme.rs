@@ -1,6 +1,7 @@
 //! Every colour and size of the window in one place.
 
 use crate::model::Kind;
+use crate::scene::palette::{self, Rgb, Tone};
 use egui::Color32;
 
 /// Width and height of a node card, in canvas points.
@@ -10,16 +11,14 @@ pub const HANDLE_RADIUS: f32 = 7.0;
 /// Grid spacing for snapping, in canvas points.
 pub const GRID: f32 = 20.0;
 
+/// An RGB colour of the scene as an egui colour.
+pub fn colour(rgb: Rgb) -> Color32 {
+    Color32::from_rgb(rgb.0, rgb.1, rgb.2)
+}
+
 /// The accent colour of a node kind (its stripe on the canvas and its palette entry).
 pub fn kind_colour(kind: Kind) -> Color32 {
-    match kind {
-        Kind::Client => Color32::from_rgb(0x4c, 0x9a, 0xe0),
-        Kind::Balancer => Color32::from_rgb(0x8e, 0x6c, 0xd8),
-        Kind::Instance => Color32::from_rgb(0xe0, 0x8a, 0x2c),
-        Kind::Topic => Color32::from_rgb(0xd8, 0x4f, 0x8a),
-        Kind::Queue => Color32::from_rgb(0x3a, 0xb0, 0x8a),
-        Kind::Function => Color32::from_rgb(0xd9, 0xb3, 0x2b),
-    }
+    colour(palette::kind_colour(kind))
 }
 
 /// Paints the symbol of a node kind, `size` points across, centred at `centre`. Drawn with shapes
@@ -97,7 +96,8 @@ pub fn kind_title(kind: Kind) -> &'static str {
     }
 }
 
-/// Colours that depend on dark or light mode.
+/// Colours that depend on dark or light mode (those of [`crate::scene::palette::Palette`], as
+/// egui colours).
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
     /// Canvas background.
@@ -120,37 +120,37 @@ pub struct Palette {
     pub warning: Color32,
     /// Selection outline and rubber band.
     pub selection: Color32,
+    /// Success, and a relaxed utilisation ring.
+    pub good: Color32,
+    /// A busy utilisation ring.
+    pub busy: Color32,
+    /// The scene's palette these come from (for chart tones).
+    pub scene: palette::Palette,
 }
 
 impl Palette {
     /// The palette for the current visuals.
     pub fn for_visuals(visuals: &egui::Visuals) -> Self {
-        if visuals.dark_mode {
-            Self {
-                canvas: Color32::from_rgb(0x1b, 0x1e, 0x24),
-                grid: Color32::from_rgb(0x2c, 0x31, 0x3a),
-                card: Color32::from_rgb(0x2a, 0x2e, 0x36),
-                card_stroke: Color32::from_rgb(0x44, 0x4a, 0x55),
-                text: Color32::from_rgb(0xe8, 0xea, 0xee),
-                weak_text: Color32::from_rgb(0xa0, 0xa6, 0xb0),
-                call_edge: Color32::from_rgb(0xb8, 0xc0, 0xcc),
-                message_edge: Color32::from_rgb(0x5f, 0xc9, 0xa8),
-                warning: Color32::from_rgb(0xf0, 0x6a, 0x5a),
-                selection: Color32::from_rgb(0x5a, 0xb4, 0xff),
-            }
-        } else {
-            Self {
-                canvas: Color32::from_rgb(0xf6, 0xf7, 0xf9),
-                grid: Color32::from_rgb(0xdd, 0xe0, 0xe6),
-                card: Color32::WHITE,
-                card_stroke: Color32::from_rgb(0xc4, 0xc9, 0xd2),
-                text: Color32::from_rgb(0x1d, 0x22, 0x2b),
-                weak_text: Color32::from_rgb(0x5c, 0x64, 0x70),
-                call_edge: Color32::from_rgb(0x55, 0x5e, 0x6c),
-                message_edge: Color32::from_rgb(0x1f, 0x93, 0x6f),
-                warning: Color32::from_rgb(0xd0, 0x3b, 0x2c),
-                selection: Color32::from_rgb(0x1f, 0x7a, 0xe0),
-            }
+        let p = palette::Palette::for_mode(visuals.dark_mode);
+        Self {
+            canvas: colour(p.canvas),
+            grid: colour(p.grid),
+            card: colour(p.card),
+            card_stroke: colour(p.card_stroke),
+            text: colour(p.text),
+            weak_text: colour(p.weak_text),
+            call_edge: colour(p.call_edge),
+            message_edge: colour(p.message_edge),
+            warning: colour(p.warning),
+            selection: colour(p.selection),
+            good: colour(p.good),
+            busy: colour(p.busy),
+            scene: p,
         }
+    }
+
+    /// The colour of a chart line's tone.
+    pub fn tone(&self, tone: Tone) -> Color32 {
+        colour(self.scene.tone(tone))
     }
 }

@@ -209,6 +209,7 @@ impl SandboxApp {
             let speed = self.speed;
             let label = ui.label("Speed").id;
             egui::ComboBox::from_id_salt("speed")
+                .width(86.0)
                 .selected_text(speed_label(speed))
                 .show_ui(ui, |ui| {
                     for option in SPEEDS {
