@@ -255,7 +255,7 @@ fn compare(
         run_with_progress(&mut engine);
         runs.push(CompareRun { file: name, report: Report::from_engine(&engine, started.elapsed().as_secs_f64()) });
     }
-    let comparison = Comparison { seed: runs.first().map_or(0, |r| r.report.seed), runs };
+    let comparison = Comparison::new(runs.first().map_or(0, |r| r.report.seed), runs, true);
     if json {
         println!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
     } else {

@@ -241,6 +241,26 @@ fn compare_shows_the_monolith_failing_and_the_microservices_keeping_every_order(
     // minute or two.
     let recovery = micro["faults"][0]["recovery_secs"].as_f64().unwrap();
     assert!((20.0..=180.0).contains(&recovery), "{recovery}");
+    // Failures stop as soon as the monolith is back; the queue is what takes time to drain.
+    assert_eq!(micro["faults"][0]["queues_drained_secs"].as_f64(), Some(recovery));
+    assert_eq!(micro["faults"][0]["failures_stopped_secs"].as_f64(), Some(0.0));
+    assert_eq!(mono["faults"][0]["has_queues"], false);
+    assert!(mono["faults"][0]["failures_stopped_secs"].as_f64().unwrap() <= 2.0);
+
+    // The verdict says so in words, with those figures.
+    let verdict = v["verdict"].as_str().unwrap();
+    let thousands = |n: u64| cloud_sandbox::report::verdict::grouped(n);
+    let share = 100.0 * during as f64 / mono["requests"]["generated"].as_f64().unwrap();
+    for part in [
+        "Under the same 2-minute barista outage".to_owned(),
+        format!("A failed {} requests ({share:.0} %)", thousands(during)),
+        "B failed none and lost no work".to_owned(),
+        format!("peaked at {}", thousands(orders["max_depth"].as_u64().unwrap())),
+        format!("drained {recovery:.0} s after the fault"),
+        "B costs".to_owned(),
+    ] {
+        assert!(verdict.contains(&part), "'{part}' missing from: {verdict}");
+    }
 }
 
 #[test]
@@ -259,9 +279,15 @@ fn compare_applies_one_fault_script_matched_by_name_and_says_what_does_not_match
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.starts_with("compare: seed 3, 600 s simulated each"), "{text}");
-    assert!(text.contains("shop component barista fails"), "{text}");
-    assert!(text.contains("barista crashes"), "{text}");
-    for label in ["work lost", "peak queue depth", "recovery after fault 1", "cost per million requests"] {
+    assert!(text.contains("shop: component barista fails"), "{text}");
+    assert!(text.contains("barista: crashes"), "{text}");
+    for label in [
+        "work lost",
+        "peak queue depth",
+        "failures stopped after fault 1",
+        "queues drained after fault 1",
+        "cost per million requests",
+    ] {
         assert!(text.contains(label), "missing {label}: {text}");
     }
 

@@ -33,8 +33,21 @@ pub struct CompareRun {
 pub struct Comparison {
     /// The seed both runs used.
     pub seed: u64,
+    /// The outcome in plain words, written from the figures (see [`super::verdict`]).
+    pub verdict: String,
     /// The two runs, in argument order.
     pub runs: Vec<CompareRun>,
+}
+
+impl Comparison {
+    /// The comparison of two finished (or, with `finished` false, running) runs.
+    pub fn new(seed: u64, runs: Vec<CompareRun>, finished: bool) -> Self {
+        let verdict = match runs.as_slice() {
+            [a, b] => super::verdict::verdict(&a.report, &b.report, finished),
+            _ => String::new(),
+        };
+        Self { seed, verdict, runs }
+    }
 }
 
 /// The node of `d` that `name` names: by id, then by label (case-insensitive).
@@ -203,27 +216,37 @@ pub fn rows(reports: &[&Report]) -> Vec<Row> {
     });
     let faults = reports.iter().map(|r| r.faults.len()).max().unwrap_or(0);
     for i in 0..faults.min(20) {
-        let label = reports
-            .iter()
-            .find_map(|r| r.faults.get(i))
-            .map_or_else(String::new, |f| format!("recovery after fault {} ({:.0} s)", i + 1, f.window.start_secs));
-        row(&label, &|r| {
-            r.faults.get(i).map_or_else(
+        fn nth(r: &Report, i: usize) -> Option<&super::FaultReport> {
+            r.faults.get(i)
+        }
+        let start = reports.iter().find_map(|r| nth(r, i)).map_or(0.0, |f| f.window.start_secs);
+        row(&format!("fault {} (at {})", i + 1, crate::scene::charts::clock(start)), &|r| {
+            nth(r, i).map_or_else(|| "—".to_owned(), |f| format!("{}: {}", f.window.node, f.window.what))
+        });
+        row(&format!("  failed during fault {}", i + 1), &|r| {
+            nth(r, i).map_or_else(|| "—".to_owned(), |f| f.failed_during.to_string())
+        });
+        row(&format!("  failures stopped after fault {}", i + 1), &|r| {
+            nth(r, i).map_or_else(
                 || "—".to_owned(),
-                |f| {
-                    let what = format!("{} {}", f.window.node, f.window.what);
-                    match (f.window.end_secs, f.recovery_secs) {
-                        (None, _) => format!("{what}: still going"),
-                        (Some(_), Some(s)) => format!("{what}: {s:.0} s"),
-                        (Some(_), None) => format!("{what}: not by the end"),
-                    }
+                |f| match (f.window.end_secs, f.failures_stopped_secs) {
+                    (None, _) => "still going".to_owned(),
+                    (Some(_), Some(0.0)) if f.failed_during == 0 => "none failed".to_owned(),
+                    (Some(_), Some(s)) => format!("{s:.0} s after its end"),
+                    (Some(_), None) => "not by the end".to_owned(),
                 },
             )
         });
-    }
-    for i in 0..faults.min(20) {
-        row(&format!("failed during fault {}", i + 1), &|r| {
-            r.faults.get(i).map_or_else(|| "—".to_owned(), |f| f.failed_during.to_string())
+        row(&format!("  queues drained after fault {}", i + 1), &|r| {
+            nth(r, i).map_or_else(
+                || "—".to_owned(),
+                |f| match (f.has_queues, f.window.end_secs, f.queues_drained_secs) {
+                    (false, _, _) => "no queue".to_owned(),
+                    (true, None, _) => "still going".to_owned(),
+                    (true, Some(_), Some(s)) => format!("{s:.0} s after its end"),
+                    (true, Some(_), None) => "not by the end".to_owned(),
+                },
+            )
         });
     }
     row("cost", &|r| format!("${:.4}", r.cost_usd.total));
@@ -245,6 +268,9 @@ pub fn to_text(c: &Comparison) -> String {
         .collect();
     let sim = c.runs.first().map_or(0.0, |r| r.report.sim_seconds);
     let _ = writeln!(out, "compare: seed {}, {sim:.0} s simulated each", c.seed);
+    if !c.verdict.is_empty() {
+        let _ = writeln!(out, "{}", c.verdict);
+    }
     for r in &table {
         let _ = write!(out, "{:<first$}", r.label);
         for (v, w) in r.values.iter().zip(&widths) {

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod csv;
 mod text;
+pub mod verdict;
 
 use crate::model::Kind;
 use crate::sim::stats::LatencySummary;
@@ -65,6 +66,16 @@ pub struct FaultReport {
     /// and every queue held no more than before the fault (plus 10 %, or 5 messages); `None` if
     /// that never happened before the end of the run, or the fault has not ended.
     pub recovery_secs: Option<f64>,
+    /// Seconds from the fault's end to the first chart sample in which no client request failed
+    /// (the first half of `recovery_secs`); `None` if failures went on to the end of the run, or
+    /// the fault has not ended.
+    pub failures_stopped_secs: Option<f64>,
+    /// Seconds from the fault's end to the first chart sample at which every queue was back to
+    /// its depth before the fault (the second half of `recovery_secs`); `None` if that never
+    /// happened, the fault has not ended, or the design has no queue (see `has_queues`).
+    pub queues_drained_secs: Option<f64>,
+    /// Whether the design has a queue whose draining `queues_drained_secs` measures.
+    pub has_queues: bool,
     /// Client requests that failed (finally) during the fault, read from the chart samples that
     /// overlap it.
     pub failed_during: u64,
@@ -80,34 +91,69 @@ impl FaultReport {
             .filter(|p| p.t_secs > window.start_secs && p.t_secs - p.interval_secs < end)
             .map(|p| p.failed)
             .sum();
-        Self { window: window.clone(), recovery_secs: recovery_secs(engine, window), failed_during }
+        let recovery = Recovery::of(engine, window);
+        Self {
+            window: window.clone(),
+            recovery_secs: recovery.both,
+            failures_stopped_secs: recovery.failures_stopped,
+            queues_drained_secs: recovery.queues_drained,
+            has_queues: recovery.has_queues,
+            failed_during,
+        }
     }
 }
 
-/// See [`FaultReport::recovery_secs`].
-pub fn recovery_secs(engine: &Engine, window: &FaultWindow) -> Option<f64> {
-    let end = window.end_secs?;
-    let queues: Vec<usize> =
-        (0..engine.diagram().nodes.len()).filter(|&i| engine.diagram().nodes[i].kind.kind() == Kind::Queue).collect();
-    let before: Vec<f64> = queues
-        .iter()
-        .map(|&q| {
-            let series = engine.node_series(q);
-            series.iter().rev().find(|p| p.t_secs <= window.start_secs).map_or(0.0, |p| p.depth)
-        })
-        .collect();
-    let global = engine.global_series();
-    for sample in global.iter().filter(|p| p.t_secs >= end) {
-        let drained = queues.iter().zip(&before).all(|(&q, &b)| {
-            let series = engine.node_series(q);
-            let at = series.partition_point(|p| p.t_secs < sample.t_secs);
-            series.get(at).is_none_or(|p| p.depth <= (b * 1.1).max(b + 5.0))
-        });
-        if sample.failed == 0 && drained {
-            return Some((sample.t_secs - end).max(0.0));
+/// How long after a fault's end the system was back to normal, by each measure.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Recovery {
+    /// To the first sample with no failed request.
+    pub failures_stopped: Option<f64>,
+    /// To the first sample with every queue at its depth before the fault (plus 10 %, or 5).
+    pub queues_drained: Option<f64>,
+    /// To the first sample with both.
+    pub both: Option<f64>,
+    /// Whether the design has queues.
+    pub has_queues: bool,
+}
+
+impl Recovery {
+    /// Reads the three times from the engine's chart series.
+    pub fn of(engine: &Engine, window: &FaultWindow) -> Self {
+        let queues: Vec<usize> = (0..engine.diagram().nodes.len())
+            .filter(|&i| engine.diagram().nodes[i].kind.kind() == Kind::Queue)
+            .collect();
+        let mut out = Self { has_queues: !queues.is_empty(), ..Self::default() };
+        let Some(end) = window.end_secs else { return out };
+        let before: Vec<f64> = queues
+            .iter()
+            .map(|&q| {
+                let series = engine.node_series(q);
+                series.iter().rev().find(|p| p.t_secs <= window.start_secs).map_or(0.0, |p| p.depth)
+            })
+            .collect();
+        for sample in engine.global_series().iter().filter(|p| p.t_secs >= end) {
+            let drained = queues.iter().zip(&before).all(|(&q, &b)| {
+                let series = engine.node_series(q);
+                let at = series.partition_point(|p| p.t_secs < sample.t_secs);
+                series.get(at).is_none_or(|p| p.depth <= (b * 1.1).max(b + 5.0))
+            });
+            let after = (sample.t_secs - end).max(0.0);
+            if sample.failed == 0 && out.failures_stopped.is_none() {
+                out.failures_stopped = Some(after);
+            }
+            if drained && out.has_queues && out.queues_drained.is_none() {
+                out.queues_drained = Some(after);
+            }
+            if sample.failed == 0 && drained && out.both.is_none() {
+                out.both = Some(after);
+            }
+            if out.failures_stopped.is_some() && out.both.is_some() && (out.queues_drained.is_some() || !out.has_queues)
+            {
+                break;
+            }
         }
+        out
     }
-    None
 }
 
 /// Latency summary without the count.

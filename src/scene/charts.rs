@@ -226,6 +226,9 @@ impl Unit {
 /// when the step allows.
 fn number(v: f64, step: f64) -> String {
     let step = step.abs().max(f64::MIN_POSITIVE);
+    if v.abs() < step * 1e-6 {
+        return "0".to_owned();
+    }
     if step >= 1_000_000.0 {
         return format!("{}M", trim_decimals(v / 1e6, step / 1e6));
     }
@@ -843,5 +846,6 @@ mod tests {
         assert_eq!(Unit::Dollars.tick(0.5, 0.1), "$0.50");
         assert_eq!(Unit::Percent.tick(80.0, 20.0), "80 %");
         assert_eq!(Unit::Count.tick(0.5, 0.5), "0.5");
+        assert_eq!(Unit::Count.tick(0.0, 2000.0), "0", "zero needs no thousands");
     }
 }

@@ -25,7 +25,7 @@ const NARROW_CELL_WIDTH: f32 = 300.0;
 /// Height of a chart's title row.
 const HEADER_HEIGHT: f32 = 20.0;
 /// Time ticks at least this far apart (a label such as 1:00:00 is about 45 points wide).
-const TIME_TICK_SPACING: f64 = 72.0;
+const TIME_TICK_SPACING: f64 = 62.0;
 /// Value ticks at least this far apart.
 const VALUE_TICK_SPACING: f64 = 24.0;
 
@@ -141,34 +141,82 @@ pub fn show(
         }
         return;
     }
-    let available = ui.available_size();
     let gap = 8.0;
-    let fit = ((available.y + gap) / (MIN_CELL_HEIGHT + gap)).floor().max(1.0) as usize;
-    // As many columns as fit comfortably; more (down to a narrower chart) if that shows every
-    // chart without scrolling.
-    let comfortable = ((available.x + gap) / (MIN_CELL_WIDTH + gap)).floor().max(1.0) as usize;
-    let most = ((available.x + gap) / (NARROW_CELL_WIDTH + gap)).floor().max(1.0) as usize;
-    let columns = comfortable.max(kinds.len().div_ceil(fit).min(most)).clamp(1, 4).min(kinds.len());
-    let rows = kinds.len().div_ceil(columns);
-    let cell_height = ((available.y + gap) / rows.min(fit) as f32 - gap).max(MIN_CELL_HEIGHT);
-    let cell = vec2((available.x + gap) / columns as f32 - gap, cell_height);
+    let GridLayout { columns, rows, fit, cell } = GridLayout::of(ui, kinds.len(), gap);
     let mut enlarge = None;
-    egui::ScrollArea::vertical().id_salt("chart-grid").auto_shrink([false, false]).show(ui, |ui| {
+    // A scroll bar always in sight when some charts are below the fold, so they are not missed.
+    let bar = if rows > fit {
+        egui::scroll_area::ScrollBarVisibility::AlwaysVisible
+    } else {
+        egui::scroll_area::ScrollBarVisibility::VisibleWhenNeeded
+    };
+    egui::ScrollArea::vertical().id_salt("chart-grid").auto_shrink([false, false]).scroll_bar_visibility(bar).show(
+        ui,
+        |ui| {
+            grid(ui, cell, gap, kinds.chunks(columns), |ui, kind| {
+                let chart = scene::build(engine, *kind, &options(cell.x));
+                if draw(ui, &chart, cell, hidden_lines.of(chart.key), "dock", Corner::Enlarge) {
+                    enlarge = Some(*kind);
+                }
+            });
+        },
+    );
+    if let Some(kind) = enlarge {
+        prefs.enlarged = Some(kind.key().to_owned());
+    }
+}
+
+/// How a grid of charts fills the space it has.
+pub struct GridLayout {
+    /// Charts side by side.
+    pub columns: usize,
+    /// Rows of charts.
+    pub rows: usize,
+    /// Rows that fit without scrolling.
+    pub fit: usize,
+    /// The size of each chart.
+    pub cell: Vec2,
+}
+
+impl GridLayout {
+    /// The layout of `n` charts in the space `ui` has left, `gap` apart: as many columns as fit
+    /// comfortably, more (down to a narrower chart) if that shows every chart without scrolling;
+    /// rows share the height, never below a readable height (the grid scrolls then).
+    pub fn of(ui: &egui::Ui, n: usize, gap: f32) -> Self {
+        let available = ui.available_size();
+        let n = n.max(1);
+        let fit = ((available.y + gap) / (MIN_CELL_HEIGHT + gap)).floor().max(1.0) as usize;
+        let comfortable = ((available.x + gap) / (MIN_CELL_WIDTH + gap)).floor().max(1.0) as usize;
+        let most = ((available.x + gap) / (NARROW_CELL_WIDTH + gap)).floor().max(1.0) as usize;
+        let columns = comfortable.max(n.div_ceil(fit).min(most)).clamp(1, 4).min(n);
+        let rows = n.div_ceil(columns);
+        let height = ((available.y + gap) / rows.min(fit) as f32 - gap).max(MIN_CELL_HEIGHT);
+        // Room for the scroll bar when it shows.
+        let width = if rows > fit { available.x - ui.spacing().scroll.allocated_width() } else { available.x };
+        Self { columns, rows, fit, cell: vec2((width + gap) / columns as f32 - gap, height) }
+    }
+}
+
+/// Lays `rows` out top to bottom, each row's cells of `cell` size left to right, whatever the
+/// layout of the parent.
+pub fn grid<'a, T: 'a>(
+    ui: &mut egui::Ui,
+    cell: Vec2,
+    gap: f32,
+    rows: impl Iterator<Item = &'a [T]>,
+    mut each: impl FnMut(&mut egui::Ui, &T),
+) {
+    ui.vertical(|ui| {
         ui.spacing_mut().item_spacing = vec2(gap, gap);
-        for row in kinds.chunks(columns) {
+        for row in rows {
             ui.horizontal_top(|ui| {
-                for kind in row {
-                    let chart = scene::build(engine, *kind, &options(cell.x));
-                    if draw(ui, &chart, cell, hidden_lines.of(chart.key), "dock", Corner::Enlarge) {
-                        enlarge = Some(*kind);
-                    }
+                ui.set_min_height(cell.y);
+                for item in row {
+                    each(ui, item);
                 }
             });
         }
     });
-    if let Some(kind) = enlarge {
-        prefs.enlarged = Some(kind.key().to_owned());
-    }
 }
 
 /// The button in a chart's title row.
@@ -265,7 +313,9 @@ fn plot(ui: &mut egui::Ui, chart: &Chart, size: Vec2, hidden: &BTreeSet<String>,
             HoverPosition::Elsewhere { .. } => None,
         })
         .show(ui, |plot| {
-            plot.set_plot_bounds(PlotBounds::from_min_max([x0, 0.0], [x1, y1]));
+            // A little room below zero: a line at zero stays visible above the frame, and the
+            // zero label clear of the time axis's.
+            plot.set_plot_bounds(PlotBounds::from_min_max([x0, -0.06 * y1], [x1, y1]));
             for (start, end) in &chart.bands {
                 plot.span(Span::new("", *start..=*end).fill(band_colour).border_width(0.0));
             }

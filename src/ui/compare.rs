@@ -13,12 +13,13 @@ use crate::model::{Diagram, Fault, NodeId, file};
 use crate::report::Report;
 use crate::report::compare::{self, CompareOptions, Row};
 use crate::sim::clock::{SimClock, Speed};
-use egui::vec2;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Wall time each of the two runs may take per frame.
 const SIDE_BUDGET: Duration = Duration::from_millis(4);
+/// Below this width the charts and the table take turns (tabs) instead of sharing the row.
+const SIDE_BY_SIDE_WIDTH: f32 = 1500.0;
 /// How often the table is worked out again while running.
 const TABLE_EVERY: Duration = Duration::from_millis(500);
 
@@ -99,13 +100,15 @@ pub struct CompareView {
     /// One clock for both.
     pub clock: SimClock,
     last_time: Option<f64>,
-    table: Option<(Instant, Vec<Row>)>,
+    table: Option<(Instant, Vec<Row>, String)>,
     /// Why the comparison could not start, or what happened last.
     pub message: Option<(String, bool)>,
     fail_secs: f64,
     /// The open diagram's file name (or title), to name it by.
     pub open_name: String,
     hidden_lines: HiddenLines,
+    /// The table rather than the charts is shown (when they take turns).
+    pub show_table: bool,
 }
 
 impl CompareView {
@@ -139,6 +142,7 @@ impl CompareView {
             fail_secs: 60.0,
             open_name: if open.scenario.name.is_empty() { String::new() } else { open.scenario.name.clone() },
             hidden_lines: HiddenLines::default(),
+            show_table: false,
         }
     }
 
@@ -258,20 +262,27 @@ impl CompareView {
         self.table = None;
     }
 
-    /// Works the table out again if it is stale (at most every [`TABLE_EVERY`] while playing).
+    /// Works the table and the verdict out again if they are stale (at most every
+    /// [`TABLE_EVERY`] while playing).
     fn refresh_table(&mut self) {
-        let stale = self.table.as_ref().is_none_or(|(at, _)| self.clock.playing && at.elapsed() >= TABLE_EVERY);
-        if stale {
+        let stale = self.table.as_ref().is_none_or(|(at, ..)| self.clock.playing && at.elapsed() >= TABLE_EVERY);
+        if stale && self.sides.len() == 2 {
             let reports: Vec<Report> =
                 self.sides.iter().map(|s| Report::from_engine(&s.run.engine, s.run.wall_secs)).collect();
             let refs: Vec<&Report> = reports.iter().collect();
-            self.table = Some((Instant::now(), compare::rows(&refs)));
+            let verdict = crate::report::verdict::verdict(&reports[0], &reports[1], self.finished());
+            self.table = Some((Instant::now(), compare::rows(&refs), verdict));
         }
     }
 
     /// The table's rows as last worked out.
     fn rows(&self) -> &[Row] {
-        self.table.as_ref().map_or(&[], |(_, rows)| rows.as_slice())
+        self.table.as_ref().map_or(&[], |(_, rows, _)| rows.as_slice())
+    }
+
+    /// The verdict as last worked out (empty before the runs start).
+    pub fn verdict(&self) -> &str {
+        self.table.as_ref().map_or("", |(.., v)| v.as_str())
     }
 }
 
@@ -317,8 +328,16 @@ pub fn show(ui: &mut egui::Ui, view: &mut CompareView, open: &Diagram, catalog: 
         });
         return;
     }
+    view.refresh_table();
+    if !view.verdict().is_empty() {
+        let palette = super::theme::Palette::for_visuals(ui.visuals());
+        egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, palette.selection)).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.add(egui::Label::new(egui::RichText::new(view.verdict()).strong()).wrap());
+        });
+    }
     let height = ui.available_height();
-    let canvas_height = (height * 0.42).max(160.0);
+    let canvas_height = (height * 0.34).max(150.0);
     ui.horizontal(|ui| {
         let width = (ui.available_width() - 8.0) / 2.0;
         for k in 0..2 {
@@ -328,12 +347,28 @@ pub fn show(ui: &mut egui::Ui, view: &mut CompareView, open: &Diagram, catalog: 
         }
     });
     ui.separator();
-    ui.horizontal_top(|ui| {
-        let charts_width = (ui.available_width() * 0.5).max(320.0);
-        ui.allocate_ui(egui::vec2(charts_width, ui.available_height()), |ui| overlaid_charts(ui, view));
-        ui.separator();
-        ui.vertical(|ui| table(ui, view));
+    // Charts and table side by side when there is room for both; one at a time otherwise, so
+    // that neither is squeezed.
+    if ui.available_width() >= SIDE_BY_SIDE_WIDTH {
+        ui.horizontal_top(|ui| {
+            let charts_width = (ui.available_width() * 0.6).max(320.0);
+            ui.allocate_ui(egui::vec2(charts_width, ui.available_height()), |ui| {
+                ui.vertical(|ui| overlaid_charts(ui, view));
+            });
+            ui.separator();
+            ui.vertical(|ui| table(ui, view));
+        });
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut view.show_table, false, "Charts");
+        ui.selectable_value(&mut view.show_table, true, "Table");
     });
+    if view.show_table {
+        table(ui, view);
+    } else {
+        ui.vertical(|ui| overlaid_charts(ui, view));
+    }
 }
 
 fn setup_bar(ui: &mut egui::Ui, view: &mut CompareView, open: &Diagram, catalog: &Catalog, actions: &mut Vec<Action>) {
@@ -501,29 +536,16 @@ fn side_canvas(ui: &mut egui::Ui, view: &mut CompareView, k: usize) {
 
 fn overlaid_charts(ui: &mut egui::Ui, view: &mut CompareView) {
     let gap = 8.0;
-    let available = ui.available_size();
-    let columns = if available.x > 2.0 * 330.0 { 2 } else { 1 };
     let kinds = crate::scene::charts::CompareChart::ALL;
-    let rows = kinds.len().div_ceil(columns);
-    let cell = vec2((available.x + gap) / columns as f32 - gap, ((available.y + gap) / rows as f32 - gap).max(130.0));
-    let sides: Vec<(String, &crate::sim::Engine)> = view
-        .sides
-        .iter()
-        .enumerate()
-        .map(|(k, s)| (format!("{} · {}", if k == 0 { "A" } else { "B" }, s.name), &s.run.engine))
-        .collect();
-    let sides: Vec<(&str, &crate::sim::Engine)> = sides.iter().map(|(n, e)| (n.as_str(), *e)).collect();
+    let charts::GridLayout { columns, cell, .. } = charts::GridLayout::of(ui, kinds.len(), gap);
+    let sides: Vec<(&str, &crate::sim::Engine)> =
+        view.sides.iter().enumerate().map(|(k, s)| (if k == 0 { "A" } else { "B" }, &s.run.engine)).collect();
     let hidden = &mut view.hidden_lines;
     egui::ScrollArea::vertical().id_salt("compare-charts").auto_shrink([false, false]).show(ui, |ui| {
-        ui.spacing_mut().item_spacing = vec2(gap, gap);
-        for row in kinds.chunks(columns) {
-            ui.horizontal_top(|ui| {
-                for kind in row {
-                    let chart = crate::scene::charts::build_compare(&sides, *kind, (cell.x / 3.0) as usize);
-                    charts::draw(ui, &chart, cell, hidden.of(chart.key), "compare", Corner::None);
-                }
-            });
-        }
+        charts::grid(ui, cell, gap, kinds.chunks(columns), |ui, kind| {
+            let chart = crate::scene::charts::build_compare(&sides, *kind, (cell.x / 3.0) as usize);
+            charts::draw(ui, &chart, cell, hidden.of(chart.key), "compare", Corner::None);
+        });
     });
 }
 
@@ -532,7 +554,7 @@ fn table(ui: &mut egui::Ui, view: &mut CompareView) {
     let view: &CompareView = view;
     let rows = view.rows();
     let names: Vec<&str> = view.sides.iter().map(|s| s.name.as_str()).collect();
-    egui::ScrollArea::vertical().id_salt("compare-table").auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::both().id_salt("compare-table").auto_shrink([false, false]).show(ui, |ui| {
         egui::Grid::new("compare-table-grid").num_columns(3).striped(true).spacing([12.0, 3.0]).show(ui, |ui| {
             ui.label("");
             for (k, name) in names.iter().enumerate() {
@@ -558,7 +580,7 @@ fn table(ui: &mut egui::Ui, view: &mut CompareView) {
                     report: Report::from_engine(&s.run.engine, s.run.wall_secs),
                 })
                 .collect();
-            let comparison = compare::Comparison { seed: view.seed, runs };
+            let comparison = compare::Comparison::new(view.seed, runs, view.finished());
             ui.ctx().copy_text(compare::to_text(&comparison));
         }
     });
