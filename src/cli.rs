@@ -60,8 +60,11 @@ pub enum Command {
         #[arg(long, value_parser = parse_duration_secs)]
         warmup: Option<f64>,
         /// Print the report as JSON instead of a table.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "markdown")]
         json: bool,
+        /// Print the report as Markdown (the window's Report, as File → Export → Report writes it).
+        #[arg(long)]
+        markdown: bool,
         /// Read prices from this catalog instead of the built-in one.
         #[arg(long)]
         pricing: Option<PathBuf>,
@@ -91,6 +94,30 @@ pub enum Command {
         /// Print {"seed": N, "runs": [A, B]} as JSON, each run the `run --json` report plus "file".
         #[arg(long)]
         json: bool,
+        /// Read prices from this catalog instead of the built-in one.
+        #[arg(long)]
+        pricing: Option<PathBuf>,
+    },
+    /// Draw a diagram as a picture (SVG or PNG) without a window, and, run to a moment, its charts.
+    Export {
+        /// The diagram file (.ron).
+        file: PathBuf,
+        /// Write the diagram as SVG to this file.
+        #[arg(long, value_name = "OUT.svg")]
+        svg: Option<PathBuf>,
+        /// Write the diagram as PNG to this file.
+        #[arg(long, value_name = "OUT.png")]
+        png: Option<PathBuf>,
+        /// Run the simulation to this simulated time first (e.g. 5m) and draw each node's badges
+        /// of that moment (without it the picture shows the diagram alone).
+        #[arg(long, value_parser = parse_duration_secs)]
+        at: Option<f64>,
+        /// Also write each chart of the run (to --at, or to the end) into this folder, as PNG and SVG.
+        #[arg(long, value_name = "DIR")]
+        charts: Option<PathBuf>,
+        /// Draw in the light theme instead of the dark one.
+        #[arg(long)]
+        light: bool,
         /// Read prices from this catalog instead of the built-in one.
         #[arg(long)]
         pricing: Option<PathBuf>,
@@ -161,11 +188,14 @@ pub fn run_command(command: Command) -> u8 {
             ),
             EXIT_UNREADABLE,
         ),
-        Command::Run { file, duration, seed, warmup, json, pricing, csv, free_tier } => {
+        Command::Run { file, duration, seed, warmup, json, markdown, pricing, csv, free_tier } => {
             let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
                 Ok(inputs) => inputs,
                 Err(code) => return code,
             };
+            for w in validate::warnings(&diagram) {
+                eprintln!("warning: {w}");
+            }
             let options =
                 RunOptions { seed, duration_secs: duration, warmup_secs: warmup, free_tier: free_tier.then_some(true) };
             let mut engine = match Engine::new(&diagram, &catalog, &options) {
@@ -182,6 +212,8 @@ pub fn run_command(command: Command) -> u8 {
             }
             if json {
                 println!("{}", report.to_json());
+            } else if markdown {
+                print!("{}", crate::report::markdown::to_markdown(&report));
             } else {
                 print!("{}", to_text(&report));
             }
@@ -190,15 +222,30 @@ pub fn run_command(command: Command) -> u8 {
         Command::Compare { a, b, duration, seed, faults, json, pricing } => {
             compare(&a, &b, duration, seed, faults.as_deref(), json, pricing.as_ref())
         }
+        Command::Export { file, svg, png, at, charts, light, pricing } => {
+            export(&file, svg.as_deref(), png.as_deref(), at, charts.as_deref(), !light, pricing.as_ref())
+        }
         Command::Check { file, pricing } => {
             let (catalog, diagram) = match load_inputs(&file, pricing.as_ref()) {
                 Ok(inputs) => inputs,
                 Err(code) => return code,
             };
-            let problems = validate::check(&diagram, &catalog);
-            if problems.is_empty() {
+            let problems = validate::check_all(&diagram, &catalog);
+            let (warnings, errors): (Vec<_>, Vec<_>) = problems.iter().partition(|p| p.is_warning());
+            for p in &errors {
+                eprintln!("  error: {p}");
+            }
+            for p in &warnings {
+                eprintln!("  warning: {p}");
+            }
+            if errors.is_empty() {
+                let with = match warnings.len() {
+                    0 => String::new(),
+                    1 => ", with 1 warning".to_owned(),
+                    n => format!(", with {n} warnings"),
+                };
                 println!(
-                    "{}: valid ({} nodes, {} edges, {} faults)",
+                    "{}: valid ({} nodes, {} edges, {} faults){with}",
                     file.display(),
                     diagram.nodes.len(),
                     diagram.edges.len(),
@@ -206,14 +253,78 @@ pub fn run_command(command: Command) -> u8 {
                 );
                 EXIT_OK
             } else {
-                eprintln!("{}: {} problem(s)", file.display(), problems.len());
-                for p in &problems {
-                    eprintln!("  - {p}");
-                }
+                eprintln!(
+                    "{}: {} problem(s) that stop it from running{}",
+                    file.display(),
+                    errors.len(),
+                    if warnings.is_empty() { String::new() } else { format!(", and {} warning(s)", warnings.len()) }
+                );
                 EXIT_INVALID
             }
         }
     }
+}
+
+/// `export FILE`: the diagram drawn (with the badges of a moment of its run, with `--at`) as SVG
+/// and PNG, and the run's charts with `--charts`.
+fn export(
+    file: &Path,
+    svg: Option<&Path>,
+    png: Option<&Path>,
+    at: Option<f64>,
+    charts: Option<&Path>,
+    dark: bool,
+    pricing: Option<&PathBuf>,
+) -> u8 {
+    use crate::scene::{charts as chart, diagram::Picture, export};
+    if svg.is_none() && png.is_none() && charts.is_none() {
+        return fail("say what to write: --svg OUT.svg, --png OUT.png and/or --charts DIR", EXIT_UNREADABLE);
+    }
+    let (catalog, diagram) = match load_inputs(file, pricing) {
+        Ok(inputs) => inputs,
+        Err(code) => return code,
+    };
+    // The run, when the picture shows a moment of it or the charts are asked for.
+    let engine = if at.is_some() || charts.is_some() {
+        let mut engine = match Engine::new(&diagram, &catalog, &RunOptions::default()) {
+            Ok(e) => e,
+            Err(e) => return fail(&format!("{}: cannot run it: {e}", file.display()), EXIT_INVALID),
+        };
+        match at {
+            Some(t) => {
+                engine.run_until(crate::sim::SimTime(crate::sim::time::secs_to_nanos(t)), u64::MAX);
+            }
+            None => run_with_progress(&mut engine),
+        }
+        Some(engine)
+    } else {
+        None
+    };
+    let states: Option<Vec<Option<crate::sim::LiveNode>>> =
+        engine.as_ref().filter(|_| at.is_some()).map(|e| e.live_nodes().into_iter().map(Some).collect());
+    let mut picture = Picture::new(&diagram, states.as_deref(), dark);
+    if let (Some(e), Some(_)) = (&engine, at) {
+        picture = picture.caption(format!(
+            "at {} of {} simulated",
+            chart::clock(e.now().as_secs()),
+            chart::clock(e.end().as_secs())
+        ));
+    }
+    let text = picture.svg();
+    for (out, format) in [(svg, export::Format::Svg), (png, export::Format::Png)] {
+        let Some(out) = out else { continue };
+        if let Err(e) = export::write_as(out, &text, format) {
+            return fail(&e, EXIT_UNREADABLE);
+        }
+        eprintln!("wrote {}", out.display());
+    }
+    if let (Some(dir), Some(engine)) = (charts, &engine) {
+        match export::write_charts(engine, dir, &chart::ChartOptions::default(), dark) {
+            Ok(n) => eprintln!("wrote {n} charts (PNG and SVG) into {}", dir.display()),
+            Err(e) => return fail(&e, EXIT_UNREADABLE),
+        }
+    }
+    EXIT_OK
 }
 
 /// `compare A B`: both diagrams prepared alike, run one after the other, printed side by side.

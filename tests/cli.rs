@@ -308,3 +308,100 @@ fn compare_applies_one_fault_script_matched_by_name_and_says_what_does_not_match
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("broken.ron:1:"), "{}", stderr(&o));
 }
+
+#[test]
+fn check_lists_warnings_with_exit_code_0_and_errors_with_1() {
+    let warned = r#"(format_version: 1, nodes: [
+        (id: "c", kind: Client(rate_per_sec: 5.0)),
+        (id: "lb", kind: Balancer()),
+    ], edges: [(from: "c", to: "lb")])"#;
+    let (_dir, path) = temp_file("warned.ron", warned);
+    let o = cli(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("valid (2 nodes, 1 edges, 0 faults), with 1 warning"));
+    assert!(stderr(&o).contains("warning: node 'lb': this balancer has no target"), "{}", stderr(&o));
+
+    let broken = r#"(format_version: 1, nodes: [
+        (id: "c", kind: Client(rate_per_sec: -5.0)),
+        (id: "lb", kind: Balancer()),
+    ], edges: [(from: "c", to: "lb")])"#;
+    let (_dir, path) = temp_file("broken.ron", broken);
+    let o = cli(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("error: node 'c'") && err.contains("warning: node 'lb'"), "{err}");
+    assert!(err.contains("1 problem(s) that stop it from running, and 1 warning(s)"), "{err}");
+}
+
+#[test]
+fn export_draws_the_diagram_as_svg_and_png_and_the_charts_of_a_run() {
+    use cloud_sandbox::scene::export::png_from_svg;
+    let dir = tempfile::tempdir().unwrap();
+    let (svg, png, charts) = (dir.path().join("x.svg"), dir.path().join("x.png"), dir.path().join("charts"));
+    let file = "saves/coffee-shop-microservices.ron";
+    let o = cli(&["export", file, "--svg", svg.to_str().unwrap(), "--png", png.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Valid XML, a group per node and per edge of the file.
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let doc = resvg::usvg::roxmltree::Document::parse(&text).unwrap();
+    let groups =
+        |class: &str| doc.descendants().filter(|n| n.has_tag_name("g") && n.attribute("class") == Some(class)).count();
+    let diagram = cloud_sandbox::model::file::load(std::path::Path::new(file)).unwrap();
+    assert_eq!(groups("node"), diagram.nodes.len());
+    assert_eq!(groups("edge"), diagram.edges.len());
+    for n in &diagram.nodes {
+        assert!(text.contains(n.label()), "{} is named", n.label());
+    }
+    // A real PNG of the picture's size (two pixels per point).
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let svg_width: f32 = doc.root_element().attribute("width").unwrap().parse().unwrap();
+    assert_eq!(width, (svg_width * 2.0).ceil() as u32);
+    assert_eq!(png_from_svg(&text, 2.0).unwrap(), bytes, "the same picture as rendering the SVG");
+
+    // Run to six minutes: the barista is down (the outage runs from 5:00 to 7:00), the queue full.
+    let o = cli(&["export", file, "--svg", svg.to_str().unwrap(), "--at", "6m", "--charts", charts.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.contains(">DOWN<") && text.contains("in queue") && text.contains("at 6:00 of 15:00"), "{text}");
+    for key in ["throughput", "latency", "time-to-fulfil", "waiting-work", "message-age", "cost"] {
+        for ext in ["svg", "png"] {
+            let path = charts.join(format!("{key}.{ext}"));
+            assert!(std::fs::metadata(&path).unwrap().len() > 1000, "{}", path.display());
+        }
+    }
+
+    let o = cli(&["export", file]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--svg"), "{}", stderr(&o));
+}
+
+#[test]
+fn run_prints_the_report_as_markdown_tables_naming_the_nodes() {
+    let md = cli(&["run", "saves/web-app.ron", "--duration", "60s", "--markdown"]);
+    assert_eq!(md.status.code(), Some(0), "{}", stderr(&md));
+    let md = String::from_utf8_lossy(&md.stdout).into_owned();
+    let json = cli(&["run", "saves/web-app.ron", "--duration", "60s", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(md.starts_with("# Web application behind a load balancer\n"), "{md}");
+    let generated = cloud_sandbox::report::verdict::grouped(json["requests"]["generated"].as_u64().unwrap());
+    assert!(md.contains(&format!("| requests generated | {generated} |")), "{md}");
+    assert!(md.contains("| node | kind | arrivals |"), "{md}");
+    for node in json["nodes"].as_array().unwrap() {
+        let row = format!(
+            "| {} (`{}`) | {} |",
+            node["name"].as_str().unwrap(),
+            node["id"].as_str().unwrap(),
+            node["kind"].as_str().unwrap()
+        );
+        assert!(md.contains(&row), "missing {row}: {md}");
+    }
+    // Every table row has as many cells as its header.
+    for table in md.split("\n\n").filter(|b| b.starts_with('|')) {
+        let cells = |line: &str| line.matches(" | ").count();
+        let mut lines = table.lines();
+        let header = cells(lines.next().unwrap());
+        assert!(lines.skip(1).all(|l| cells(l) == header), "{table}");
+    }
+}

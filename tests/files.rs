@@ -6,7 +6,7 @@ mod common;
 
 use cloud_sandbox::cost::Catalog;
 use cloud_sandbox::model::file::{self, FileError};
-use cloud_sandbox::model::validate::check;
+use cloud_sandbox::model::validate::{Severity, check, check_all, warnings};
 use cloud_sandbox::model::{Diagram, Distribution, Edge, Fault, NodeId, NodeKind, QueueParams};
 use common::*;
 
@@ -15,7 +15,8 @@ fn every_example_round_trips_through_text_and_disk() {
     let dir = tempfile::tempdir().unwrap();
     for path in example_files() {
         let d = file::load(&path).unwrap();
-        assert!(check(&d, &Catalog::embedded()).is_empty(), "{} has problems", path.display());
+        let problems = check_all(&d, &Catalog::embedded());
+        assert!(problems.is_empty(), "{} has problems: {problems:?}", path.display());
         let text = file::to_ron_string(&d).unwrap();
         assert_eq!(file::from_ron_str(&text, "again").unwrap(), d, "{}", path.display());
         let copy = dir.path().join(path.file_name().unwrap());
@@ -284,4 +285,46 @@ fn fault_scripts_in_saves_read_and_match_both_coffee_shops() {
             }
         }
     }
+}
+
+#[test]
+fn what_runs_but_probably_not_as_meant_is_a_warning() {
+    use cloud_sandbox::model::{BalancerParams, TopicParams};
+    let warned = |d: &Diagram| -> Vec<String> {
+        let w = warnings(d);
+        assert!(w.iter().all(|p| p.severity == Severity::Warning));
+        // Warnings never stop a run.
+        assert!(check(d, &Catalog::embedded()).is_empty(), "{:?}", check(d, &Catalog::embedded()));
+        w.iter().map(ToString::to_string).collect()
+    };
+    assert!(warned(&base()).is_empty(), "a client calling a server is as meant");
+    assert!(has(&warned(&Diagram::default()), "scenario", "the diagram is empty"));
+
+    // A balancer with no target, a topic with no subscriber.
+    let mut d = base();
+    d.nodes.push(node("lb", NodeKind::Balancer(BalancerParams::default())));
+    d.nodes.push(node("t", NodeKind::Topic(TopicParams::default())));
+    d.edges.push(edge("c", "lb"));
+    d.edges.push(edge("c", "t"));
+    let w = warned(&d);
+    assert!(has(&w, "node 'lb'", "has no target"), "{w:?}");
+    assert!(has(&w, "node 't'", "has no subscriber"), "{w:?}");
+
+    // A queue nobody sends to; one nobody reads; a dead-letter queue that is only kept is fine.
+    let mut d = base();
+    d.nodes.push(node("lonely", NodeKind::Queue(QueueParams::default())));
+    d.nodes.push(node("unread", NodeKind::Queue(QueueParams::default())));
+    d.nodes.push(node("dlq", NodeKind::Queue(QueueParams::default())));
+    d.edges.push(edge("c", "unread"));
+    d.edges.push(Edge { dead_letter: true, ..edge("unread", "dlq") });
+    let w = warned(&d);
+    assert!(has(&w, "node 'lonely'", "nothing sends to this queue"), "{w:?}");
+    assert!(has(&w, "node 'unread'", "nobody reads this queue"), "{w:?}");
+    assert!(!w.iter().any(|p| p.contains("'dlq'")), "{w:?}");
+
+    // A node no request can reach.
+    let mut d = base();
+    d.nodes.push(node("island", servers(1, 1, 10.0)));
+    let w = warned(&d);
+    assert_eq!(w, vec!["node 'island': no request can reach this node: no path leads to it from a client".to_owned()]);
 }

@@ -40,6 +40,16 @@ impl fmt::Display for Place {
     }
 }
 
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The diagram cannot run until it is fixed.
+    Error,
+    /// The diagram runs, but probably not as meant (a balancer with no target, a queue nobody
+    /// reads, a node no request can reach).
+    Warning,
+}
+
 /// One thing wrong with a diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -47,6 +57,25 @@ pub struct Problem {
     pub place: Place,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// Whether it stops the diagram from running.
+    pub severity: Severity,
+}
+
+impl Problem {
+    /// A problem that stops the diagram from running.
+    pub fn error(place: Place, message: impl Into<String>) -> Self {
+        Self { place, message: message.into(), severity: Severity::Error }
+    }
+
+    /// Something that lets the diagram run, probably not as meant.
+    pub fn warning(place: Place, message: impl Into<String>) -> Self {
+        Self { place, message: message.into(), severity: Severity::Warning }
+    }
+
+    /// Whether it is only a warning.
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
 }
 
 impl fmt::Display for Problem {
@@ -103,6 +132,68 @@ pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
     check_faults(diagram, &mut problems);
     check_time_bounds(diagram, &mut problems);
     problems
+}
+
+/// Every problem of a diagram: the errors of [`check`], then the [`warnings`].
+pub fn check_all(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
+    let mut problems = check(diagram, catalog);
+    problems.extend(warnings(diagram));
+    problems
+}
+
+/// What lets a diagram run but probably not as meant: no client at all, a balancer with no
+/// target, a queue nobody sends to or nobody reads (a dead-letter queue may go unread: its
+/// messages are kept for a person to look at), a topic without subscribers, a node no request can
+/// reach.
+pub fn warnings(d: &Diagram) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !d.nodes.iter().any(|n| n.kind.kind() == Kind::Client) {
+        let message = if d.nodes.is_empty() {
+            "the diagram is empty: add a client and what it calls from the palette"
+        } else {
+            "no client sends requests: a run would show nothing happening (add a client)"
+        };
+        out.push(Problem::warning(Place::Scenario, message));
+    }
+    // Every node a request can reach, following edges from the clients.
+    let mut reached: BTreeSet<&NodeId> =
+        d.nodes.iter().filter(|n| n.kind.kind() == Kind::Client).map(|n| &n.id).collect();
+    let mut stack: Vec<&NodeId> = reached.iter().copied().collect();
+    while let Some(id) = stack.pop() {
+        for e in d.edges.iter().filter(|e| &e.from == id) {
+            if reached.insert(&e.to) {
+                stack.push(&e.to);
+            }
+        }
+    }
+    for node in &d.nodes {
+        let into = || d.edges.iter().filter(|e| e.to == node.id);
+        let out_of = || d.edges.iter().filter(|e| e.from == node.id);
+        let dead_letter_target = into().any(|e| e.dead_letter);
+        let message = match node.kind.kind() {
+            Kind::Client => None,
+            Kind::Balancer if out_of().next().is_none() => {
+                Some("this balancer has no target: every request it gets fails (connect it to instances)")
+            }
+            Kind::Topic if out_of().next().is_none() => {
+                Some("this topic has no subscriber: what is published to it goes nowhere (connect queues or functions)")
+            }
+            Kind::Queue if into().next().is_none() => {
+                Some("nothing sends to this queue: connect a client, instance, function or topic to it")
+            }
+            Kind::Queue if !dead_letter_target && !out_of().any(|e| !e.dead_letter) => Some(
+                "nobody reads this queue: its messages wait until they expire (connect an instance or function to it)",
+            ),
+            _ if !reached.contains(&node.id) => {
+                Some("no request can reach this node: no path leads to it from a client")
+            }
+            _ => None,
+        };
+        if let Some(message) = message {
+            out.push(Problem::warning(Place::Node(node.id.clone()), message));
+        }
+    }
+    out
 }
 
 fn finite_at_least(v: f64, min: f64) -> bool {
@@ -174,14 +265,14 @@ fn check_time_bounds(d: &Diagram, out: &mut Vec<Problem>) {
     for (place, name, secs) in time_settings(d) {
         // NaN and negative values are reported by the specific checks.
         if secs.is_finite() && secs > MAX_SECS || secs.is_infinite() {
-            out.push(Problem { place, message: format!("{name} is beyond ten years; use a shorter time") });
+            out.push(Problem::error(place, format!("{name} is beyond ten years; use a shorter time")));
         }
     }
 }
 
 fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
     let s = &d.scenario;
-    let mut bad = |message: String| out.push(Problem { place: Place::Scenario, message });
+    let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
     if !(s.duration_secs.is_finite() && s.duration_secs > 0.0) {
         bad(format!("duration_secs must be above 0, not {}", s.duration_secs));
     }
@@ -221,7 +312,7 @@ fn check_distribution(what: &str, d: &Distribution, bad: &mut impl FnMut(String)
 fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeMap<NodeId, Kind> {
     let mut kinds = BTreeMap::new();
     for node in &d.nodes {
-        let mut bad = |message: String| out.push(Problem { place: Place::Node(node.id.clone()), message });
+        let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
         if node.id.0.trim().is_empty() {
             bad("the id is empty".to_owned());
         }
@@ -546,7 +637,7 @@ fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Ve
             }
         }
         let reaches = |kind: Kind| seen.iter().any(|id| kinds.get(*id) == Some(&kind));
-        let mut bad = |message: String| out.push(Problem { place: Place::Node(node.id.clone()), message });
+        let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
         if reaches(Kind::Queue) && p.request_bytes > MAX_QUEUE_MESSAGE_BYTES {
             bad(format!("request_bytes {} is more than a queue message may hold (1 MiB, 1,048,576)", p.request_bytes));
         } else if reaches(Kind::Topic) && p.request_bytes > MAX_TOPIC_MESSAGE_BYTES {
@@ -559,11 +650,10 @@ fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Ve
             p.auto_scaling.as_ref().is_some_and(|g| g.metric == Some(super::ScalingMetric::BacklogPerInstance));
         let reads_queue = d.edges.iter().any(|e| e.to == node.id && kinds.get(&e.from) == Some(&Kind::Queue));
         if backlog && !reads_queue {
-            out.push(Problem {
-                place: Place::Node(node.id.clone()),
-                message: "auto_scaling.metric BacklogPerInstance needs the node to read a queue (an edge from one)"
-                    .to_owned(),
-            });
+            out.push(Problem::error(
+                Place::Node(node.id.clone()),
+                "auto_scaling.metric BacklogPerInstance needs the node to read a queue (an edge from one)".to_owned(),
+            ));
         }
     }
 }
@@ -573,7 +663,7 @@ fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Proble
     let mut dead_letter_targets: BTreeMap<&NodeId, usize> = BTreeMap::new();
     for (index, edge) in d.edges.iter().enumerate() {
         let place = || Place::Edge { index, from: edge.from.clone(), to: edge.to.clone() };
-        let mut bad = |message: String| out.push(Problem { place: place(), message });
+        let mut bad = |message: String| out.push(Problem::error(place(), message));
         let (from, to) = (kinds.get(&edge.from), kinds.get(&edge.to));
         for (end, id, kind) in [("from", &edge.from, from), ("to", &edge.to, to)] {
             if kind.is_none() {
@@ -603,18 +693,18 @@ fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Proble
     }
     for node in &d.nodes {
         if node.kind.kind() == Kind::Client && !d.edges.iter().any(|e| e.from == node.id) {
-            out.push(Problem {
-                place: Place::Node(node.id.clone()),
-                message: "this client sends to nothing: connect it to the node its requests go to".to_owned(),
-            });
+            out.push(Problem::error(
+                Place::Node(node.id.clone()),
+                "this client sends to nothing: connect it to the node its requests go to".to_owned(),
+            ));
         }
     }
     for (queue, n) in dead_letter_targets {
         if n > 1 {
-            out.push(Problem {
-                place: Place::Node(queue.clone()),
-                message: format!("a queue has at most one dead-letter queue, this one has {n}"),
-            });
+            out.push(Problem::error(
+                Place::Node(queue.clone()),
+                format!("a queue has at most one dead-letter queue, this one has {n}"),
+            ));
         }
     }
 }
@@ -659,13 +749,13 @@ fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<
                         let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
                         let path: Vec<String> =
                             stack[from..].iter().map(|(n, _)| format!("'{n}'")).chain([format!("'{child}'")]).collect();
-                        out.push(Problem {
-                            place: Place::Node(child.clone()),
-                            message: format!(
+                        out.push(Problem::error(
+                            Place::Node(child.clone()),
+                            format!(
                                 "synchronous calls form a cycle ({}): a request would wait for itself",
                                 path.join(" -> ")
                             ),
-                        });
+                        ));
                     }
                     Colour::Black => {}
                 }
@@ -680,7 +770,7 @@ fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<
 fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
     for (i, fault) in d.scenario.faults.iter().enumerate() {
         for message in fault_problems(d, fault) {
-            out.push(Problem { place: Place::Fault(i), message });
+            out.push(Problem::error(Place::Fault(i), message));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod csv;
+pub mod markdown;
 mod text;
 pub mod verdict;
 

@@ -3,4 +3,6 @@
 //! as SVG and PNG, so both show the same thing.
 
 pub mod charts;
+pub mod diagram;
+pub mod export;
 pub mod palette;
