@@ -5,56 +5,14 @@
 #![allow(clippy::unwrap_used)]
 
 use cloud_sandbox::model::{Kind, NodeKind, file};
-use cloud_sandbox::ui::theme::kind_title;
 use cloud_sandbox::ui::{Action, SandboxApp};
 use egui::accesskit::Toggled;
-use egui::{Key, Modifiers, Pos2, Role, pos2};
+use egui::{Key, Modifiers, Role, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-fn harness(app: SandboxApp) -> Harness<'static, SandboxApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .with_max_steps(16)
-        .build_ui_state(|ui, app: &mut SandboxApp| app.frame(ui), app);
-    h.run();
-    h
-}
-
-/// An app with an empty diagram and the in-app path prompt instead of native dialogs.
-fn empty() -> Harness<'static, SandboxApp> {
-    let mut app = SandboxApp::headless(None);
-    app.set_native_dialogs(false);
-    app.handle(Action::New);
-    harness(app)
-}
-
-fn palette_button(kind: Kind) -> String {
-    format!("Add {}", kind_title(kind))
-}
-
-fn add(h: &mut Harness<'static, SandboxApp>, kind: Kind) {
-    h.get_by_role_and_label(Role::Button, &palette_button(kind)).click();
-    h.run();
-}
-
-/// Presses at `from`, moves in steps to `to`, releases.
-fn drag(h: &mut Harness<'static, SandboxApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for i in 1..=8 {
-        h.hover_at(from.lerp(to, i as f32 / 8.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
-}
-
-fn node_centre(h: &Harness<'static, SandboxApp>, label: &str) -> Pos2 {
-    h.get_by_role_and_label(Role::Button, label).rect().center()
-}
+mod common;
+use common::ui::*;
 
 #[test]
 fn starts_with_the_web_app_example_on_the_canvas() {
@@ -331,10 +289,14 @@ fn the_whole_eframe_app_opens_every_menu() {
 #[test]
 fn the_title_shows_the_file_and_a_modified_marker() {
     let mut h = harness(SandboxApp::headless(None));
-    assert_eq!(h.state().window_title(), "untitled — Cloud Sandbox");
+    assert_eq!(h.state().window_title(), "web-app.ron (example) — Cloud Sandbox");
     h.state_mut().handle(Action::AddNode(Kind::Queue, (0.0, 0.0)));
     h.run();
-    assert_eq!(h.state().window_title(), "untitled • — Cloud Sandbox");
+    assert_eq!(h.state().window_title(), "web-app.ron (example) • — Cloud Sandbox");
+    h.state_mut().handle(Action::Undo);
+    h.state_mut().handle(Action::New);
+    h.run();
+    assert_eq!(h.state().window_title(), "untitled — Cloud Sandbox");
 }
 
 #[test]
@@ -674,9 +636,12 @@ fn the_report_window_shows_the_runs_figures() {
     h.get_by_role_and_label(Role::Button, "Report").click();
     h.run();
     assert!(h.state().show_report);
-    h.get_by_label_contains("requests:");
-    h.get_by_label_contains("latency ms:");
-    h.get_by_role_and_label(Role::Button, "Copy as JSON");
+    for what in ["requests generated", "latency p50 / p95 / p99", "per million successful requests"] {
+        h.get_by_role_and_label(Role::Label, what);
+    }
+    for button in ["Copy as text", "Copy as JSON", "Copy as Markdown", "Export Markdown…"] {
+        h.get_by_role_and_label(Role::Button, button);
+    }
 }
 
 #[test]
@@ -964,10 +929,6 @@ fn the_activity_tab_lists_the_runs_faults() {
     assert_eq!(h.state().run.as_ref().unwrap().engine.fault_log().len(), 1);
 }
 
-fn example_index(name: &str) -> usize {
-    cloud_sandbox::ui::examples::EXAMPLES.iter().position(|(n, _)| *n == name).unwrap()
-}
-
 #[test]
 fn the_compare_view_runs_two_designs_in_step_and_shows_the_table() {
     use cloud_sandbox::report::Report;
@@ -1102,4 +1063,49 @@ fn the_faults_tab_adds_edits_deletes_and_sets_off_faults() {
     assert_eq!((log[0].node.as_str(), log[0].what.as_str(), log[0].start_secs), ("web", "instance 2 crashes", 1.0));
     assert_eq!(h.state().doc.diagram.scenario.faults.len(), 1);
     assert!(h.state().live_question.is_none(), "the script did not change, so nothing to ask");
+}
+
+#[test]
+fn the_examples_menu_says_what_each_example_shows() {
+    let mut h = harness(SandboxApp::headless(None));
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Examples").hover();
+    h.run();
+    h.get_by_label_contains("Uploads land in a queue; a function makes a thumbnail of each one");
+    h.get_by_label_contains("The cashier and the barista are two components of one application");
+}
+
+#[test]
+fn the_file_menu_exports_the_diagram_as_svg_and_png_with_the_runs_badges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = SandboxApp::headless(None);
+    app.set_native_dialogs(false);
+    let mut h = harness(app);
+    for _ in 0..3 {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    for name in ["web.svg", "web.png"] {
+        let path = dir.path().join(name);
+        h.get_by_label("File").click();
+        h.run();
+        h.get_by_label("Export").hover();
+        h.run();
+        h.get_by_label("Diagram as picture (SVG or PNG)…").click();
+        h.run();
+        h.get_by_role_and_label(Role::TextInput, "Path").focus();
+        h.run();
+        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        h.get_by_role_and_label(Role::TextInput, "Path").type_text(path.to_str().unwrap());
+        h.run();
+        h.key_press(Key::Enter);
+        h.run();
+        assert!(path.exists(), "{name} written");
+    }
+    let svg = std::fs::read_to_string(dir.path().join("web.svg")).unwrap();
+    let doc = resvg::usvg::roxmltree::Document::parse(&svg).unwrap();
+    let nodes = doc.descendants().filter(|n| n.attribute("class") == Some("node")).count();
+    assert_eq!(nodes, 3);
+    assert!(svg.contains("3/3 running"), "the run's badges of the moment");
+    assert_eq!(&std::fs::read(dir.path().join("web.png")).unwrap()[1..4], b"PNG");
 }

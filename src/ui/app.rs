@@ -7,7 +7,7 @@ use super::live::LiveRun;
 use super::{charts, cost_panel, inspector, palette, problems, theme};
 use crate::cost::Catalog;
 use crate::model::edit::{Document, Edit, new_node};
-use crate::model::validate::{Problem, check};
+use crate::model::validate::{Problem, check_all};
 use crate::model::{Diagram, Edge, Kind, Node, NodeId, Scenario, file};
 use crate::sim::LiveChange;
 use crate::sim::clock::Speed;
@@ -22,8 +22,6 @@ mod chrome;
 mod recovery;
 mod run;
 
-/// How often unsaved changes are written to the recovery file.
-const AUTOSAVE_EVERY: Duration = Duration::from_mins(1);
 /// Recent files remembered.
 const RECENT_LIMIT: usize = 8;
 /// Key of the preferences in eframe's storage.
@@ -52,8 +50,11 @@ pub enum Action {
     Save,
     /// Ask where to save.
     SaveAs,
-    /// Save to this file.
-    SaveTo(PathBuf),
+    /// Save to this file; `true`: ask before replacing another file that is there (a native save
+    /// dialog has asked already).
+    SaveTo(PathBuf, bool),
+    /// A file dialog (or the path prompt) was closed without an answer.
+    DialogCancelled,
     /// Add a node of this kind at a canvas point.
     AddNode(Kind, (f32, f32)),
     /// Select every node.
@@ -86,6 +87,8 @@ pub enum Action {
     RestartRun,
     /// Keep the live run on the version it has, without the change it asked about.
     KeepRun,
+    /// Open the Problems tab of the dock.
+    ShowProblems,
     /// How fast the live run goes.
     SetSpeed(Speed),
     /// A new seed for the scenario; a run in progress starts again with it.
@@ -102,6 +105,18 @@ pub enum Action {
     ExportCsv,
     /// Export the live run's series as CSV into this folder.
     ExportCsvTo(PathBuf),
+    /// Ask for a file and write the live run's report to it as Markdown.
+    ExportReport,
+    /// Write the live run's report to this file as Markdown.
+    ExportReportTo(PathBuf),
+    /// Ask for a file and write the diagram (with the live run's badges) as SVG or PNG.
+    ExportImage,
+    /// Write the diagram as a picture to this file (.svg or .png, by its extension).
+    ExportImageTo(PathBuf),
+    /// Ask for a folder and write each chart of the live run as PNG and SVG.
+    ExportCharts,
+    /// Write each chart of the live run into this folder.
+    ExportChartsTo(PathBuf),
     /// Ask for a pricing catalog file.
     ChoosePricing,
     /// Price with this catalog file (`None`: the built-in one); the run restarts.
@@ -264,11 +279,19 @@ pub struct SandboxApp {
     pastes: u32,
     files: Files,
     pending: Option<Pending>,
+    /// The document revision whose "the run keeps the old version" banner was dismissed.
+    stale_dismissed: Option<u64>,
+    /// What the unsaved-changes question was about, waiting for the Save As it led to.
+    after_save: Option<Pending>,
+    /// A file that Save As would replace, waiting for a yes.
+    confirm_replace: Option<PathBuf>,
+    /// The example open, by its file name (the document has no file of its own then).
+    example: Option<String>,
     problems: (u64, Vec<Problem>),
     next_group: u64,
     title: String,
-    last_autosave: Instant,
     recovery: Option<PathBuf>,
+    recovery_writer: recovery::RecoveryWriter,
     offer_recovery: Option<(PathBuf, Diagram)>,
     allow_close: bool,
     frame_stats: Option<super::frame_stats::FrameStats>,
@@ -318,11 +341,15 @@ impl SandboxApp {
             pastes: 0,
             files: Files::default(),
             pending: None,
+            after_save: None,
+            confirm_replace: None,
+            stale_dismissed: None,
+            example: None,
             problems: (u64::MAX, Vec::new()),
             next_group: 1,
             title: String::new(),
-            last_autosave: Instant::now(),
             recovery: None,
+            recovery_writer: recovery::RecoveryWriter::default(),
             offer_recovery: None,
             allow_close: false,
             frame_stats: super::frame_stats::FrameStats::from_env(),
@@ -352,12 +379,18 @@ impl SandboxApp {
         self.next_group
     }
 
-    /// The live problems of the diagram (recomputed only when it changes).
+    /// The live problems of the diagram, errors first, then warnings (recomputed only when it
+    /// changes).
     pub fn problems(&mut self) -> &[Problem] {
         if self.problems.0 != self.doc.revision() {
-            self.problems = (self.doc.revision(), check(&self.doc.diagram, &self.catalog));
+            self.problems = (self.doc.revision(), check_all(&self.doc.diagram, &self.catalog));
         }
         &self.problems.1
+    }
+
+    /// How many of the problems stop the diagram from running.
+    pub fn error_count(&mut self) -> usize {
+        self.problems().iter().filter(|p| !p.is_warning()).count()
     }
 
     /// Posts a message in the status line.
@@ -388,6 +421,7 @@ impl SandboxApp {
         match file::save(&self.doc.diagram, path) {
             Ok(()) => {
                 self.doc.mark_saved(path.to_owned());
+                self.example = None;
                 self.remember_recent(path);
                 self.discard_recovery();
                 self.say(format!("Saved {}", path.display()), false);
@@ -406,14 +440,31 @@ impl SandboxApp {
         match file::from_ron_str(text, name) {
             Ok(diagram) => {
                 self.replace_document(Document::new(diagram, None));
+                self.example = Some((*name).to_owned());
                 self.say(format!("Example {name}: save it to keep your changes"), false);
             }
             Err(e) => self.say(format!("Example {name} is broken: {e}"), true),
         }
     }
 
+    /// Where Save As proposes to save: the open file; else, for an example or a new diagram, a
+    /// file of that name in the folder of the most recent file (or the current folder).
+    pub fn suggested_save_path(&self) -> PathBuf {
+        if let Some(path) = &self.doc.path {
+            return path.clone();
+        }
+        let name = self
+            .example
+            .as_deref()
+            .and_then(|e| Path::new(e).file_name())
+            .map_or_else(|| "diagram.ron".to_owned(), |n| n.to_string_lossy().into_owned());
+        let folder = self.prefs.recent.first().and_then(|p| p.parent()).map(Path::to_owned);
+        folder.map_or_else(|| PathBuf::from(&name), |f| f.join(&name))
+    }
+
     fn replace_document(&mut self, doc: Document) {
         self.doc = doc;
+        self.example = None;
         // Another document is another run.
         self.run = None;
         self.live_question = None;
@@ -426,12 +477,6 @@ impl SandboxApp {
         self.prefs.recent.retain(|p| p != &path);
         self.prefs.recent.insert(0, path);
         self.prefs.recent.truncate(RECENT_LIMIT);
-    }
-
-    fn discard_recovery(&mut self) {
-        if let Some(r) = &self.recovery {
-            let _ = std::fs::remove_file(r);
-        }
     }
 
     fn copied(&self) -> (Vec<Node>, Vec<Edge>) {
@@ -564,7 +609,9 @@ impl SandboxApp {
                                 self.resume(pending.clone(), actions);
                             }
                         } else {
-                            self.files.start(DialogKind::SaveAs, None);
+                            // Where to save first; what was asked goes on once it is saved.
+                            self.files.start(DialogKind::SaveAs, Some(&self.suggested_save_path()));
+                            self.after_save = Some(pending.clone());
                             self.pending = None;
                         }
                     }
@@ -594,6 +641,25 @@ impl SandboxApp {
                 self.error = None;
             }
         }
+        if let Some(path) = self.confirm_replace.clone() {
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let modal = egui::Modal::new(egui::Id::unique("replace")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
+                ui.heading(format!("Replace {name}?"));
+                ui.label(format!("{} already exists. Saving replaces what it holds.", path.display()));
+                ui.horizontal(|ui| (ui.button("Replace").clicked(), ui.button("Cancel").clicked())).inner
+            });
+            let (replace, cancel) = modal.inner;
+            if replace {
+                self.confirm_replace = None;
+                actions.push(Action::SaveTo(path, false));
+            } else if cancel || modal.should_close() {
+                self.confirm_replace = None;
+                self.after_save = None;
+                self.say("Not saved", false);
+            }
+        }
         if let Some((path, diagram)) = self.offer_recovery.clone() {
             let modal = egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
                 ui.heading("Restore unsaved work?");
@@ -618,11 +684,11 @@ impl SandboxApp {
         if let Some(action) = self.files.show_prompt(ctx) {
             actions.push(action);
         }
-        self.report_window(ctx);
+        self.report_window(ctx, actions);
     }
 
-    /// The report of the live run: the same figures as `cloud-sandbox run`, as text or JSON.
-    fn report_window(&mut self, ctx: &egui::Context) {
+    /// The report of the live run: the same figures as `cloud-sandbox run`.
+    fn report_window(&mut self, ctx: &egui::Context, actions: &mut Vec<Action>) {
         let Some(run) = &self.run else {
             self.show_report = false;
             return;
@@ -631,23 +697,8 @@ impl SandboxApp {
             return;
         }
         let report = crate::report::Report::from_engine(&run.engine, run.wall_secs);
-        let text = crate::report::to_text(&report);
         let mut open = true;
-        egui::Window::new("Report").open(&mut open).default_size([860.0, 420.0]).show(ctx, |ui| {
-            ui.horizontal(|ui| {
-                if ui.button("Copy as text").clicked() {
-                    ui.ctx().copy_text(text.clone());
-                }
-                if ui.button("Copy as JSON").clicked() {
-                    ui.ctx().copy_text(report.to_json());
-                }
-                ui.weak("The same figures as `cloud-sandbox run` for this run so far.");
-            });
-            ui.separator();
-            egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
-                ui.add(egui::Label::new(egui::RichText::new(&text).monospace()).extend());
-            });
-        });
+        super::report_window::show(ctx, &report, &mut open, actions);
         self.show_report = open;
     }
 
@@ -659,14 +710,14 @@ impl SandboxApp {
         }
     }
 
-    /// The window title: file name, a dot when modified, the program's name.
+    /// The window title: file name (or the example's, or "untitled"), a dot when modified, the
+    /// program's name.
     pub fn window_title(&self) -> String {
-        let name = self
-            .doc
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name())
-            .map_or_else(|| "untitled".to_owned(), |n| n.to_string_lossy().into_owned());
+        let name = match (&self.doc.path, &self.example) {
+            (Some(p), _) => p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned()),
+            (None, Some(example)) => format!("{example} (example)"),
+            (None, None) => "untitled".to_owned(),
+        };
         let marker = if self.doc.is_modified() { " •" } else { "" };
         format!("{name}{marker} — Cloud Sandbox")
     }

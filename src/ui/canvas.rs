@@ -10,12 +10,14 @@
 use super::app::{Action, Selection};
 use super::theme::{self, GRID, HANDLE_RADIUS, NODE_SIZE, Palette};
 use crate::model::edit::Edit;
-use crate::model::validate::is_synchronous_call;
-use crate::model::{Diagram, Kind, Node, NodeId, NodeKind};
+use crate::model::{Diagram, Kind, Node, NodeId};
+use crate::scene::diagram::{self as scene, EdgeStyle};
 use egui::{Color32, CornerRadius, FontId, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 /// Zoom limits.
 const ZOOM_RANGE: (f32, f32) = (0.2, 3.0);
+/// Below this zoom, badges and edge labels keep no text (it would be unreadable and overlap).
+const BADGE_LABELS_FROM_ZOOM: f32 = 0.5;
 
 /// A gesture in progress.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,40 +113,11 @@ pub fn snap(p: (f32, f32)) -> (f32, f32) {
     ((p.0 / GRID).round() * GRID, (p.1 / GRID).round() * GRID)
 }
 
-/// A one-line summary of a node's main parameters, shown under its name.
-fn subtitle(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Client(p) => format!("{} req/s", trim(p.rate_per_sec)),
-        NodeKind::Balancer(p) => match p.algorithm {
-            crate::model::BalancerAlgorithm::RoundRobin => "round robin",
-            crate::model::BalancerAlgorithm::LeastOutstanding => "least outstanding",
-            crate::model::BalancerAlgorithm::Random => "random",
-        }
-        .to_owned(),
-        NodeKind::Instance(p) => match &p.auto_scaling {
-            Some(g) => format!("{} to {} × {}", g.min, g.max, p.instance_type),
-            None => format!("{} × {}", p.count, p.instance_type),
-        },
-        NodeKind::Topic(_) => "fan-out".to_owned(),
-        NodeKind::Queue(p) => format!("{:?}", p.queue_type).to_lowercase(),
-        NodeKind::Function(p) => format!("{} MB, ≤ {}", p.memory_mb, p.concurrency_limit),
-    }
-}
-
-fn trim(v: f64) -> String {
-    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
-}
-
 /// Where the segment from the centre of `rect` towards `toward` leaves the rectangle.
 fn border_point(rect: Rect, toward: Pos2) -> Pos2 {
     let c = rect.center();
-    let d = toward - c;
-    if d.x.abs() < f32::EPSILON && d.y.abs() < f32::EPSILON {
-        return c;
-    }
-    let sx = if d.x.abs() > f32::EPSILON { rect.width() / 2.0 / d.x.abs() } else { f32::INFINITY };
-    let sy = if d.y.abs() > f32::EPSILON { rect.height() / 2.0 / d.y.abs() } else { f32::INFINITY };
-    c + d * sx.min(sy)
+    let (x, y) = scene::border_point((c.x, c.y), (rect.width() / 2.0, rect.height() / 2.0), (toward.x, toward.y));
+    pos2(x, y)
 }
 
 fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -217,11 +190,6 @@ pub fn show(
         }
     }
 
-    let sync_of = |from: &NodeId, to: &NodeId| match (diagram.node(from), diagram.node(to)) {
-        (Some(a), Some(b)) => is_synchronous_call(a.kind.kind(), b.kind.kind()),
-        _ => false,
-    };
-
     // Edges under the nodes.
     let mut edge_segments = Vec::with_capacity(diagram.edges.len());
     for (i, edge) in diagram.edges.iter().enumerate() {
@@ -231,14 +199,9 @@ pub fn show(
         let end = border_point(rb, ra.center());
         edge_segments.push((i, start, end));
         let selected = selection.edge == Some(i);
-        let sync = sync_of(&edge.from, &edge.to);
-        let colour = if edge.dead_letter {
-            palette.warning
-        } else if sync {
-            palette.call_edge
-        } else {
-            palette.message_edge
-        };
+        let style = scene::edge_style(diagram, edge);
+        let sync = style == EdgeStyle::Call;
+        let colour = theme::colour(scene::edge_colour(style, &palette.scene));
         let rate = live.and_then(|l| l.edge_rates.get(i)).copied().unwrap_or((0.0, 0.0));
         // Busier edges are drawn thicker.
         let traffic_width = (rate.0 + 1.0).log10() as f32 * 0.8;
@@ -249,20 +212,12 @@ pub fn show(
             let moving_at = l.playing.then(|| ui.input(|i| i.time));
             draw_traffic(&painter, start, end, rate, moving_at, view.zoom, &palette);
         }
-        if !edge.filter.is_empty() || edge.latency_ms > 1.0 {
-            let mut label = edge.filter.join(", ");
-            if edge.latency_ms > 1.0 {
-                if !label.is_empty() {
-                    label.push_str(" · ");
-                }
-                label.push_str(&trim(edge.latency_ms));
-                label.push_str(" ms");
-            }
+        if let Some(label) = scene::edge_label(edge).filter(|_| view.zoom >= BADGE_LABELS_FROM_ZOOM) {
             painter.text(
                 start.lerp(end, 0.5) + vec2(0.0, -8.0 * view.zoom),
                 egui::Align2::CENTER_BOTTOM,
                 label,
-                FontId::proportional(11.0 * view.zoom.max(0.6)),
+                FontId::proportional(11.0 * view.zoom),
                 palette.weak_text,
             );
         }
@@ -550,23 +505,17 @@ fn draw_node(painter: &egui::Painter, node: &Node, r: Rect, selected: bool, zoom
     }
     theme::paint_icon(painter, kind, pos2(r.min.x + 24.0 * zoom, r.center().y), 18.0 * zoom, accent);
     let text_left = r.min.x + 42.0 * zoom;
-    let max_chars = 17;
-    let name: String = if node.label().chars().count() > max_chars {
-        node.label().chars().take(max_chars - 1).chain(['…']).collect()
-    } else {
-        node.label().to_owned()
-    };
     painter.text(
         pos2(text_left, r.center().y - 8.0 * zoom),
         egui::Align2::LEFT_CENTER,
-        name,
+        scene::card_name(node),
         FontId::proportional(14.0 * zoom),
         palette.text,
     );
     painter.text(
         pos2(text_left, r.center().y + 10.0 * zoom),
         egui::Align2::LEFT_CENTER,
-        subtitle(node),
+        scene::subtitle(node),
         FontId::proportional(11.5 * zoom),
         palette.weak_text,
     );
@@ -598,7 +547,8 @@ fn draw_traffic(
     }
 }
 
-/// Live state on a node: a utilisation ring, machines or executions, waiting work, and DOWN.
+/// Live state on a node (the scene's [`scene::badge`]): a utilisation ring, machines or
+/// executions, waiting work, and DOWN.
 fn draw_badge(
     painter: &egui::Painter,
     node: &Node,
@@ -607,37 +557,36 @@ fn draw_badge(
     zoom: f32,
     palette: &Palette,
 ) {
-    let kind = node.kind.kind();
-    let font = FontId::proportional(11.0 * zoom.max(0.7));
-    if state.down {
+    let badge = scene::badge(node, state);
+    // Labels scale with the cards; below half size they would be unreadable and spill over the
+    // neighbours, so only the ring and the DOWN outline remain.
+    let labels = zoom >= BADGE_LABELS_FROM_ZOOM;
+    let font = FontId::proportional(11.0 * zoom);
+    if badge.down {
         painter.rect_stroke(
-            r.expand(2.0),
-            CornerRadius::same(7),
-            Stroke::new(3.0, palette.warning),
+            r.expand(2.0 * zoom),
+            CornerRadius::same((7.0 * zoom).round().clamp(1.0, 255.0) as u8),
+            Stroke::new((3.0 * zoom).max(1.5), palette.warning),
             egui::StrokeKind::Outside,
         );
-        painter.text(
-            r.center_top() + vec2(0.0, -4.0),
-            egui::Align2::CENTER_BOTTOM,
-            "DOWN",
-            FontId::proportional(12.0 * zoom.max(0.7)),
-            palette.warning,
-        );
+        if labels {
+            painter.text(
+                r.center_top() + vec2(0.0, -4.0 * zoom),
+                egui::Align2::CENTER_BOTTOM,
+                "DOWN",
+                FontId::proportional(12.0 * zoom),
+                palette.warning,
+            );
+        }
         return;
     }
-    if matches!(kind, Kind::Instance | Kind::Function) {
-        // Utilisation ring at the top-right corner: green when relaxed, red when saturated.
-        let centre = r.right_top() + vec2(-12.0 * zoom, 12.0 * zoom);
-        let radius = 8.0 * zoom.max(0.6);
-        let u = state.utilization.clamp(0.0, 1.0) as f32;
-        let colour = if u < 0.7 {
-            Color32::from_rgb(0x4c, 0xc3, 0x6b)
-        } else if u < 0.9 {
-            Color32::from_rgb(0xe8, 0xb0, 0x2c)
-        } else {
-            palette.warning
-        };
-        painter.circle_stroke(centre, radius, Stroke::new(3.0 * zoom.max(0.6), palette.grid));
+    if let Some(u) = badge.ring {
+        // Just above the top-right corner, clear of the name.
+        let radius = 7.0 * zoom;
+        let centre = r.right_top() + vec2(-radius - 2.0 * zoom, -radius - 3.0 * zoom);
+        let colour = theme::colour(scene::ring_colour(u, &palette.scene));
+        let u = u as f32;
+        painter.circle_stroke(centre, radius, Stroke::new(2.5 * zoom, palette.grid));
         let steps = 32;
         let points: Vec<Pos2> = (0..=((steps as f32 * u).ceil() as usize))
             .map(|i| {
@@ -646,41 +595,27 @@ fn draw_badge(
             })
             .collect();
         if points.len() > 1 {
-            painter.add(Shape::line(points, Stroke::new(3.0 * zoom.max(0.6), colour)));
+            painter.add(Shape::line(points, Stroke::new(2.5 * zoom, colour)));
         }
+        if labels {
+            painter.text(
+                centre + vec2(-radius - 4.0 * zoom, 0.0),
+                egui::Align2::RIGHT_CENTER,
+                format!("{:.0}%", u * 100.0),
+                font.clone(),
+                palette.weak_text,
+            );
+        }
+    }
+    if labels && !badge.lines.is_empty() {
+        let colour = if badge.short { palette.warning } else { palette.weak_text };
         painter.text(
-            centre + vec2(-radius - 4.0, 0.0),
-            egui::Align2::RIGHT_CENTER,
-            format!("{:.0}%", u * 100.0),
-            font.clone(),
-            palette.weak_text,
+            r.center_bottom() + vec2(0.0, 4.0 * zoom),
+            egui::Align2::CENTER_TOP,
+            badge.lines.join("\n"),
+            font,
+            colour,
         );
-    }
-    let mut lines = Vec::new();
-    match kind {
-        Kind::Instance => {
-            lines.push(format!("{}/{} running", state.running, state.capacity));
-            if state.warming > 0 {
-                lines.push(format!("{} warming", state.warming));
-            }
-            // A scheduled action has moved the group's range away from the file's.
-            if let (Some((min, max)), NodeKind::Instance(p)) = (state.range, &node.kind)
-                && p.auto_scaling.as_ref().is_some_and(|g| (g.min, g.max) != (min, max))
-            {
-                lines.push(format!("now {min} to {max}"));
-            }
-            if state.depth > 0 {
-                lines.push(format!("{} waiting", state.depth));
-            }
-        }
-        Kind::Function => lines.push(format!("{}/{} executing", state.running, state.capacity)),
-        Kind::Queue => lines.push(format!("{} in queue", state.depth)),
-        _ => {}
-    }
-    if !lines.is_empty() {
-        let short = state.running + state.warming < state.capacity;
-        let colour = if short && kind == Kind::Instance { palette.warning } else { palette.weak_text };
-        painter.text(r.center_bottom() + vec2(0.0, 4.0), egui::Align2::CENTER_TOP, lines.join(" · "), font, colour);
     }
 }
 

@@ -26,6 +26,7 @@ struct Form<'a> {
     problems: Vec<&'a Problem>,
     changed: Option<&'static str>,
     warning: egui::Color32,
+    busy: egui::Color32,
 }
 
 impl Form<'_> {
@@ -212,15 +213,18 @@ pub fn show(
     problems: &[Problem],
     actions: &mut Vec<Action>,
 ) {
-    let warning = theme::Palette::for_visuals(ui.visuals()).warning;
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    let palette = theme::Palette::for_visuals(ui.visuals());
+    let (warning, busy) = (palette.warning, palette.busy);
+    // Both ways: content that cannot wrap scrolls instead of widening the panel over the canvas.
+    egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
+        ui.set_max_width(ui.available_width());
         ui.add_space(4.0);
         if selection.nodes.len() == 1
             && let Some(node) = selection.nodes.iter().next().and_then(|id| diagram.node(id))
         {
             let place = Place::Node(node.id.clone());
             let form =
-                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning };
+                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning, busy };
             node_inspector(ui, node, catalog, form, actions);
         } else if selection.nodes.len() > 1 {
             ui.heading(format!("{} nodes selected", selection.nodes.len()));
@@ -233,13 +237,14 @@ pub fn show(
         {
             let place = Place::Edge { index, from: edge.from.clone(), to: edge.to.clone() };
             let form =
-                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning };
+                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning, busy };
             edge_inspector(ui, diagram, index, edge, form, actions);
         } else {
             let form = Form {
                 problems: problems.iter().filter(|p| p.place == Place::Scenario).collect(),
                 changed: None,
                 warning,
+                busy,
             };
             scenario_inspector(ui, &diagram.scenario, form, actions);
         }
@@ -607,12 +612,17 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
     if let Some(field) = form.changed {
         actions.push(Action::Edit(Edit::ReplaceNode(edited), Some(field_group(&node.id.0, field))));
     }
-    let other: Vec<&Problem> =
-        form.problems.iter().copied().filter(|p| !p.message.contains("must") && !p.message.contains("is ")).collect();
+    let other: Vec<&Problem> = form
+        .problems
+        .iter()
+        .copied()
+        .filter(|p| p.is_warning() || (!p.message.contains("must") && !p.message.contains("is ")))
+        .collect();
     if !other.is_empty() {
         ui.separator();
         for p in other {
-            ui.colored_label(form.warning, &p.message);
+            let colour = if p.is_warning() { form.busy } else { form.warning };
+            ui.add(egui::Label::new(egui::RichText::new(&p.message).color(colour)).wrap());
         }
     }
 }

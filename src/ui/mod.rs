@@ -20,6 +20,7 @@ pub mod live;
 mod palette;
 mod problems;
 mod purchase;
+mod report_window;
 pub mod theme;
 
 pub use app::{Action, SandboxApp};

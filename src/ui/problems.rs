@@ -4,17 +4,29 @@ use super::app::Action;
 use super::theme::Palette;
 use crate::model::validate::{Place, Problem};
 
-/// Shows the problems of the diagram.
+/// Shows the problems of the diagram: errors (which stop it from running) first, then warnings
+/// (it runs, probably not as meant).
 pub fn show(ui: &mut egui::Ui, problems: &[Problem], actions: &mut Vec<Action>) {
     if problems.is_empty() {
         ui.label("No problems: this diagram is ready to run.");
         return;
     }
-    let warning = Palette::for_visuals(ui.visuals()).warning;
+    let palette = Palette::for_visuals(ui.visuals());
+    let errors = problems.iter().filter(|p| !p.is_warning()).count();
+    if errors == 0 {
+        ui.weak("The diagram can run; these warnings say where it may not do what you mean.");
+    }
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         for p in problems {
-            let text = egui::RichText::new(p.to_string()).color(warning);
-            let response = ui.add(egui::Label::new(text).sense(egui::Sense::click()));
+            let (tag, colour) = if p.is_warning() { ("warning", palette.busy) } else { ("error", palette.warning) };
+            let response = ui
+                .horizontal(|ui| {
+                    ui.label(egui::RichText::new(tag).small().strong().color(colour));
+                    ui.add(
+                        egui::Label::new(egui::RichText::new(p.to_string()).color(colour)).sense(egui::Sense::click()),
+                    )
+                })
+                .inner;
             if let Place::Node(id) = &p.place
                 && response.on_hover_text("Click to select the node").clicked()
             {

@@ -4,8 +4,8 @@ use crate::model::Kind;
 use crate::scene::palette::{self, Rgb, Tone};
 use egui::Color32;
 
-/// Width and height of a node card, in canvas points.
-pub const NODE_SIZE: egui::Vec2 = egui::vec2(168.0, 60.0);
+/// Width and height of a node card, in canvas points (the scene's).
+pub const NODE_SIZE: egui::Vec2 = egui::vec2(crate::scene::diagram::NODE_SIZE.0, crate::scene::diagram::NODE_SIZE.1);
 /// Radius of a node's connection handle, in canvas points.
 pub const HANDLE_RADIUS: f32 = 7.0;
 /// Grid spacing for snapping, in canvas points.
@@ -21,65 +21,33 @@ pub fn kind_colour(kind: Kind) -> Color32 {
     colour(palette::kind_colour(kind))
 }
 
-/// Paints the symbol of a node kind, `size` points across, centred at `centre`. Drawn with shapes
-/// (not font glyphs) so that it looks the same whatever fonts the machine has.
+/// Paints the symbol of a node kind (the parts of [`crate::scene::diagram::icon`]), `size`
+/// points across, centred at `centre`.
 pub fn paint_icon(painter: &egui::Painter, kind: Kind, centre: egui::Pos2, size: f32, colour: Color32) {
-    use egui::{Stroke, pos2, vec2};
-    let s = size / 2.0;
+    use crate::scene::diagram::IconPart;
+    use egui::{Stroke, vec2};
+    let half = size / 2.0;
+    let at = |(x, y): (f32, f32)| centre + vec2(x * half, y * half);
     let stroke = Stroke::new((size / 10.0).max(1.0), colour);
-    let c = centre;
-    match kind {
-        // Two people.
-        Kind::Client => {
-            for dx in [-0.35, 0.35] {
-                painter.circle_stroke(c + vec2(dx * s, -0.35 * s), 0.25 * s, stroke);
-                painter.line_segment([c + vec2((dx - 0.4) * s, 0.75 * s), c + vec2((dx + 0.4) * s, 0.75 * s)], stroke);
-                painter.line_segment([c + vec2((dx - 0.4) * s, 0.75 * s), c + vec2(dx * s, 0.05 * s)], stroke);
-                painter.line_segment([c + vec2((dx + 0.4) * s, 0.75 * s), c + vec2(dx * s, 0.05 * s)], stroke);
+    for part in crate::scene::diagram::icon(kind) {
+        match part {
+            IconPart::Ring { at: middle, r } => {
+                painter.circle_stroke(at(middle), r * half, stroke);
             }
-        }
-        // One line in, three out.
-        Kind::Balancer => {
-            let hub = c + vec2(-0.2 * s, 0.0);
-            painter.line_segment([c + vec2(-0.9 * s, 0.0), hub], stroke);
-            for dy in [-0.7, 0.0, 0.7] {
-                let end = c + vec2(0.8 * s, dy * s);
-                painter.line_segment([hub, end], stroke);
-                painter.circle_filled(end, 0.13 * s, colour);
+            IconPart::Dot { at: middle, r } => {
+                painter.circle_filled(at(middle), r * half, colour);
             }
-            painter.circle_filled(hub, 0.18 * s, colour);
-        }
-        // A rack of servers.
-        Kind::Instance => {
-            for dy in [-0.55, 0.0, 0.55] {
-                let r = egui::Rect::from_center_size(c + vec2(0.0, dy * s), vec2(1.6 * s, 0.42 * s));
-                painter.rect_stroke(r, egui::CornerRadius::same(1), stroke, egui::StrokeKind::Middle);
-                painter.circle_filled(pos2(r.right() - 0.25 * s, r.center().y), 0.08 * s, colour);
+            IconPart::Line { a, b } => {
+                painter.line_segment([at(a), at(b)], stroke);
             }
-        }
-        // One point fanning out to three.
-        Kind::Topic => {
-            let from = c + vec2(-0.75 * s, 0.0);
-            painter.circle_filled(from, 0.2 * s, colour);
-            for dy in [-0.7, 0.0, 0.7] {
-                let to = c + vec2(0.8 * s, dy * s);
-                painter.line_segment([from, to], stroke);
-                painter.line_segment([to, to + vec2(-0.25 * s, -0.12 * s - dy * 0.1 * s)], stroke);
-                painter.line_segment([to, to + vec2(-0.25 * s, 0.12 * s - dy * 0.1 * s)], stroke);
+            IconPart::Frame { at: middle, size: (width, height) } => {
+                let rect = egui::Rect::from_center_size(at(middle), vec2(width * half, height * half));
+                painter.rect_stroke(rect, egui::CornerRadius::same(1), stroke, egui::StrokeKind::Middle);
             }
-        }
-        // Messages waiting in line.
-        Kind::Queue => {
-            for dx in [-0.6, 0.0, 0.6] {
-                let r = egui::Rect::from_center_size(c + vec2(dx * s, 0.0), vec2(0.42 * s, 1.2 * s));
-                painter.rect_filled(r, egui::CornerRadius::same(1), colour);
+            IconPart::Block { at: middle, size: (width, height) } => {
+                let rect = egui::Rect::from_center_size(at(middle), vec2(width * half, height * half));
+                painter.rect_filled(rect, egui::CornerRadius::same(1), colour);
             }
-        }
-        // Lambda.
-        Kind::Function => {
-            painter.line_segment([c + vec2(-0.7 * s, 0.8 * s), c + vec2(0.0, -0.1 * s)], stroke);
-            painter.line_segment([c + vec2(-0.45 * s, -0.8 * s), c + vec2(0.7 * s, 0.8 * s)], stroke);
-            painter.line_segment([c + vec2(-0.75 * s, -0.8 * s), c + vec2(-0.45 * s, -0.8 * s)], stroke);
         }
     }
 }

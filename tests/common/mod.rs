@@ -8,6 +8,9 @@ use cloud_sandbox::model::{
 use cloud_sandbox::sim::{Engine, RunOptions};
 use std::path::{Path, PathBuf};
 
+#[cfg(feature = "gui")]
+pub mod ui;
+
 /// Every example diagram under `saves/` (not the fault scripts in `saves/faults/`), sorted.
 pub fn example_files() -> Vec<PathBuf> {
     let mut out = Vec::new();

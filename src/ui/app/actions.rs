@@ -4,6 +4,17 @@
 use super::*;
 
 impl SandboxApp {
+    /// Says how an export went: written, or why not (in a window too).
+    fn exported(&mut self, result: Result<(), String>, path: &Path) {
+        match result {
+            Ok(()) => self.say(format!("Exported {}", path.display()), false),
+            Err(e) => {
+                self.say(format!("Not exported: {e}"), true);
+                self.error = Some(format!("Nothing was exported.\n\n{e}"));
+            }
+        }
+    }
+
     /// Carries out an action: the one place where the document, selection and files change.
     pub fn handle(&mut self, action: Action) {
         match action {
@@ -43,12 +54,32 @@ impl SandboxApp {
                 Some(path) => {
                     self.save_to(&path);
                 }
-                None => self.files.start(DialogKind::SaveAs, None),
+                None => self.files.start(DialogKind::SaveAs, Some(&self.suggested_save_path())),
             },
-            Action::SaveAs => self.files.start(DialogKind::SaveAs, self.doc.path.as_deref()),
-            Action::SaveTo(path) => {
+            Action::SaveAs => self.files.start(DialogKind::SaveAs, Some(&self.suggested_save_path())),
+            Action::SaveTo(path, ask) => {
                 let path = if path.extension().is_none() { path.with_extension("ron") } else { path };
-                self.save_to(&path);
+                let same = |a: &Path, b: &Path| {
+                    a == b || a.canonicalize().ok().is_some_and(|a| b.canonicalize().ok() == Some(a))
+                };
+                let elsewhere = self.doc.path.as_deref().is_none_or(|current| !same(current, &path));
+                if ask && elsewhere && path.exists() {
+                    self.confirm_replace = Some(path);
+                } else if self.save_to(&path)
+                    && let Some(pending) = self.after_save.take()
+                {
+                    // The unsaved-changes question led here: now do what it was about.
+                    let mut next = Vec::new();
+                    self.resume(pending, &mut next);
+                    for action in next {
+                        self.handle(action);
+                    }
+                }
+            }
+            Action::DialogCancelled => {
+                if self.after_save.take().is_some() {
+                    self.say("Not saved: what you asked for was not done", false);
+                }
             }
             Action::AddNode(kind, pos) => {
                 let mut pos = if self.prefs.snap { canvas::snap(pos) } else { pos };
@@ -146,14 +177,18 @@ impl SandboxApp {
             }
             Action::ApplyLive => {
                 let revision = self.doc.revision();
-                self.live_question = None;
                 if let Some(run) = &mut self.run {
                     let t = run.engine.now().as_secs();
                     match run.apply(&self.doc.diagram, revision) {
                         Ok(LiveChange::Structure(change)) => {
+                            self.live_question = None;
                             self.say(format!("Applied at {t:.1} s: {}", change.summary()), false);
                         }
-                        Ok(_) => self.say(format!("Applied at {t:.1} s"), false),
+                        Ok(_) => {
+                            self.live_question = None;
+                            self.say(format!("Applied at {t:.1} s"), false);
+                        }
+                        // The banner stays, saying why and offering the ways back.
                         Err(reason) => self.say(format!("Not applied: {reason}"), true),
                     }
                 }
@@ -163,7 +198,12 @@ impl SandboxApp {
                     run.decline(*revision);
                 }
                 self.live_question = None;
+                self.stale_dismissed = Some(self.doc.revision());
                 self.say("The run goes on with the diagram as it was; Reset to use the new one", false);
+            }
+            Action::ShowProblems => {
+                self.prefs.show_dock = true;
+                self.dock_tab = DockTab::Problems;
             }
             Action::FailNode(..) | Action::RecoverNode(_) if self.run.is_none() => {
                 self.say("Press Play or Step first: failures act on a running simulation", false);
@@ -197,6 +237,58 @@ impl SandboxApp {
                     self.files.start(DialogKind::ExportFolder, None);
                 } else {
                     self.say("Press Play or Step first: there are no metrics to export yet", false);
+                }
+            }
+            Action::ExportReport | Action::ExportCharts if self.run.is_none() => {
+                self.say("Press Play or Step first: there is no run to export yet", false);
+            }
+            Action::ExportReport => {
+                let name = self.suggested_save_path().with_extension("md");
+                self.files.start(DialogKind::ExportReport, Some(&name));
+            }
+            Action::ExportImage => {
+                let name = self.suggested_save_path().with_extension("svg");
+                self.files.start(DialogKind::ExportImage, Some(&name));
+            }
+            Action::ExportCharts => self.files.start(DialogKind::ExportCharts, None),
+            Action::ExportReportTo(path) => {
+                if let Some(run) = &self.run {
+                    let path = if path.extension().is_none() { path.with_extension("md") } else { path };
+                    let report = crate::report::Report::from_engine(&run.engine, run.wall_secs);
+                    let text = crate::report::markdown::to_markdown(&report);
+                    self.exported(file::write_atomically(&path, text.as_bytes()).map_err(|e| e.to_string()), &path);
+                }
+            }
+            Action::ExportImageTo(path) => {
+                let states: Option<Vec<Option<crate::sim::LiveNode>>> =
+                    self.run.as_ref().map(|r| r.live_nodes().into_iter().map(|n| n.map(|(s, _)| s)).collect());
+                let mut picture =
+                    crate::scene::diagram::Picture::new(&self.doc.diagram, states.as_deref(), self.prefs.dark);
+                if let Some(run) = &self.run {
+                    let (now, end) = (run.engine.now().as_secs(), run.engine.end().as_secs());
+                    picture = picture.caption(format!(
+                        "at {} of {} simulated",
+                        crate::scene::charts::clock(now),
+                        crate::scene::charts::clock(end)
+                    ));
+                }
+                let result = crate::scene::export::write_picture(&path, &picture.svg());
+                self.exported(result, &path);
+            }
+            Action::ExportChartsTo(dir) => {
+                if let Some(run) = &self.run {
+                    let options = crate::scene::charts::ChartOptions {
+                        breakdown: self.prefs.charts.breakdown,
+                        ..crate::scene::charts::ChartOptions::default()
+                    };
+                    let result = crate::scene::export::write_charts(&run.engine, &dir, &options, self.prefs.dark);
+                    match result {
+                        Ok(n) => self.say(format!("Wrote {n} charts (PNG and SVG) into {}", dir.display()), false),
+                        Err(e) => {
+                            self.say(format!("Not exported: {e}"), true);
+                            self.error = Some(format!("The charts were not exported.\n\n{e}"));
+                        }
+                    }
                 }
             }
             Action::ChoosePricing => self.files.start(DialogKind::Pricing, None),

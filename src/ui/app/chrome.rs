@@ -24,8 +24,14 @@ impl SandboxApp {
                     }
                 });
                 ui.menu_button("Examples", |ui| {
+                    ui.set_max_width(440.0);
+                    let summaries = super::super::examples::summaries();
                     for (i, (name, _)) in EXAMPLES.iter().enumerate() {
-                        if ui.button(*name).clicked() {
+                        let summary = summaries.get(i).map_or("", String::as_str);
+                        let response = ui.button(*name).on_hover_text(summary);
+                        // What each example shows, in a line under its name.
+                        ui.add(egui::Label::new(egui::RichText::new(summary).small().weak()).truncate());
+                        if response.clicked() {
                             actions.push(Action::OpenExample(i));
                         }
                     }
@@ -38,9 +44,38 @@ impl SandboxApp {
                     actions.push(Action::SaveAs);
                 }
                 ui.separator();
-                if ui.add_enabled(self.run.is_some(), egui::Button::new("Export metrics (CSV)…")).clicked() {
-                    actions.push(Action::ExportCsv);
-                }
+                ui.menu_button("Export", |ui| {
+                    if ui
+                        .button("Diagram as picture (SVG or PNG)…")
+                        .on_hover_text("The diagram as it looks now, badges of the run included")
+                        .clicked()
+                    {
+                        actions.push(Action::ExportImage);
+                    }
+                    let running = self.run.is_some();
+                    let why = "Press Play or Step first";
+                    if ui
+                        .add_enabled(running, egui::Button::new("Charts (PNG and SVG)…"))
+                        .on_disabled_hover_text(why)
+                        .clicked()
+                    {
+                        actions.push(Action::ExportCharts);
+                    }
+                    if ui
+                        .add_enabled(running, egui::Button::new("Report (Markdown)…"))
+                        .on_disabled_hover_text(why)
+                        .clicked()
+                    {
+                        actions.push(Action::ExportReport);
+                    }
+                    if ui
+                        .add_enabled(running, egui::Button::new("Metrics (CSV)…"))
+                        .on_disabled_hover_text(why)
+                        .clicked()
+                    {
+                        actions.push(Action::ExportCsv);
+                    }
+                });
                 ui.separator();
                 if ui
                     .button("Load prices…")
@@ -246,12 +281,18 @@ impl SandboxApp {
             let d = &self.doc.diagram;
             ui.label(format!("{} nodes, {} edges", d.nodes.len(), d.edges.len()));
             ui.separator();
-            let problems = self.problems().len();
-            if problems == 0 {
-                ui.label("ready to run");
+            let errors = self.error_count();
+            let warnings = self.problems().len() - errors;
+            let palette = theme::Palette::for_visuals(ui.visuals());
+            let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            if errors > 0 {
+                ui.colored_label(palette.warning, plural(errors, "problem"));
             } else {
-                let colour = theme::Palette::for_visuals(ui.visuals()).warning;
-                ui.colored_label(colour, format!("{problems} problem{}", if problems == 1 { "" } else { "s" }));
+                ui.label("ready to run");
+            }
+            if warnings > 0 {
+                ui.colored_label(palette.busy, plural(warnings, "warning"))
+                    .on_hover_text("The diagram runs, probably not as meant: see the Problems tab");
             }
             if let Some(file) = self.pricing.as_ref().and_then(|p| p.file_name()) {
                 ui.separator();

@@ -7,12 +7,19 @@ impl SandboxApp {
     /// The live run, built at t = 0 if there is none; `None` (with the reason said) when the
     /// diagram has problems.
     pub(super) fn ensure_run(&mut self) -> Option<&mut LiveRun> {
+        if self.run.is_none() && !self.doc.diagram.nodes.iter().any(|n| n.kind.kind() == Kind::Client) {
+            let what =
+                if self.doc.diagram.nodes.is_empty() { "the diagram is empty" } else { "no client sends requests" };
+            self.say(format!("Nothing to run: {what}. Add a client from the palette, and what it calls"), true);
+            self.dock_tab = DockTab::Problems;
+            return None;
+        }
         if self.run.is_none() {
             if let Ok(mut run) = LiveRun::new(&self.doc.diagram, &self.catalog, self.doc.revision()) {
                 run.clock.speed = self.speed;
                 self.run = Some(run);
             } else {
-                let n = self.problems().len();
+                let n = self.error_count();
                 self.say(format!("Cannot run: the diagram has {n} problem(s), listed in the dock"), true);
                 self.dock_tab = DockTab::Problems;
                 return None;
@@ -69,11 +76,38 @@ impl SandboxApp {
         }
     }
 
-    /// The question about a change the live run cannot simply take, above the canvas.
-    pub(super) fn live_banner(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    /// Above the canvas, when the run and the document differ: the question about a change the
+    /// run cannot simply take, or — when the diagram now has a problem — that the run goes on with
+    /// the version before the change, why, and the ways back. The canvas and the run never differ
+    /// without saying so.
+    pub(super) fn live_banner(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let revision = self.doc.revision();
+        let behind = self.run.as_ref().is_some_and(|r| r.built_from != revision);
+        let first_error = self.problems().iter().find(|p| !p.is_warning()).cloned();
+        let palette = theme::Palette::for_visuals(ui.visuals());
+        if let Some(error) = first_error.filter(|_| behind && self.stale_dismissed != Some(revision)) {
+            egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, palette.warning)).show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(format!(
+                        "The simulation keeps running the diagram as it was before this change: the \
+                         diagram now has a problem ({error}). Fix it, undo the change, or go on with \
+                         the old version."
+                    ));
+                    if ui.button("Undo the change").on_hover_text("Back to the version the run has").clicked() {
+                        actions.push(Action::Undo);
+                    }
+                    if ui.button("Show problems").clicked() {
+                        actions.push(Action::ShowProblems);
+                    }
+                    if ui.button("Not now").on_hover_text("Hide this until the next change").clicked() {
+                        actions.push(Action::KeepRun);
+                    }
+                });
+            });
+            return;
+        }
         let Some((_, question)) = &self.live_question else { return };
         let t = self.run.as_ref().map_or(0.0, |r| r.engine.now().as_secs());
-        let palette = theme::Palette::for_visuals(ui.visuals());
         egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.0, palette.warning)).show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 match question {
