@@ -142,6 +142,9 @@ pub fn show(
         return;
     }
     let gap = 8.0;
+    // Solid scroll bars: a floating one is invisible until hovered, and charts below the fold
+    // would go unnoticed.
+    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
     let GridLayout { columns, rows, fit, cell } = GridLayout::of(ui, kinds.len(), gap);
     let mut enlarge = None;
     // A scroll bar always in sight when some charts are below the fold, so they are not missed.
