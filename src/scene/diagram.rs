@@ -382,10 +382,12 @@ impl<'a> Picture<'a> {
         if let Some(label) = edge_label(edge) {
             let _ = writeln!(
                 out,
-                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="{}">{}</text>"#,
+                // A halo of the background, so that the label stays readable over its own line.
+                r#"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="{}" stroke="{}" stroke-width="3" paint-order="stroke">{}</text>"#,
                 f32::midpoint(sx, ex),
                 f32::midpoint(sy, ey) - 8.0,
                 self.palette.weak_text.hex(),
+                self.palette.canvas.hex(),
                 escape(&label)
             );
         }

@@ -9,6 +9,15 @@ use crate::model::validate::{Place, Problem};
 pub fn show(ui: &mut egui::Ui, problems: &[Problem], actions: &mut Vec<Action>) {
     if problems.is_empty() {
         ui.label("No problems: this diagram is ready to run.");
+        ui.add_space(6.0);
+        for hint in [
+            "Press Play (Space) to run it: the Charts tab fills in as simulated time goes by.",
+            "While it runs, right-click an instance, function or balancer to fail it and watch what follows.",
+            "Report shows the run's figures; Compare… runs it against another design under the same load.",
+            "More designs are under File, Examples, each with a line on what it shows.",
+        ] {
+            ui.weak(hint);
+        }
         return;
     }
     let palette = Palette::for_visuals(ui.visuals());
