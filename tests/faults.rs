@@ -8,15 +8,10 @@
 mod common;
 
 use cloud_sandbox::model::{
-    Arrival, AutoScaling, ClientParams, Diagram, Distribution, Fault, InstanceParams, Location, NodeId, NodeKind,
-    PurchaseOption,
+    AutoScaling, Diagram, Distribution, Fault, InstanceParams, Location, NodeId, NodeKind, PurchaseOption,
 };
 use cloud_sandbox::sim::{Engine, RunOptions};
 use common::*;
-
-fn steady(rate: f64) -> NodeKind {
-    NodeKind::Client(ClientParams { rate_per_sec: rate, arrival: Arrival::EvenlySpaced, ..ClientParams::default() })
-}
 
 fn machines(count: u32, ms: f64) -> InstanceParams {
     InstanceParams {

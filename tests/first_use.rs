@@ -14,17 +14,6 @@ use egui::{Key, Modifiers, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// Types `text` into the in-app path prompt, replacing what it proposed, and confirms.
-fn answer_path_prompt(h: &mut Harness<'static, SandboxApp>, text: &str) {
-    h.get_by_role_and_label(Role::TextInput, "Path").focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, "Path").type_text(text);
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
-}
-
 #[test]
 fn a_live_change_that_cannot_apply_keeps_the_banner_with_the_reason_and_a_way_back() {
     let mut h = harness(SandboxApp::headless(None));

@@ -5,22 +5,9 @@
 
 mod common;
 
-use cloud_sandbox::model::{Arrival, ClientParams, Distribution, Fault, InstanceParams, NodeId, NodeKind, QueueParams};
+use cloud_sandbox::model::{Fault, NodeId, NodeKind, QueueParams};
 use cloud_sandbox::sim::RunOptions;
 use common::*;
-
-fn steady(rate: f64) -> NodeKind {
-    NodeKind::Client(ClientParams { rate_per_sec: rate, arrival: Arrival::EvenlySpaced, ..ClientParams::default() })
-}
-
-fn constant(workers: u32, ms: f64) -> NodeKind {
-    NodeKind::Instance(InstanceParams {
-        count: 1,
-        workers_per_instance: Some(workers),
-        service_time: Distribution::Constant { ms },
-        ..InstanceParams::default()
-    })
-}
 
 #[test]
 fn while_a_node_is_down_no_request_succeeds_and_failures_take_the_round_trip() {

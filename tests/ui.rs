@@ -176,14 +176,7 @@ fn save_as_through_the_prompt_and_reopen() {
     assert!(h.state().doc.is_modified());
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::S);
     h.run();
-    let field = h.get_by_role_and_label(Role::TextInput, "Path");
-    field.focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, "Path").type_text(path.to_str().unwrap());
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    answer_path_prompt(&mut h, path.to_str().unwrap());
     assert!(path.exists(), "saved");
     assert!(!h.state().doc.is_modified());
     let saved = file::load(&path).unwrap();
@@ -656,13 +649,7 @@ fn exporting_metrics_as_csv_through_the_prompt() {
     }
     h.state_mut().handle(Action::ExportCsv);
     h.run();
-    h.get_by_role_and_label(Role::TextInput, "Path").focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_role_and_label(Role::TextInput, "Path").type_text(out.to_str().unwrap());
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    answer_path_prompt(&mut h, out.to_str().unwrap());
     let global = std::fs::read_to_string(out.join("global.csv")).unwrap();
     assert_eq!(global.lines().count(), 1 + 10, "header and one row per simulated second");
     assert!(out.join("nodes.csv").exists());
@@ -1093,13 +1080,7 @@ fn the_file_menu_exports_the_diagram_as_svg_and_png_with_the_runs_badges() {
         h.run();
         h.get_by_label("Diagram as picture (SVG or PNG)…").click();
         h.run();
-        h.get_by_role_and_label(Role::TextInput, "Path").focus();
-        h.run();
-        h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-        h.get_by_role_and_label(Role::TextInput, "Path").type_text(path.to_str().unwrap());
-        h.run();
-        h.key_press(Key::Enter);
-        h.run();
+        answer_path_prompt(&mut h, path.to_str().unwrap());
         assert!(path.exists(), "{name} written");
     }
     let svg = std::fs::read_to_string(dir.path().join("web.svg")).unwrap();

@@ -5,23 +5,10 @@
 
 mod common;
 
-use cloud_sandbox::model::{Arrival, ClientParams, Distribution, InstanceParams, NodeKind, QueueParams, TopicParams};
+use cloud_sandbox::model::{NodeKind, QueueParams, TopicParams};
 use cloud_sandbox::report::Report;
 use cloud_sandbox::sim::RunOptions;
 use common::*;
-
-fn steady(rate: f64) -> NodeKind {
-    NodeKind::Client(ClientParams { rate_per_sec: rate, arrival: Arrival::EvenlySpaced, ..ClientParams::default() })
-}
-
-fn constant(workers: u32, ms: f64) -> NodeKind {
-    NodeKind::Instance(InstanceParams {
-        count: 1,
-        workers_per_instance: Some(workers),
-        service_time: Distribution::Constant { ms },
-        ..InstanceParams::default()
-    })
-}
 
 fn report(d: &cloud_sandbox::model::Diagram) -> Report {
     Report::from_engine(&run(d, &RunOptions::default()), 0.0)

@@ -59,6 +59,21 @@ pub fn poisson(rate: f64) -> NodeKind {
     NodeKind::Client(ClientParams { rate_per_sec: rate, arrival: Arrival::Poisson, ..ClientParams::default() })
 }
 
+/// A client sending `rate` requests a second, evenly spaced, no timeout and no retries.
+pub fn steady(rate: f64) -> NodeKind {
+    NodeKind::Client(ClientParams { rate_per_sec: rate, arrival: Arrival::EvenlySpaced, ..ClientParams::default() })
+}
+
+/// One machine with `workers` workers and a constant service time of `ms`.
+pub fn constant(workers: u32, ms: f64) -> NodeKind {
+    NodeKind::Instance(InstanceParams {
+        count: 1,
+        workers_per_instance: Some(workers),
+        service_time: Distribution::Constant { ms },
+        ..InstanceParams::default()
+    })
+}
+
 /// One instance node of `count` machines with `workers` each and exponential service.
 pub fn servers(count: u32, workers: u32, mean_ms: f64) -> NodeKind {
     NodeKind::Instance(InstanceParams {

@@ -5,7 +5,7 @@
 use cloud_sandbox::model::Kind;
 use cloud_sandbox::ui::theme::kind_title;
 use cloud_sandbox::ui::{Action, SandboxApp};
-use egui::{Pos2, Role};
+use egui::{Key, Modifiers, Pos2, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -60,4 +60,15 @@ pub fn node_centre(h: &Harness<'static, SandboxApp>, label: &str) -> Pos2 {
 /// The index of an example in the Examples menu.
 pub fn example_index(name: &str) -> usize {
     cloud_sandbox::ui::examples::EXAMPLES.iter().position(|(n, _)| *n == name).unwrap()
+}
+
+/// Types `text` into the in-app path prompt, replacing what it proposed, and confirms.
+pub fn answer_path_prompt(h: &mut Harness<'static, SandboxApp>, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, "Path").focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Path").type_text(text);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
 }
