@@ -6,6 +6,15 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use thiserror::Error;
 
+/// The most vCPUs an instance type may have (the largest EC2 types have 448): it is the default
+/// number of workers per machine, so it bounds what one machine holds.
+pub const MAX_VCPU: u32 = 1024;
+/// The most memory an instance type may have, in GiB (the largest EC2 types have 24,576).
+pub const MAX_MEMORY_GIB: f64 = 100_000.0;
+/// The highest price any line of a catalog may have, in dollars per unit: far above any published
+/// price, low enough that no bill of a bounded run can overflow.
+pub const MAX_PRICE_USD: f64 = 1_000_000.0;
+
 /// The catalog built into the program (a copy of `assets/pricing.ron`).
 pub const EMBEDDED_CATALOG: &str = include_str!("../../assets/pricing.ron");
 
@@ -326,10 +335,10 @@ impl Catalog {
 
     fn check(&self) -> Result<(), String> {
         let price = |what: &str, v: f64| {
-            if v.is_finite() && v >= 0.0 {
+            if v.is_finite() && (0.0..=MAX_PRICE_USD).contains(&v) {
                 Ok(())
             } else {
-                Err(format!("{what} must be a price of 0 or more, not {v}"))
+                Err(format!("{what} must be a price from 0 to 1,000,000, not {v}"))
             }
         };
         let mut seen = std::collections::BTreeSet::new();
@@ -338,11 +347,11 @@ impl Catalog {
                 return Err(format!("instance type {} is listed twice", t.name));
             }
             price(&format!("instance type {}: on_demand_per_hour", t.name), t.on_demand_per_hour)?;
-            if t.vcpu == 0 {
-                return Err(format!("instance type {}: vcpu must be at least 1", t.name));
+            if t.vcpu == 0 || t.vcpu > MAX_VCPU {
+                return Err(format!("instance type {}: vcpu must be from 1 to {MAX_VCPU}, not {}", t.name, t.vcpu));
             }
-            if !(t.memory_gib.is_finite() && t.memory_gib > 0.0) {
-                return Err(format!("instance type {}: memory_gib must be above 0", t.name));
+            if !(t.memory_gib.is_finite() && t.memory_gib > 0.0 && t.memory_gib <= MAX_MEMORY_GIB) {
+                return Err(format!("instance type {}: memory_gib must be above 0 and at most 100,000", t.name));
             }
         }
         let b = &self.balancer;

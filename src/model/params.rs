@@ -150,6 +150,20 @@ pub struct ClientParams {
     pub message_types: Vec<MessageType>,
 }
 
+impl ClientParams {
+    /// The highest rate the traffic pattern reaches, in requests per second.
+    pub fn peak_rate_per_sec(&self) -> f64 {
+        let base = self.rate_per_sec;
+        match &self.pattern {
+            TrafficPattern::Constant => base,
+            TrafficPattern::Ramp { to_rate_per_sec, .. } => base.max(*to_rate_per_sec),
+            TrafficPattern::Diurnal { amplitude, .. } => base * (1.0 + amplitude),
+            TrafficPattern::Spike { multiplier, .. } => base * multiplier.max(1.0),
+            TrafficPattern::Steps(steps) => steps.iter().map(|s| s.rate_per_sec).fold(base, f64::max),
+        }
+    }
+}
+
 impl Default for ClientParams {
     fn default() -> Self {
         Self {

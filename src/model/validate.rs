@@ -118,8 +118,21 @@ pub const MAX_SECS: f64 = 315_360_000.0;
 /// The most workers one instance node may have in all (machines × workers per machine).
 pub const MAX_WORKERS_PER_NODE: u64 = 1_000_000;
 
-/// The highest request rate a client may have, per second.
+/// The highest request rate a client may have, per second — at the peak of its traffic pattern,
+/// and under any traffic surge of the fault script.
 pub const MAX_RATE_PER_SEC: f64 = 10_000_000.0;
+
+/// The most message groups a FIFO queue may have (the engine keeps a line per group).
+pub const MAX_FIFO_GROUPS: u32 = 100_000;
+
+/// The largest factor by which a fault may slow a node down.
+pub const MAX_SLOW_FACTOR: f64 = 1000.0;
+
+/// The largest price of owned hardware, in dollars (so that no bill can overflow).
+pub const MAX_HARDWARE_USD: f64 = 1e9;
+
+/// The largest running cost of owned hardware, in dollars per hour.
+pub const MAX_RUNNING_USD_PER_HOUR: f64 = 1e6;
 
 /// Lists every problem of a diagram; empty means it is ready to simulate.
 pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
@@ -326,6 +339,11 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 }
                 if p.rate_per_sec > MAX_RATE_PER_SEC {
                     bad(format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
+                } else if p.peak_rate_per_sec() > MAX_RATE_PER_SEC {
+                    bad(format!(
+                        "the traffic pattern peaks at {} requests a second; at most 10,000,000",
+                        p.peak_rate_per_sec()
+                    ));
                 }
                 if let Some(t) = p.timeout_ms
                     && !(t.is_finite() && t > 0.0)
@@ -378,12 +396,17 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 if p.count > 65_535 {
                     bad(format!("count must be at most 65,535, not {}", p.count));
                 }
-                if let Some(w) = p.workers_per_instance
-                    && u64::from(w) * u64::from(p.count) > MAX_WORKERS_PER_NODE
-                {
+                // Workers as the run will have them: the type's vCPUs unless given, on as many
+                // machines as the node can ever run (a group's maximum, raised by its actions).
+                let workers = p
+                    .workers_per_instance
+                    .unwrap_or_else(|| catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu));
+                let machines = p.auto_scaling.as_ref().map_or(p.count, most_machines);
+                if u64::from(workers) * u64::from(machines) > MAX_WORKERS_PER_NODE {
                     bad(format!(
-                        "count × workers_per_instance is {}; at most 1,000,000 workers per node",
-                        u64::from(w) * u64::from(p.count)
+                        "{machines} machines (the most this node can run) × {workers} workers each is {}; at most \
+                         1,000,000 workers per node",
+                        u64::from(workers) * u64::from(machines)
                     ));
                 }
                 match p.workers_per_instance {
@@ -424,8 +447,8 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 if !(1..=10).contains(&p.batch_size) {
                     bad(format!("batch_size must be between 1 and 10, not {}", p.batch_size));
                 }
-                if p.message_groups == 0 {
-                    bad("message_groups must be at least 1".to_owned());
+                if p.message_groups == 0 || p.message_groups > MAX_FIFO_GROUPS {
+                    bad(format!("message_groups must be at least 1 and at most 100,000, not {}", p.message_groups));
                 }
             }
             NodeKind::Function(p) => {
@@ -449,6 +472,11 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
         }
     }
     kinds
+}
+
+/// The most machines a group can ever run: its maximum, or more if a scheduled action raises it.
+fn most_machines(g: &super::AutoScaling) -> u32 {
+    g.scheduled.iter().flat_map(|a| [a.max, a.desired, a.min]).flatten().fold(g.max, u32::max)
 }
 
 /// An Auto Scaling group's bounds and times must make sense.
@@ -567,9 +595,12 @@ fn check_purchase(p: &super::InstanceParams, catalog: &Catalog, bad: &mut impl F
             }
         }
         PurchaseOption::OnPremises { hardware_usd, amortisation_years, running_usd_per_hour } => {
-            for (name, v) in [("hardware_usd", *hardware_usd), ("running_usd_per_hour", *running_usd_per_hour)] {
-                if !(v.is_finite() && v >= 0.0) {
-                    bad(format!("purchase: {name} must be 0 or more, not {v}"));
+            for (name, v, most, written) in [
+                ("hardware_usd", *hardware_usd, MAX_HARDWARE_USD, "1,000,000,000"),
+                ("running_usd_per_hour", *running_usd_per_hour, MAX_RUNNING_USD_PER_HOUR, "1,000,000"),
+            ] {
+                if !(v.is_finite() && (0.0..=most).contains(&v)) {
+                    bad(format!("purchase: {name} must be from 0 to {written}, not {v}"));
                 }
             }
             if !(amortisation_years.is_finite() && (0.1..=50.0).contains(amortisation_years)) {
@@ -824,8 +855,8 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
                 if !kind_of(node).is_some_and(|k| matches!(k.kind(), Kind::Instance | Kind::Function)) {
                     bad("only an instance or a function node can be slowed".to_owned());
                 }
-                if !(factor.is_finite() && *factor > 0.0) {
-                    bad(format!("factor must be above 0, not {factor}"));
+                if !(factor.is_finite() && *factor > 0.0 && *factor <= MAX_SLOW_FACTOR) {
+                    bad(format!("factor must be above 0 and at most 1,000, not {factor}"));
                 }
             }
             Fault::ComponentFailure { node, component, .. } => match kind_of(node) {
@@ -863,8 +894,9 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
                         "there is no call edge from '{from}' to '{to}' (a queue's consumers poll it: slow the consumer instead)"
                     ));
                 }
-                if !(extra_ms.is_finite() && *extra_ms >= 0.0) {
-                    bad(format!("extra_ms must be 0 or more, not {extra_ms}"));
+                // At most ten years, as every time setting (faults set off during a run included).
+                if !(extra_ms.is_finite() && *extra_ms >= 0.0 && *extra_ms <= MAX_SECS * 1000.0) {
+                    bad(format!("extra_ms must be from 0 to ten years (315,360,000,000), not {extra_ms}"));
                 }
             }
             Fault::TrafficSurge { node, multiplier, .. } => {
@@ -873,6 +905,13 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
                 }
                 if !(multiplier.is_finite() && *multiplier >= 0.0) {
                     bad(format!("multiplier must be 0 or more, not {multiplier}"));
+                } else if let Some(NodeKind::Client(c)) = d.node(node).map(|n| &n.kind)
+                    && c.peak_rate_per_sec() * multiplier > MAX_RATE_PER_SEC
+                {
+                    bad(format!(
+                        "the surge takes '{node}' to {} requests a second; at most 10,000,000 requests a second",
+                        c.peak_rate_per_sec() * multiplier
+                    ));
                 }
             }
         }

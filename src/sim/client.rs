@@ -90,14 +90,7 @@ pub(crate) fn rate_at(p: &ClientParams, t_secs: f64) -> f64 {
 
 /// The highest rate the pattern ever asks for.
 fn peak_rate(p: &ClientParams) -> f64 {
-    let base = p.rate_per_sec;
-    match &p.pattern {
-        TrafficPattern::Constant => base,
-        TrafficPattern::Ramp { to_rate_per_sec, .. } => base.max(*to_rate_per_sec),
-        TrafficPattern::Diurnal { amplitude, .. } => base * (1.0 + amplitude),
-        TrafficPattern::Spike { multiplier, .. } => base * multiplier.max(1.0),
-        TrafficPattern::Steps(steps) => steps.iter().map(|s| s.rate_per_sec).fold(base, f64::max),
-    }
+    p.peak_rate_per_sec()
 }
 
 impl ClientState {
