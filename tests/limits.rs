@@ -118,3 +118,19 @@ fn a_catalog_refuses_more_vcpus_than_a_machine_can_have() {
     let err = Catalog::load(&path).unwrap_err().to_string();
     assert!(err.contains("vcpu must be from 1 to 1024"), "{err}");
 }
+
+#[test]
+fn retries_are_bounded_and_never_immediate() {
+    // 4,294,967,295 retries without backoff froze simulated time at 1 s.
+    let client =
+        ClientParams { retries: u32::MAX, backoff_base_ms: 0.0, backoff_max_ms: 0.0, ..ClientParams::default() };
+    let d = client_to(servers(1, 1, 1.0), client);
+    refused(&d, "node 'c'", "retries must be at most 100");
+    refused(&d, "node 'c'", "backoff_base_ms must be at least 1 ms");
+    let topic = cloud_sandbox::model::TopicParams { http_delivery_retries: u32::MAX, http_retry_delay_secs: 0.0 };
+    let mut d = client_to(NodeKind::Topic(topic), ClientParams::default());
+    d.nodes.push(node("w", servers(1, 1, 1.0)));
+    d.edges.push(edge("s", "w"));
+    refused(&d, "node 's'", "http_delivery_retries must be at most 100");
+    refused(&d, "node 's'", "http_retry_delay_secs must be at least 0.001");
+}

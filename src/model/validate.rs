@@ -122,6 +122,9 @@ pub const MAX_WORKERS_PER_NODE: u64 = 1_000_000;
 /// and under any traffic surge of the fault script.
 pub const MAX_RATE_PER_SEC: f64 = 10_000_000.0;
 
+/// The most retries of a client's request, or of a topic's delivery to one subscriber.
+pub const MAX_RETRIES: u32 = 100;
+
 /// The most message groups a FIFO queue may have (the engine keeps a line per group).
 pub const MAX_FIFO_GROUPS: u32 = 100_000;
 
@@ -350,8 +353,17 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 {
                     bad(format!("timeout_ms must be above 0, not {t}"));
                 }
+                if p.retries > MAX_RETRIES {
+                    bad(format!("retries must be at most 100, not {}", p.retries));
+                }
                 if !finite_at_least(p.backoff_base_ms, 0.0) || !finite_at_least(p.backoff_max_ms, 0.0) {
                     bad("backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
+                } else if p.retries > 0 && p.backoff_base_ms < 1.0 {
+                    // Retries at the same instant could keep simulated time from moving.
+                    bad(format!(
+                        "backoff_base_ms must be at least 1 ms when there are retries, not {}",
+                        p.backoff_base_ms
+                    ));
                 } else if p.backoff_max_ms < p.backoff_base_ms {
                     bad(format!(
                         "backoff_max_ms ({}) is below backoff_base_ms ({})",
@@ -427,8 +439,16 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 }
             }
             NodeKind::Topic(p) => {
+                if p.http_delivery_retries > MAX_RETRIES {
+                    bad(format!("http_delivery_retries must be at most 100, not {}", p.http_delivery_retries));
+                }
                 if !finite_at_least(p.http_retry_delay_secs, 0.0) {
                     bad(format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs));
+                } else if p.http_delivery_retries > 0 && p.http_retry_delay_secs < 0.001 {
+                    bad(format!(
+                        "http_retry_delay_secs must be at least 0.001 when there are retries, not {}",
+                        p.http_retry_delay_secs
+                    ));
                 }
             }
             NodeKind::Queue(p) => {
