@@ -51,7 +51,7 @@ pub enum Command {
         /// The diagram file (.ron).
         file: PathBuf,
         /// Simulated time to run, e.g. 90s, 10m, 1h (default: the duration set in the file).
-        #[arg(long, value_parser = parse_duration_secs)]
+        #[arg(long, value_parser = parse_run_length_secs)]
         duration: Option<f64>,
         /// Seed of the random stream (default: the file's seed).
         #[arg(long)]
@@ -82,7 +82,7 @@ pub enum Command {
         /// The second diagram (.ron).
         b: PathBuf,
         /// Simulated time to run each, e.g. 90s, 10m, 1h (default: the first diagram's).
-        #[arg(long, value_parser = parse_duration_secs)]
+        #[arg(long, value_parser = parse_run_length_secs)]
         duration: Option<f64>,
         /// Seed of the random stream for both (default: the first diagram's).
         #[arg(long)]
@@ -110,7 +110,7 @@ pub enum Command {
         png: Option<PathBuf>,
         /// Run the simulation to this simulated time first (e.g. 5m) and draw each node's badges
         /// of that moment (without it the picture shows the diagram alone).
-        #[arg(long, value_parser = parse_duration_secs)]
+        #[arg(long, value_parser = parse_run_length_secs)]
         at: Option<f64>,
         /// Also write each chart of the run (to --at, or to the end) into this folder, as PNG and SVG.
         #[arg(long, value_name = "DIR")]
@@ -132,7 +132,6 @@ pub enum Command {
     },
 }
 
-/// Parses `90s`, `10m`, `1h`, `2d`, `250ms` or a plain number of seconds.
 /// Parses a speed: a factor from 0.1 to 1000 (`10`, `10x`), or `max`.
 pub fn parse_speed(text: &str) -> Result<Speed, String> {
     // (`max` first: trimming a trailing "x" would spoil it.)
@@ -146,10 +145,17 @@ pub fn parse_speed(text: &str) -> Result<Speed, String> {
     }
 }
 
+/// Parses `90s`, `10m`, `1h`, `2d`, `250ms`, or a plain number of seconds (`1e3` too), from 0 to
+/// ten years.
 pub fn parse_duration_secs(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let split = t.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
+    // A plain number (1e3 included) is seconds; otherwise the trailing letters are the unit.
+    let (number, unit) = if t.parse::<f64>().is_ok() {
+        (t, "")
+    } else {
+        let split = t.len() - t.chars().rev().take_while(char::is_ascii_alphabetic).count();
+        t.split_at(split)
+    };
     let value: f64 = number
         .trim()
         .parse()
@@ -163,7 +169,19 @@ pub fn parse_duration_secs(text: &str) -> Result<f64, String> {
         other => return Err(format!("unknown unit '{other}' in '{text}': use ms, s, m, h or d")),
     };
     let secs = value * scale;
-    if secs.is_finite() && secs >= 0.0 { Ok(secs) } else { Err(format!("'{text}' must be a duration of 0 or more")) }
+    if !(secs.is_finite() && secs >= 0.0) {
+        return Err(format!("'{text}' must be a duration of 0 or more"));
+    }
+    if secs > validate::MAX_SECS {
+        return Err(format!("'{text}' is beyond ten years, the longest a run may be"));
+    }
+    Ok(secs)
+}
+
+/// Parses a length of run: a duration (see [`parse_duration_secs`]) above zero.
+pub fn parse_run_length_secs(text: &str) -> Result<f64, String> {
+    let secs = parse_duration_secs(text)?;
+    if secs > 0.0 { Ok(secs) } else { Err(format!("'{text}': a run must last more than 0 s")) }
 }
 
 /// Reads the catalog (given or built in) and the diagram; on failure, reports it and returns the

@@ -405,3 +405,63 @@ fn run_prints_the_report_as_markdown_tables_naming_the_nodes() {
         assert!(lines.skip(1).all(|l| cells(l) == header), "{table}");
     }
 }
+
+#[test]
+fn devices_fifos_and_huge_files_are_refused_without_reading_them() {
+    // /dev/zero and /dev/urandom used to be read forever; a FIFO blocked forever.
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let o = cli(&["check", device]);
+        assert_eq!(o.status.code(), Some(2), "{device}: {}", stderr(&o));
+        assert!(stderr(&o).contains("is not a regular file"), "{}", stderr(&o));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.ron");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let o = cli(&["run", fifo.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a regular file"), "{}", stderr(&o));
+    // Larger than any diagram needs: refused by its size, before it is read.
+    let big = dir.path().join("big.ron");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(cloud_sandbox::model::file::MAX_FILE_BYTES + 1).unwrap();
+    let o = cli(&["check", big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("larger than"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_huge_text_field_is_refused_with_its_place() {
+    // A 20 MB description made the window take 9.5 s and 4.7 GB to its first frame.
+    let text = format!(
+        "(format_version: 1, scenario: (description: \"{}\"), nodes: [(id: \"c\", kind: Client())], edges: [])",
+        "x".repeat(20_000_000)
+    );
+    let (_dir, path) = temp_file("long.ron", &text);
+    let o = cli(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the scenario's description has 20000000 characters; at most 10,000"),
+        "{}",
+        stderr(&o)
+    );
+    let name =
+        format!("(format_version: 1, nodes: [(id: \"c\", name: \"{}\", kind: Client())], edges: [])", "n".repeat(300));
+    let (_dir, path) = temp_file("name.ron", &name);
+    let o = cli(&["check", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("node 'c': its name has 300 characters; at most 200"), "{}", stderr(&o));
+}
+
+#[test]
+fn durations_out_of_range_are_wrong_arguments_and_exponents_read() {
+    for bad in ["0", "0s", "400000000", "11y"] {
+        let o = cli(&["run", "saves/web-app.ron", "--duration", bad]);
+        assert_eq!(o.status.code(), Some(2), "--duration {bad}: {}", stderr(&o));
+    }
+    let o = cli(&["run", "saves/web-app.ron", "--duration", "1e2", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["sim_seconds"], 100.0);
+    let o = cli(&["run", "saves/web-app.ron", "--duration", "1.5e2s", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

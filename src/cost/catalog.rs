@@ -32,6 +32,9 @@ pub enum CatalogError {
     /// The text is not a valid catalog.
     #[error(transparent)]
     Syntax(#[from] SyntaxError),
+    /// The file cannot be read as text (a device, a pipe, too large).
+    #[error(transparent)]
+    File(#[from] crate::model::file::FileError),
     /// A value that cannot be a price or a size.
     #[error("{origin}: {message}")]
     Invalid {
@@ -321,8 +324,7 @@ impl Catalog {
 
     /// Reads a catalog from a file.
     pub fn load(path: &Path) -> Result<Self, CatalogError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| CatalogError::Io { path: path.display().to_string(), source })?;
+        let text = crate::model::file::read_text(path)?;
         Self::from_ron_str(&text, &path.display().to_string())
     }
 

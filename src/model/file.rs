@@ -13,6 +13,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// The largest diagram, fault script or pricing catalog read, in bytes (32 MiB: a diagram of
+/// 100,000 nodes fits; anything larger is refused before it is read).
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Why a diagram could not be read or written.
 #[derive(Debug, Error)]
 pub enum FileError {
@@ -38,6 +42,96 @@ pub enum FileError {
     /// The diagram could not be turned into text (should not happen with valid data).
     #[error("could not write the diagram as RON: {0}")]
     Serialize(String),
+    /// The path is a device, a pipe or a folder: nothing is read from it.
+    #[error("{path}: is not a regular file")]
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// The file is larger than any diagram needs: it is not read.
+    #[error("{path}: {bytes} bytes, larger than the {MAX_FILE_BYTES} bytes a file may have")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size.
+        bytes: u64,
+    },
+    /// A text field is longer than its limit.
+    #[error("{origin}: {place} has {chars} characters; at most {limit}")]
+    TooLong {
+        /// The file name, or a label.
+        origin: String,
+        /// Which text, e.g. "node 'c': its name".
+        place: String,
+        /// How long it is.
+        chars: usize,
+        /// The most it may have, as written in the message.
+        limit: &'static str,
+    },
+}
+
+/// The most characters of an id, a name, a message type, a filter entry or a component.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The most characters of a scenario's description.
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+
+/// Reads a text file of at most [`MAX_FILE_BYTES`]; refuses devices, pipes and folders before
+/// opening them (opening a pipe would wait for a writer).
+pub fn read_text(path: &Path) -> Result<String, FileError> {
+    use std::io::Read as _;
+    let io = |source| FileError::Io { path: path.to_owned(), source };
+    let meta = fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile { path: path.to_owned() });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge { path: path.to_owned(), bytes: meta.len() });
+    }
+    let mut text = String::new();
+    // The file may grow between the look and the read: read one byte past the limit at most.
+    fs::File::open(path).map_err(io)?.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(io)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(FileError::TooLarge { path: path.to_owned(), bytes: text.len() as u64 });
+    }
+    Ok(text)
+}
+
+/// Refuses text fields beyond their limits (a 20 MB description would make the window crawl).
+fn check_text_lengths(d: &Diagram, origin: &str) -> Result<(), FileError> {
+    let too_long = |place: String, text: &str, most: usize, limit: &'static str| {
+        let chars = text.chars().count();
+        if chars > most { Err(FileError::TooLong { origin: origin.to_owned(), place, chars, limit }) } else { Ok(()) }
+    };
+    let name = |place: String, text: &str| too_long(place, text, MAX_NAME_CHARS, "200");
+    name("the scenario's name".to_owned(), &d.scenario.name)?;
+    too_long("the scenario's description".to_owned(), &d.scenario.description, MAX_DESCRIPTION_CHARS, "10,000")?;
+    for (i, n) in d.nodes.iter().enumerate() {
+        name(format!("node {}: its id", i + 1), &n.id.0)?;
+        let place = |what: &str| format!("node '{}': {what}", n.id);
+        name(place("its name"), &n.name)?;
+        match &n.kind {
+            super::NodeKind::Client(p) => {
+                for t in &p.message_types {
+                    name(place("a message type"), &t.name)?;
+                }
+            }
+            super::NodeKind::Instance(p) => {
+                for c in &p.components {
+                    name(place("a component"), c)?;
+                }
+            }
+            super::NodeKind::Balancer(_)
+            | super::NodeKind::Topic(_)
+            | super::NodeKind::Queue(_)
+            | super::NodeKind::Function(_) => {}
+        }
+    }
+    for (i, e) in d.edges.iter().enumerate() {
+        for f in &e.filter {
+            name(format!("edge {}: a filter entry", i + 1), f)?;
+        }
+    }
+    Ok(())
 }
 
 /// A place in RON text that could not be read, and why.
@@ -72,6 +166,7 @@ pub fn from_ron_str(text: &str, origin: &str) -> Result<Diagram, FileError> {
     if diagram.format_version != FORMAT_VERSION {
         return Err(FileError::Version { origin: origin.to_owned(), found: diagram.format_version });
     }
+    check_text_lengths(&diagram, origin)?;
     Ok(diagram)
 }
 
@@ -90,7 +185,7 @@ pub fn faults_from_ron_str(text: &str, origin: &str) -> Result<Vec<super::Fault>
 
 /// Reads a fault script file (see [`faults_from_ron_str`]).
 pub fn load_faults(path: &Path) -> Result<Vec<super::Fault>, FileError> {
-    let text = fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_owned(), source })?;
+    let text = read_text(path)?;
     faults_from_ron_str(&text, &path.display().to_string())
 }
 
@@ -108,7 +203,7 @@ pub fn to_ron_string(diagram: &Diagram) -> Result<String, FileError> {
 
 /// Reads a diagram from a file.
 pub fn load(path: &Path) -> Result<Diagram, FileError> {
-    let text = fs::read_to_string(path).map_err(|source| FileError::Io { path: path.to_owned(), source })?;
+    let text = read_text(path)?;
     from_ron_str(&text, &path.display().to_string())
 }
 

@@ -289,6 +289,16 @@ fn check_time_bounds(d: &Diagram, out: &mut Vec<Problem>) {
 fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
     let s = &d.scenario;
     let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
+    // The limits a file is read with (see `file`), so that what the editor saves reads back.
+    for (what, text, most) in [
+        ("name", &s.name, super::file::MAX_NAME_CHARS),
+        ("description", &s.description, super::file::MAX_DESCRIPTION_CHARS),
+    ] {
+        let chars = text.chars().count();
+        if chars > most {
+            bad(format!("the {what} has {chars} characters; at most {most}"));
+        }
+    }
     if !(s.duration_secs.is_finite() && s.duration_secs > 0.0) {
         bad(format!("duration_secs must be above 0, not {}", s.duration_secs));
     }
@@ -331,6 +341,12 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
         let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
         if node.id.0.trim().is_empty() {
             bad("the id is empty".to_owned());
+        }
+        for (what, text) in [("id", &node.id.0), ("name", &node.name)] {
+            let chars = text.chars().count();
+            if chars > super::file::MAX_NAME_CHARS {
+                bad(format!("the {what} has {chars} characters; at most {}", super::file::MAX_NAME_CHARS));
+            }
         }
         if kinds.insert(node.id.clone(), node.kind.kind()).is_some() {
             bad("this id is used by more than one node".to_owned());
