@@ -465,3 +465,25 @@ fn durations_out_of_range_are_wrong_arguments_and_exponents_read() {
     let o = cli(&["run", "saves/web-app.ron", "--duration", "1.5e2s", "--json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn csv_cells_cannot_become_spreadsheet_formulas() {
+    let text = r#"(format_version: 1, nodes: [
+        (id: "=HYPERLINK(\"http://x\")", kind: Client(rate_per_sec: 2.0)),
+        (id: "@sum", kind: Instance()),
+        (id: "line\rbreak", kind: Instance()),
+    ], edges: [(from: "=HYPERLINK(\"http://x\")", to: "@sum")])"#;
+    let (dir, path) = temp_file("formula.ron", text);
+    let out = dir.path().join("csv");
+    let o = cli(&["run", path.to_str().unwrap(), "--duration", "3s", "--csv", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let nodes = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    assert!(nodes.contains(",\"'=HYPERLINK(\"\"http://x\"\")\",client,"), "{nodes}");
+    assert!(nodes.contains(",'@sum,instance,"), "{nodes}");
+    assert!(nodes.contains(",\"line\rbreak\",instance,"), "{nodes}");
+    for line in nodes.lines() {
+        for cell in line.split(',') {
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell} in {line}");
+        }
+    }
+}

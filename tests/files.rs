@@ -328,3 +328,34 @@ fn what_runs_but_probably_not_as_meant_is_a_warning() {
     let w = warned(&d);
     assert_eq!(w, vec!["node 'island': no request can reach this node: no path leads to it from a client".to_owned()]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_save_never_writes_through_a_planted_link_and_cleans_up_old_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("mine.ron");
+    // Someone else's file, and a link planted where the old save put its temporary file.
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "not yours").unwrap();
+    let planted = dir.path().join(format!(".mine.ron.{}.tmp", std::process::id()));
+    std::os::unix::fs::symlink(&victim, &planted).unwrap();
+    // A temporary file left by a save that was killed two hours ago.
+    let stale = dir.path().join(".mine.ron.4242.tmp");
+    std::fs::write(&stale, "half a diagram").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_hours(2);
+    std::fs::File::options().write(true).open(&stale).unwrap().set_modified(two_hours_ago).unwrap();
+
+    let d = example("web-app.ron");
+    file::save(&d, &target).unwrap();
+    assert_eq!(file::load(&target).unwrap(), d);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not yours", "the link was not followed");
+    assert!(!stale.exists(), "the killed save's leftover is gone");
+    // Nothing else of ours is left beside the file (the planted link is not ours to remove).
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec![planted.file_name().unwrap().to_string_lossy().into_owned(), "mine.ron".into(), "victim.txt".into()]
+    );
+}

@@ -214,7 +214,14 @@ pub fn save(diagram: &Diagram, path: &Path) -> Result<(), FileError> {
     write_atomically(path, text.as_bytes())
 }
 
-/// Replaces `path` with `bytes` so that readers see either the old or the new content, never a mix.
+/// Temporary files of a save older than this were left by a save that was stopped midway.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_hours(1);
+
+/// Replaces `path` with `bytes` so that readers see either the old or the new content, never a mix:
+/// the bytes go to a temporary file beside it, created exclusively under a random name (so a link
+/// planted there is never followed), flushed to disk, renamed over `path`, and the folder flushed
+/// too. On any error the temporary file is removed and `path` is left as it was. Temporary files
+/// that a save stopped midway left behind (over an hour old) are removed on the next save.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let io = |source| FileError::Io { path: path.to_owned(), source };
     let dir = match path.parent() {
@@ -222,16 +229,42 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         _ => PathBuf::from("."),
     };
     let name = path.file_name().map_or_else(|| "diagram".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        // Best effort: the temporary file is ours and useless now.
-        let _ = fs::remove_file(&temp);
+    let prefix = format!(".{name}.");
+    remove_stale_temporaries(&dir, &prefix);
+    let mut temp = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(&dir).map_err(io)?;
+    temp.write_all(bytes).map_err(io)?;
+    temp.as_file().sync_all().map_err(io)?;
+    // On failure the temporary file is dropped, which removes it.
+    temp.persist(path).map_err(|e| io(e.error))?;
+    sync_folder(&dir);
+    Ok(())
+}
+
+/// Removes our temporary files (`.NAME.*.tmp`, regular files only) older than [`STALE_AFTER`].
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if !(file_name.starts_with(prefix) && file_name.ends_with(".tmp")) {
+            continue;
+        }
+        // `symlink_metadata`: a link is never ours, whatever it is called.
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else { continue };
+        let old = meta.modified().ok().and_then(|m| m.elapsed().ok()).is_some_and(|age| age > STALE_AFTER);
+        if meta.is_file() && old {
+            let _ = fs::remove_file(entry.path());
+        }
     }
-    result.map_err(io)
+}
+
+/// Flushes a folder's entries to disk, so that a rename survives a power cut (Unix; elsewhere
+/// the rename is as durable as the system makes it).
+fn sync_folder(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(folder) = fs::File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }

@@ -63,9 +63,11 @@ pub fn nodes_csv(engine: &Engine) -> String {
     out
 }
 
-/// Quotes a field when it needs it.
+/// A text cell: a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` before it, so that
+/// a spreadsheet never reads it as a formula; quoted when it holds a comma, quote or line break.
 fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
 /// Writes `global.csv` and `nodes.csv` into `dir` (created if missing), each atomically.
@@ -84,5 +86,8 @@ mod tests {
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\", ok"), "\"say \"\"hi\"\", ok\"");
         assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("-x"), "'-x");
+        assert_eq!(csv_field("a\rb"), "\"a\rb\"");
     }
 }
