@@ -134,3 +134,27 @@ fn retries_are_bounded_and_never_immediate() {
     refused(&d, "node 's'", "http_delivery_retries must be at most 100");
     refused(&d, "node 's'", "http_retry_delay_secs must be at least 0.001");
 }
+
+#[test]
+fn a_slowed_call_never_ends_sooner_than_an_unslowed_one() {
+    // The longest service there is (draws are capped near three years), slowed 1,000 times: the
+    // time used to saturate and wrap, ending the calls at once.
+    let slowest = NodeKind::Instance(InstanceParams {
+        count: 1,
+        workers_per_instance: Some(4),
+        service_time: cloud_sandbox::model::Distribution::Constant { ms: 3e11 },
+        ..InstanceParams::default()
+    });
+    let mut d = client_to(slowest, ClientParams { rate_per_sec: 1.0, ..steady_params() });
+    d.scenario.duration_secs = 30.0;
+    d.scenario.faults = vec![Fault::Slow { node: NodeId::new("s"), at_secs: 0.0, for_secs: None, factor: 1000.0 }];
+    assert!(problems(&d).is_empty(), "{:?}", problems(&d));
+    let engine = run(&d, &cloud_sandbox::sim::RunOptions::default());
+    let totals = engine.client_totals();
+    assert_eq!(totals.succeeded, 0, "nothing can finish within 30 s");
+    assert_eq!(totals.in_flight, totals.generated);
+}
+
+fn steady_params() -> ClientParams {
+    ClientParams { arrival: cloud_sandbox::model::Arrival::EvenlySpaced, ..ClientParams::default() }
+}

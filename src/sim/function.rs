@@ -150,10 +150,8 @@ impl Engine {
                 f.cold_starts += 1;
             }
         }
-        let mut work: u64 = (0..batch).map(|_| f.sampler.draw(&mut self.rng)).sum();
-        if slow != 1.0 {
-            work = (work as f64 * slow).round() as u64;
-        }
+        let work: u64 = (0..batch).map(|_| f.sampler.draw(&mut self.rng)).sum();
+        let work = super::sampler::slowed(work, slow);
         let run = work + if cold { f.cold_start_ns } else { 0 };
         let timeout = f.timeout_ns;
         let (done_at, timed_out) = if run > timeout { (now + timeout, true) } else { (now + run, false) };

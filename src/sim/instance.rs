@@ -256,10 +256,7 @@ impl Engine {
             s.wait_ns += (now - arrived_at) as f64;
             s.waits += 1;
         }
-        let mut service = s.sampler.draw(&mut self.rng);
-        if slow != 1.0 {
-            service = (service as f64 * slow).round() as u64;
-        }
+        let service = super::sampler::slowed(s.sampler.draw(&mut self.rng), slow);
         self.events.push(now + service, Event::WorkDone { node, instance: machine as u16, slot: slot as u16, epoch });
     }
 

@@ -8,6 +8,12 @@ use rand_distr::{Distribution as _, Exp1, StandardNormal};
 /// The longest single draw, in nanoseconds (10^17 ns, about three years).
 const MAX_DRAW_NS: f64 = 1e17;
 
+/// A drawn time stretched by a slow-down `factor`, capped like a draw so that adding it to the
+/// clock can never overflow.
+pub(crate) fn slowed(ns: u64, factor: f64) -> u64 {
+    if factor == 1.0 { ns } else { ((ns as f64 * factor).clamp(0.0, MAX_DRAW_NS) + 0.5) as u64 }
+}
+
 /// A duration distribution ready to draw from, in nanoseconds.
 #[derive(Debug, Clone, Copy)]
 pub enum Sampler {
