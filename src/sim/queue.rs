@@ -11,7 +11,8 @@ use super::time::secs_to_nanos;
 use super::{Behaviour, Engine};
 use crate::cost::billing::chunked_requests;
 use crate::model::{QueueParams, QueueType};
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// The queues a consumer reads, and which it polls first next time.
 #[derive(Debug, Default)]
@@ -52,8 +53,17 @@ pub(crate) struct QueueState {
     retention_ns: u64,
     max_receives: Option<u32>,
     pub batch_size: u32,
-    /// Visible messages, one FIFO per message group (a standard queue has one).
+    /// Visible messages, one FIFO per message group (a standard queue has one). A message that
+    /// expired may leave its key behind (it finds nothing): `visible` counts the real ones.
     groups: Vec<VecDeque<Key>>,
+    /// Visible messages now.
+    visible: u64,
+    /// Messages in the order they were sent, so the oldest first: what expiry looks at. Entries
+    /// of messages since received or gone are dropped as they reach the front.
+    arrivals: VecDeque<Key>,
+    /// Messages visible again after a receive (older than those in `arrivals` behind them),
+    /// oldest first.
+    returned: BinaryHeap<Reverse<(u64, Key)>>,
     /// FIFO: messages of each group being processed (the group waits while any are).
     group_in_flight: Vec<u32>,
     next_group: usize,
@@ -82,6 +92,8 @@ pub(crate) struct QueueState {
     /// When the oldest visible message entered the queue, as of the last sweep (each chart
     /// sample); `None` when none was visible.
     pub oldest_visible_at: Option<u64>,
+    /// Messages looked at by expiry sweeps so far (what the sweeps cost).
+    pub expiry_checks: u64,
 }
 
 impl QueueState {
@@ -96,6 +108,9 @@ impl QueueState {
             max_receives: None,
             batch_size: 1,
             groups: vec![VecDeque::new(); groups],
+            visible: 0,
+            arrivals: VecDeque::new(),
+            returned: BinaryHeap::new(),
             group_in_flight: vec![0; groups],
             next_group: 0,
             sent_seq: 0,
@@ -115,6 +130,7 @@ impl QueueState {
             billable_requests: 0,
             removed: 0,
             oldest_visible_at: None,
+            expiry_checks: 0,
         };
         q.retune(p);
         q
@@ -131,8 +147,16 @@ impl QueueState {
 
     /// Visible messages now.
     pub fn visible(&self) -> u64 {
-        self.groups.iter().map(|g| g.len() as u64).sum()
+        self.visible
     }
+}
+
+/// What expiry does with the oldest message a list holds: drop the entry (received since, or
+/// gone), expire the message (of that group), or stop there (visible, sent at that time, young).
+enum Front {
+    Stale,
+    Expire(u32),
+    Young(u64),
 }
 
 impl Engine {
@@ -174,6 +198,8 @@ impl Engine {
         });
         let q = self.queue(node);
         q.groups[group as usize].push_back(key);
+        q.arrivals.push_back(key);
+        q.visible += 1;
         q.depth.add(now, from, 1.0);
         if measured {
             q.sent += 1;
@@ -231,10 +257,14 @@ impl Engine {
             };
             let q = self.queue(node);
             let Some(key) = q.groups[group].pop_front() else { break };
-            q.depth.add(now, from, -1.0);
-            let retention = q.retention_ns;
-            let visibility = q.visibility_ns;
+            let (retention, visibility) = (q.retention_ns, q.visibility_ns);
+            // The key of a message that expired meanwhile finds nothing: it was counted then.
             let Some(m) = self.messages.get_mut(key) else { continue };
+            let Behaviour::Queue(q) = &mut self.nodes[node as usize].behaviour else {
+                unreachable!("node {node} is not a queue")
+            };
+            q.visible -= 1;
+            q.depth.add(now, from, -1.0);
             if now.saturating_sub(m.enqueued_at) > retention {
                 let (measured, work) = (m.measured, m.payload.work);
                 self.messages.remove(key);
@@ -366,7 +396,8 @@ impl Engine {
             return;
         }
         m.in_flight = false;
-        let (queue, group, receives, measured) = (m.queue, m.group, m.receive_count, m.measured);
+        let (queue, group, receives, measured, enqueued_at) =
+            (m.queue, m.group, m.receive_count, m.measured, m.enqueued_at);
         let removed = self.nodes[queue as usize].removed;
         let q = self.queue(queue);
         q.in_flight -= 1;
@@ -393,6 +424,12 @@ impl Engine {
                     self.dispatch_queue(dlq);
                 }
             }
+        } else if now.saturating_sub(enqueued_at) > q.retention_ns {
+            // Older than the retention period by now: it expires instead of coming back.
+            q.expired += u64::from(measured);
+            if let Some(m) = self.messages.remove(key) {
+                self.work_close(m.payload.work, false);
+            }
         } else {
             // Back where it was: at the head of its group for FIFO, at the end for standard.
             if q.fifo {
@@ -400,6 +437,8 @@ impl Engine {
             } else {
                 q.groups[group as usize].push_back(key);
             }
+            q.returned.push(Reverse((enqueued_at, key)));
+            q.visible += 1;
             q.depth.add(now, from, 1.0);
         }
         self.dispatch_queue(queue);
@@ -415,13 +454,16 @@ impl Engine {
         let mut works = Vec::new();
         for group in &mut q.groups {
             for key in group.drain(..) {
-                visible += 1;
                 if let Some(m) = self.messages.remove(key) {
+                    visible += 1;
                     lost += u64::from(m.measured);
                     works.push(m.payload.work);
                 }
             }
         }
+        q.visible = 0;
+        q.arrivals.clear();
+        q.returned.clear();
         q.removed += lost;
         q.depth.add(now, from, -(visible as f64));
         q.consumers.clear();
@@ -431,39 +473,69 @@ impl Engine {
         }
     }
 
-    /// Drops visible messages older than the retention period.
+    /// Drops visible messages older than the retention period, oldest first: the sweep looks at
+    /// the messages that expire and the first one that does not, never at every message held
+    /// (each chart sample sweeps). Also finds the oldest visible message's age.
     pub(crate) fn sweep_expired(&mut self, node: u32) {
         let (now, from) = (self.now, self.measure_from);
         let Behaviour::Queue(q) = &mut self.nodes[node as usize].behaviour else { return };
         let retention = q.retention_ns;
         let messages = &mut self.messages;
-        let mut expired = 0u64;
-        let mut removed = 0u64;
+        let (mut expired, mut removed) = (0u64, 0u64);
         let mut works = Vec::new();
+        let judge = |key: Key, messages: &super::slab::Slab<Message>| match messages.get(key) {
+            None => Front::Stale,
+            Some(m) if m.in_flight => Front::Stale,
+            Some(m) if now.saturating_sub(m.enqueued_at) > retention => Front::Expire(m.group),
+            Some(m) => Front::Young(m.enqueued_at),
+        };
         let mut oldest: Option<u64> = None;
-        for group in &mut q.groups {
-            group.retain(|&key| {
-                let old = messages.get(key).is_none_or(|m| now.saturating_sub(m.enqueued_at) > retention);
-                if old {
-                    if let Some(m) = messages.remove(key) {
-                        expired += u64::from(m.measured);
-                        works.push(m.payload.work);
+        for list in [0, 1] {
+            loop {
+                let key = if list == 0 { q.arrivals.front().copied() } else { q.returned.peek().map(|r| r.0.1) };
+                let Some(key) = key else { break };
+                q.expiry_checks += 1;
+                match judge(key, messages) {
+                    Front::Young(at) => {
+                        oldest = Some(oldest.map_or(at, |o: u64| o.min(at)));
+                        break;
                     }
-                    removed += 1;
-                } else if let Some(m) = messages.get(key) {
-                    oldest = Some(oldest.map_or(m.enqueued_at, |o| o.min(m.enqueued_at)));
+                    verdict => {
+                        if list == 0 {
+                            q.arrivals.pop_front();
+                        } else {
+                            q.returned.pop();
+                        }
+                        if let Front::Expire(group) = verdict
+                            && let Some(m) = messages.remove(key)
+                        {
+                            expired += u64::from(m.measured);
+                            works.push(m.payload.work);
+                            removed += 1;
+                            // Its key is likely at the head of its group: clear what is gone there.
+                            let g = &mut q.groups[group as usize];
+                            while g.front().is_some_and(|k| messages.get(*k).is_none()) {
+                                g.pop_front();
+                            }
+                        }
+                    }
                 }
-                !old
-            });
+            }
         }
         q.oldest_visible_at = oldest;
         q.expired += expired;
+        q.visible -= removed;
         if removed > 0 {
             q.depth.add(now, from, -(removed as f64));
         }
         for work in works {
             self.work_close(work, false);
         }
+    }
+
+    /// Messages looked at by expiry sweeps so far, over all queues (a measure of what expiry costs).
+    pub fn expiry_checks(&self) -> u64 {
+        self.nodes.iter().map(|n| if let Behaviour::Queue(q) = &n.behaviour { q.expiry_checks } else { 0 }).sum()
     }
 
     /// Counted messages still in the queue (visible or received), found by looking at each one.
