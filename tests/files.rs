@@ -359,3 +359,16 @@ fn a_save_never_writes_through_a_planted_link_and_cleans_up_old_temporary_files(
         vec![planted.file_name().unwrap().to_string_lossy().into_owned(), "mine.ron".into(), "victim.txt".into()]
     );
 }
+
+#[test]
+fn check_refuses_the_texts_a_file_could_not_be_read_back_with() {
+    // What the editor lets someone type must read back: the same limits as loading a file.
+    let mut d = base();
+    d.nodes[0].name = "n".repeat(201);
+    d.scenario.description = "d".repeat(10_001);
+    let p = problems_of(&d);
+    assert!(has(&p, "node 'c'", "its name has 201 characters; at most 200"), "{p:?}");
+    assert!(has(&p, "scenario", "its description has 10001 characters; at most 10,000"), "{p:?}");
+    let text = file::to_ron_string(&d).unwrap();
+    assert!(matches!(file::from_ron_str(&text, "typed.ron"), Err(FileError::TooLong { .. })));
+}

@@ -57,23 +57,14 @@ pub enum FileError {
         bytes: u64,
     },
     /// A text field is longer than its limit.
-    #[error("{origin}: {place} has {chars} characters; at most {limit}")]
+    #[error("{origin}: {text}")]
     TooLong {
         /// The file name, or a label.
         origin: String,
-        /// Which text, e.g. "node 'c': its name".
-        place: String,
-        /// How long it is.
-        chars: usize,
-        /// The most it may have, as written in the message.
-        limit: &'static str,
+        /// Which text, how long, and the limit.
+        text: super::validate::LongText,
     },
 }
-
-/// The most characters of an id, a name, a message type, a filter entry or a component.
-pub const MAX_NAME_CHARS: usize = 200;
-/// The most characters of a scenario's description.
-pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 
 /// Reads a text file of at most [`MAX_FILE_BYTES`]; refuses devices, pipes and folders before
 /// opening them (opening a pipe would wait for a writer).
@@ -94,44 +85,6 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
         return Err(FileError::TooLarge { path: path.to_owned(), bytes: text.len() as u64 });
     }
     Ok(text)
-}
-
-/// Refuses text fields beyond their limits (a 20 MB description would make the window crawl).
-fn check_text_lengths(d: &Diagram, origin: &str) -> Result<(), FileError> {
-    let too_long = |place: String, text: &str, most: usize, limit: &'static str| {
-        let chars = text.chars().count();
-        if chars > most { Err(FileError::TooLong { origin: origin.to_owned(), place, chars, limit }) } else { Ok(()) }
-    };
-    let name = |place: String, text: &str| too_long(place, text, MAX_NAME_CHARS, "200");
-    name("the scenario's name".to_owned(), &d.scenario.name)?;
-    too_long("the scenario's description".to_owned(), &d.scenario.description, MAX_DESCRIPTION_CHARS, "10,000")?;
-    for (i, n) in d.nodes.iter().enumerate() {
-        name(format!("node {}: its id", i + 1), &n.id.0)?;
-        let place = |what: &str| format!("node '{}': {what}", n.id);
-        name(place("its name"), &n.name)?;
-        match &n.kind {
-            super::NodeKind::Client(p) => {
-                for t in &p.message_types {
-                    name(place("a message type"), &t.name)?;
-                }
-            }
-            super::NodeKind::Instance(p) => {
-                for c in &p.components {
-                    name(place("a component"), c)?;
-                }
-            }
-            super::NodeKind::Balancer(_)
-            | super::NodeKind::Topic(_)
-            | super::NodeKind::Queue(_)
-            | super::NodeKind::Function(_) => {}
-        }
-    }
-    for (i, e) in d.edges.iter().enumerate() {
-        for f in &e.filter {
-            name(format!("edge {}: a filter entry", i + 1), f)?;
-        }
-    }
-    Ok(())
 }
 
 /// A place in RON text that could not be read, and why.
@@ -166,7 +119,10 @@ pub fn from_ron_str(text: &str, origin: &str) -> Result<Diagram, FileError> {
     if diagram.format_version != FORMAT_VERSION {
         return Err(FileError::Version { origin: origin.to_owned(), found: diagram.format_version });
     }
-    check_text_lengths(&diagram, origin)?;
+    // A 20 MB description would make the window crawl: refused before anything shows it.
+    if let Some(text) = super::validate::long_texts(&diagram).into_iter().next() {
+        return Err(FileError::TooLong { origin: origin.to_owned(), text });
+    }
     Ok(diagram)
 }
 

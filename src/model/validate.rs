@@ -137,9 +137,72 @@ pub const MAX_HARDWARE_USD: f64 = 1e9;
 /// The largest running cost of owned hardware, in dollars per hour.
 pub const MAX_RUNNING_USD_PER_HOUR: f64 = 1e6;
 
+/// The most characters of an id, a name, a message type, a filter entry or a component.
+pub const MAX_NAME_CHARS: usize = 200;
+/// The most characters of a scenario's description.
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+
+/// A text of the diagram longer than its limit (the window lays out every text it shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongText {
+    /// Where it is.
+    pub place: Place,
+    /// Which text: "its name", "a message type"…
+    pub what: &'static str,
+    /// How many characters it has.
+    pub chars: usize,
+    /// The most it may have, as written ("200", "10,000").
+    pub limit: &'static str,
+}
+
+impl fmt::Display for LongText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} has {} characters; at most {}", self.place, self.what, self.chars, self.limit)
+    }
+}
+
+/// Every text of the diagram beyond its limit: names, ids, message types, components and filter
+/// entries at most [`MAX_NAME_CHARS`], the description at most [`MAX_DESCRIPTION_CHARS`]. Both
+/// `check` and reading a file refuse them, so that what the editor saves reads back.
+pub fn long_texts(d: &Diagram) -> Vec<LongText> {
+    let mut out = Vec::new();
+    let mut look = |place: &dyn Fn() -> Place, what: &'static str, text: &str, most: usize, limit: &'static str| {
+        let chars = text.chars().count();
+        if chars > most {
+            out.push(LongText { place: place(), what, chars, limit });
+        }
+    };
+    let scenario = || Place::Scenario;
+    look(&scenario, "its name", &d.scenario.name, MAX_NAME_CHARS, "200");
+    look(&scenario, "its description", &d.scenario.description, MAX_DESCRIPTION_CHARS, "10,000");
+    for n in &d.nodes {
+        let place = || Place::Node(n.id.clone());
+        look(&place, "its id", &n.id.0, MAX_NAME_CHARS, "200");
+        look(&place, "its name", &n.name, MAX_NAME_CHARS, "200");
+        let texts: Vec<(&'static str, &str)> = match &n.kind {
+            NodeKind::Client(p) => p.message_types.iter().map(|t| ("a message type", t.name.as_str())).collect(),
+            NodeKind::Instance(p) => p.components.iter().map(|c| ("a component", c.as_str())).collect(),
+            NodeKind::Balancer(_) | NodeKind::Topic(_) | NodeKind::Queue(_) | NodeKind::Function(_) => Vec::new(),
+        };
+        for (what, text) in texts {
+            look(&place, what, text, MAX_NAME_CHARS, "200");
+        }
+    }
+    for (index, e) in d.edges.iter().enumerate() {
+        let place = || Place::Edge { index, from: e.from.clone(), to: e.to.clone() };
+        for f in &e.filter {
+            look(&place, "a filter entry", f, MAX_NAME_CHARS, "200");
+        }
+    }
+    out
+}
+
 /// Lists every problem of a diagram; empty means it is ready to simulate.
 pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = long_texts(diagram)
+        .into_iter()
+        .map(|t| Problem::error(t.place.clone(), format!("{} has {} characters; at most {}", t.what, t.chars, t.limit)))
+        .collect();
     check_scenario(diagram, &mut problems);
     let kinds = check_nodes(diagram, catalog, &mut problems);
     check_edges(diagram, &kinds, &mut problems);
@@ -171,33 +234,39 @@ pub fn warnings(d: &Diagram) -> Vec<Problem> {
         };
         out.push(Problem::warning(Place::Scenario, message));
     }
+    // Each node's edges, looked up once: what it sends to, and what reaches it.
+    let mut outgoing: BTreeMap<&NodeId, Vec<&Edge>> = BTreeMap::new();
+    let mut incoming: BTreeMap<&NodeId, Vec<&Edge>> = BTreeMap::new();
+    for e in &d.edges {
+        outgoing.entry(&e.from).or_default().push(e);
+        incoming.entry(&e.to).or_default().push(e);
+    }
     // Every node a request can reach, following edges from the clients.
     let mut reached: BTreeSet<&NodeId> =
         d.nodes.iter().filter(|n| n.kind.kind() == Kind::Client).map(|n| &n.id).collect();
     let mut stack: Vec<&NodeId> = reached.iter().copied().collect();
     while let Some(id) = stack.pop() {
-        for e in d.edges.iter().filter(|e| &e.from == id) {
+        for e in edges_of(&outgoing, id) {
             if reached.insert(&e.to) {
                 stack.push(&e.to);
             }
         }
     }
     for node in &d.nodes {
-        let into = || d.edges.iter().filter(|e| e.to == node.id);
-        let out_of = || d.edges.iter().filter(|e| e.from == node.id);
-        let dead_letter_target = into().any(|e| e.dead_letter);
+        let (into, out_of) = (edges_of(&incoming, &node.id), edges_of(&outgoing, &node.id));
+        let dead_letter_target = into.iter().any(|e| e.dead_letter);
         let message = match node.kind.kind() {
             Kind::Client => None,
-            Kind::Balancer if out_of().next().is_none() => {
+            Kind::Balancer if out_of.is_empty() => {
                 Some("this balancer has no target: every request it gets fails (connect it to instances)")
             }
-            Kind::Topic if out_of().next().is_none() => {
+            Kind::Topic if out_of.is_empty() => {
                 Some("this topic has no subscriber: what is published to it goes nowhere (connect queues or functions)")
             }
-            Kind::Queue if into().next().is_none() => {
+            Kind::Queue if into.is_empty() => {
                 Some("nothing sends to this queue: connect a client, instance, function or topic to it")
             }
-            Kind::Queue if !dead_letter_target && !out_of().any(|e| !e.dead_letter) => Some(
+            Kind::Queue if !dead_letter_target && !out_of.iter().any(|e| !e.dead_letter) => Some(
                 "nobody reads this queue: its messages wait until they expire (connect an instance or function to it)",
             ),
             _ if !reached.contains(&node.id) => {
@@ -210,6 +279,11 @@ pub fn warnings(d: &Diagram) -> Vec<Problem> {
         }
     }
     out
+}
+
+/// The edges listed for `id` in `map` (none if it has none).
+fn edges_of<'a>(map: &'a BTreeMap<&NodeId, Vec<&'a Edge>>, id: &NodeId) -> &'a [&'a Edge] {
+    map.get(id).map_or(&[], Vec::as_slice)
 }
 
 fn finite_at_least(v: f64, min: f64) -> bool {
@@ -289,16 +363,6 @@ fn check_time_bounds(d: &Diagram, out: &mut Vec<Problem>) {
 fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
     let s = &d.scenario;
     let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
-    // The limits a file is read with (see `file`), so that what the editor saves reads back.
-    for (what, text, most) in [
-        ("name", &s.name, super::file::MAX_NAME_CHARS),
-        ("description", &s.description, super::file::MAX_DESCRIPTION_CHARS),
-    ] {
-        let chars = text.chars().count();
-        if chars > most {
-            bad(format!("the {what} has {chars} characters; at most {most}"));
-        }
-    }
     if !(s.duration_secs.is_finite() && s.duration_secs > 0.0) {
         bad(format!("duration_secs must be above 0, not {}", s.duration_secs));
     }
@@ -341,12 +405,6 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
         let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
         if node.id.0.trim().is_empty() {
             bad("the id is empty".to_owned());
-        }
-        for (what, text) in [("id", &node.id.0), ("name", &node.name)] {
-            let chars = text.chars().count();
-            if chars > super::file::MAX_NAME_CHARS {
-                bad(format!("the {what} has {chars} characters; at most {}", super::file::MAX_NAME_CHARS));
-            }
         }
         if kinds.insert(node.id.clone(), node.kind.kind()).is_some() {
             bad("this id is used by more than one node".to_owned());
@@ -426,9 +484,7 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 }
                 // Workers as the run will have them: the type's vCPUs unless given, on as many
                 // machines as the node can ever run (a group's maximum, raised by its actions).
-                let workers = p
-                    .workers_per_instance
-                    .unwrap_or_else(|| catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu));
+                let workers = workers_per_machine(p, catalog);
                 let machines = p.auto_scaling.as_ref().map_or(p.count, most_machines);
                 if u64::from(workers) * u64::from(machines) > MAX_WORKERS_PER_NODE {
                     bad(format!(
@@ -508,6 +564,12 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
         }
     }
     kinds
+}
+
+/// Workers per machine, as the run has them: as set, or one per vCPU of the type.
+pub fn workers_per_machine(p: &super::InstanceParams, catalog: &Catalog) -> u32 {
+    let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
+    p.workers_per_instance.unwrap_or(vcpu).max(1)
 }
 
 /// The most machines a group can ever run: its maximum, or more if a scheduled action raises it.

@@ -88,11 +88,6 @@ pub(crate) fn rate_at(p: &ClientParams, t_secs: f64) -> f64 {
     }
 }
 
-/// The highest rate the pattern ever asks for.
-fn peak_rate(p: &ClientParams) -> f64 {
-    p.peak_rate_per_sec()
-}
-
 impl ClientState {
     pub fn new(p: &ClientParams, message_types: &BTreeMap<String, u16>) -> Self {
         let mut client = Self {
@@ -139,7 +134,7 @@ impl ClientState {
     /// Works out the peak rate that arrivals are drawn at (the pattern's, times the surges) and
     /// drops the request scheduled at the old one (the caller reschedules).
     fn rescale(&mut self) {
-        self.peak_rate = peak_rate(&self.params) * self.surge();
+        self.peak_rate = self.params.peak_rate_per_sec() * self.surge();
         self.peak_gap_ns = 1e9 / self.peak_rate;
         self.epoch = self.epoch.wrapping_add(1);
     }
@@ -387,6 +382,6 @@ mod tests {
         assert_eq!(rate_at(&steps, 0.0), 100.0);
         assert_eq!(rate_at(&steps, 10.0), 50.0);
         assert_eq!(rate_at(&steps, 25.0), 0.0);
-        assert_eq!(peak_rate(&steps), 100.0);
+        assert_eq!(steps.peak_rate_per_sec(), 100.0);
     }
 }

@@ -107,15 +107,9 @@ pub(crate) struct InstanceState {
     pub mean_service_ms: f64,
 }
 
-/// Workers per machine: as set, or one per vCPU of the type.
-fn workers_of(p: &InstanceParams, catalog: &Catalog) -> u32 {
-    let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
-    p.workers_per_instance.unwrap_or(vcpu).max(1)
-}
-
 impl InstanceState {
     pub fn new(p: &InstanceParams, catalog: &Catalog) -> Self {
-        let workers = workers_of(p, catalog);
+        let workers = crate::model::validate::workers_per_machine(p, catalog);
         let zones = p.zone_names().len().clamp(1, 255);
         let scaling = p.auto_scaling.as_ref().map(ScalingState::new);
         let count = scaling.as_ref().map_or(p.count, |g| g.desired);
@@ -381,7 +375,7 @@ impl Engine {
     /// relaunches every machine for billing (as changing an EC2 type does) without losing its
     /// work, and workers are added or retire when their call is done.
     pub(crate) fn retune_instance(&mut self, node: u32, p: &InstanceParams) {
-        let workers = workers_of(p, &self.catalog);
+        let workers = crate::model::validate::workers_per_machine(p, &self.catalog);
         let now = self.now;
         let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
         s.backlog_limit = p.backlog_limit;

@@ -5,7 +5,7 @@
 
 use super::call::Payload;
 use super::events::Event;
-use super::slab::Key;
+use super::slab::{Key, Slab};
 use super::stats::TimeAverage;
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine};
@@ -149,14 +149,36 @@ impl QueueState {
     pub fn visible(&self) -> u64 {
         self.visible
     }
-}
 
-/// What expiry does with the oldest message a list holds: drop the entry (received since, or
-/// gone), expire the message (of that group), or stop there (visible, sent at that time, young).
-enum Front {
-    Stale,
-    Expire(u32),
-    Young(u64),
+    /// The oldest entry of an expiry list, `key`: a visible message young enough stays, and its
+    /// send time is returned; otherwise the entry is done with (the message was received since, or
+    /// is gone, or it expires now — counted, its work put in `works` to be closed) and `None`.
+    fn settle_oldest(
+        &mut self,
+        key: Key,
+        messages: &mut Slab<Message>,
+        now: u64,
+        works: &mut Vec<Option<Key>>,
+    ) -> Option<u64> {
+        self.expiry_checks += 1;
+        let m = messages.get(key)?;
+        if m.in_flight {
+            return None;
+        }
+        if now.saturating_sub(m.enqueued_at) <= self.retention_ns {
+            return Some(m.enqueued_at);
+        }
+        let m = messages.remove(key)?;
+        self.expired += u64::from(m.measured);
+        self.visible -= 1;
+        works.push(m.payload.work);
+        // Its key is likely at the head of its group: clear what is gone there.
+        let group = &mut self.groups[m.group as usize];
+        while group.front().is_some_and(|k| messages.get(*k).is_none()) {
+            group.pop_front();
+        }
+        None
+    }
 }
 
 impl Engine {
@@ -204,6 +226,13 @@ impl Engine {
         if measured {
             q.sent += 1;
         }
+    }
+
+    /// A message of `node` past its retention period is dropped; its work is lost.
+    fn expire(&mut self, node: u32, key: Key) {
+        let Some(m) = self.messages.remove(key) else { return };
+        self.queue(node).expired += u64::from(m.measured);
+        self.work_close(m.payload.work, false);
     }
 
     /// Lets the consumers take what they can.
@@ -266,12 +295,7 @@ impl Engine {
             q.visible -= 1;
             q.depth.add(now, from, -1.0);
             if now.saturating_sub(m.enqueued_at) > retention {
-                let (measured, work) = (m.measured, m.payload.work);
-                self.messages.remove(key);
-                self.work_close(work, false);
-                if measured {
-                    self.queue(node).expired += 1;
-                }
+                self.expire(node, key);
                 continue;
             }
             m.in_flight = true;
@@ -426,10 +450,7 @@ impl Engine {
             }
         } else if now.saturating_sub(enqueued_at) > q.retention_ns {
             // Older than the retention period by now: it expires instead of coming back.
-            q.expired += u64::from(measured);
-            if let Some(m) = self.messages.remove(key) {
-                self.work_close(m.payload.work, false);
-            }
+            self.expire(queue, key);
         } else {
             // Back where it was: at the head of its group for FIFO, at the end for standard.
             if q.fifo {
@@ -479,52 +500,26 @@ impl Engine {
     pub(crate) fn sweep_expired(&mut self, node: u32) {
         let (now, from) = (self.now, self.measure_from);
         let Behaviour::Queue(q) = &mut self.nodes[node as usize].behaviour else { return };
-        let retention = q.retention_ns;
         let messages = &mut self.messages;
-        let (mut expired, mut removed) = (0u64, 0u64);
         let mut works = Vec::new();
-        let judge = |key: Key, messages: &super::slab::Slab<Message>| match messages.get(key) {
-            None => Front::Stale,
-            Some(m) if m.in_flight => Front::Stale,
-            Some(m) if now.saturating_sub(m.enqueued_at) > retention => Front::Expire(m.group),
-            Some(m) => Front::Young(m.enqueued_at),
-        };
-        let mut oldest: Option<u64> = None;
-        for list in [0, 1] {
-            loop {
-                let key = if list == 0 { q.arrivals.front().copied() } else { q.returned.peek().map(|r| r.0.1) };
-                let Some(key) = key else { break };
-                q.expiry_checks += 1;
-                match judge(key, messages) {
-                    Front::Young(at) => {
-                        oldest = Some(oldest.map_or(at, |o: u64| o.min(at)));
-                        break;
-                    }
-                    verdict => {
-                        if list == 0 {
-                            q.arrivals.pop_front();
-                        } else {
-                            q.returned.pop();
-                        }
-                        if let Front::Expire(group) = verdict
-                            && let Some(m) = messages.remove(key)
-                        {
-                            expired += u64::from(m.measured);
-                            works.push(m.payload.work);
-                            removed += 1;
-                            // Its key is likely at the head of its group: clear what is gone there.
-                            let g = &mut q.groups[group as usize];
-                            while g.front().is_some_and(|k| messages.get(*k).is_none()) {
-                                g.pop_front();
-                            }
-                        }
-                    }
-                }
+        let removed_before = q.visible;
+        let mut oldest = None;
+        while let Some(key) = q.arrivals.front().copied() {
+            if let Some(at) = q.settle_oldest(key, messages, now, &mut works) {
+                oldest = Some(at);
+                break;
             }
+            q.arrivals.pop_front();
+        }
+        while let Some(&Reverse((_, key))) = q.returned.peek() {
+            if let Some(at) = q.settle_oldest(key, messages, now, &mut works) {
+                oldest = Some(oldest.map_or(at, |o: u64| o.min(at)));
+                break;
+            }
+            q.returned.pop();
         }
         q.oldest_visible_at = oldest;
-        q.expired += expired;
-        q.visible -= removed;
+        let removed = removed_before - q.visible;
         if removed > 0 {
             q.depth.add(now, from, -(removed as f64));
         }
