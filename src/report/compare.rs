@@ -172,6 +172,12 @@ fn percentiles(p50: f64, p95: f64, p99: f64) -> String {
     format!("{} / {} / {} {unit}", one(p50), one(p95), one(p99))
 }
 
+/// A report's `i`-th fault, if it had that many (a function: a closure cannot say that the fault
+/// borrows from the report).
+fn nth(r: &Report, i: usize) -> Option<&super::FaultReport> {
+    r.faults.get(i)
+}
+
 /// The table both the command line and the window show: requests, failures by reason, work,
 /// latency, time to fulfil, peak queue depth, recovery after each fault, cost.
 pub fn rows(reports: &[&Report]) -> Vec<Row> {
@@ -216,9 +222,6 @@ pub fn rows(reports: &[&Report]) -> Vec<Row> {
     });
     let faults = reports.iter().map(|r| r.faults.len()).max().unwrap_or(0);
     for i in 0..faults.min(20) {
-        fn nth(r: &Report, i: usize) -> Option<&super::FaultReport> {
-            r.faults.get(i)
-        }
         let start = reports.iter().find_map(|r| nth(r, i)).map_or(0.0, |f| f.window.start_secs);
         row(&format!("fault {} (at {})", i + 1, crate::scene::charts::clock(start)), &|r| {
             nth(r, i).map_or_else(|| "—".to_owned(), |f| format!("{}: {}", f.window.node, f.window.what))
@@ -229,7 +232,7 @@ pub fn rows(reports: &[&Report]) -> Vec<Row> {
         row(&format!("  failures stopped after fault {}", i + 1), &|r| {
             nth(r, i).map_or_else(
                 || "—".to_owned(),
-                |f| match (f.window.end_secs, f.failures_stopped_secs) {
+                |f| match (f.window.end_secs, f.recovery.failures_stopped) {
                     (None, _) => "still going".to_owned(),
                     (Some(_), Some(0.0)) if f.failed_during == 0 => "none failed".to_owned(),
                     (Some(_), Some(s)) => format!("{s:.0} s after its end"),
@@ -240,7 +243,7 @@ pub fn rows(reports: &[&Report]) -> Vec<Row> {
         row(&format!("  queues drained after fault {}", i + 1), &|r| {
             nth(r, i).map_or_else(
                 || "—".to_owned(),
-                |f| match (f.has_queues, f.window.end_secs, f.queues_drained_secs) {
+                |f| match (f.recovery.has_queues, f.window.end_secs, f.recovery.queues_drained) {
                     (false, _, _) => "no queue".to_owned(),
                     (true, None, _) => "still going".to_owned(),
                     (true, Some(_), Some(s)) => format!("{s:.0} s after its end"),

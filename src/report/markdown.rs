@@ -223,7 +223,7 @@ pub fn to_markdown(r: &Report) -> String {
         for f in &r.faults {
             let w = &f.window;
             let end = w.end_secs.map_or_else(|| "still going".to_owned(), |e| format!("{e:.0} s"));
-            let recovery = f.recovery_secs.map_or_else(|| "—".to_owned(), |s| format!("{s:.0} s"));
+            let recovery = f.recovery.both.map_or_else(|| "—".to_owned(), |s| format!("{s:.0} s"));
             let _ = writeln!(
                 out,
                 "| {} | {:.0} s | {end} | {} | {recovery} |",

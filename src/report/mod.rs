@@ -63,27 +63,16 @@ pub struct FaultReport {
     /// What, where, from when until when.
     #[serde(flatten)]
     pub window: FaultWindow,
-    /// Seconds from the fault's end to the first chart sample at which no client request failed
-    /// and every queue held no more than before the fault (plus 10 %, or 5 messages); `None` if
-    /// that never happened before the end of the run, or the fault has not ended.
-    pub recovery_secs: Option<f64>,
-    /// Seconds from the fault's end to the first chart sample in which no client request failed
-    /// (the first half of `recovery_secs`); `None` if failures went on to the end of the run, or
-    /// the fault has not ended.
-    pub failures_stopped_secs: Option<f64>,
-    /// Seconds from the fault's end to the first chart sample at which every queue was back to
-    /// its depth before the fault (the second half of `recovery_secs`); `None` if that never
-    /// happened, the fault has not ended, or the design has no queue (see `has_queues`).
-    pub queues_drained_secs: Option<f64>,
-    /// Whether the design has a queue whose draining `queues_drained_secs` measures.
-    pub has_queues: bool,
+    /// How long after its end failures stopped and queues drained.
+    #[serde(flatten)]
+    pub recovery: Recovery,
     /// Client requests that failed (finally) during the fault, read from the chart samples that
     /// overlap it.
     pub failed_during: u64,
 }
 
 impl FaultReport {
-    /// The window with its recovery time, read from the engine's chart series.
+    /// The window with its recovery times, read from the engine's chart series.
     pub fn of(engine: &Engine, window: &FaultWindow) -> Self {
         let end = window.end_secs.unwrap_or(f64::INFINITY);
         let failed_during = engine
@@ -92,28 +81,27 @@ impl FaultReport {
             .filter(|p| p.t_secs > window.start_secs && p.t_secs - p.interval_secs < end)
             .map(|p| p.failed)
             .sum();
-        let recovery = Recovery::of(engine, window);
-        Self {
-            window: window.clone(),
-            recovery_secs: recovery.both,
-            failures_stopped_secs: recovery.failures_stopped,
-            queues_drained_secs: recovery.queues_drained,
-            has_queues: recovery.has_queues,
-            failed_during,
-        }
+        Self { window: window.clone(), recovery: Recovery::of(engine, window), failed_during }
     }
 }
 
-/// How long after a fault's end the system was back to normal, by each measure.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// How long after a fault's end the system was back to normal, by each measure, in seconds from
+/// the fault's end to a chart sample; `None` if that never happened before the end of the run, or
+/// the fault has not ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Recovery {
-    /// To the first sample with no failed request.
-    pub failures_stopped: Option<f64>,
-    /// To the first sample with every queue at its depth before the fault (plus 10 %, or 5).
-    pub queues_drained: Option<f64>,
-    /// To the first sample with both.
+    /// To the first sample at which no client request failed and every queue held no more than
+    /// before the fault (plus 10 %, or 5 messages).
+    #[serde(rename = "recovery_secs")]
     pub both: Option<f64>,
-    /// Whether the design has queues.
+    /// To the first sample in which no client request failed.
+    #[serde(rename = "failures_stopped_secs")]
+    pub failures_stopped: Option<f64>,
+    /// To the first sample at which every queue was back to its depth before the fault; `None`
+    /// also when the design has no queue (see `has_queues`).
+    #[serde(rename = "queues_drained_secs")]
+    pub queues_drained: Option<f64>,
+    /// Whether the design has a queue whose draining `queues_drained` measures.
     pub has_queues: bool,
 }
 
@@ -139,17 +127,12 @@ impl Recovery {
                 series.get(at).is_none_or(|p| p.depth <= (b * 1.1).max(b + 5.0))
             });
             let after = (sample.t_secs - end).max(0.0);
-            if sample.failed == 0 && out.failures_stopped.is_none() {
-                out.failures_stopped = Some(after);
-            }
-            if drained && out.has_queues && out.queues_drained.is_none() {
-                out.queues_drained = Some(after);
-            }
-            if sample.failed == 0 && drained && out.both.is_none() {
+            let calm = sample.failed == 0;
+            out.failures_stopped = out.failures_stopped.or(calm.then_some(after));
+            out.queues_drained = out.queues_drained.or((drained && out.has_queues).then_some(after));
+            // Both at once: the other two were settled at this sample or before.
+            if calm && drained {
                 out.both = Some(after);
-            }
-            if out.failures_stopped.is_some() && out.both.is_some() && (out.queues_drained.is_some() || !out.has_queues)
-            {
                 break;
             }
         }

@@ -96,7 +96,7 @@ fn outcome(tag: &str, r: &Report) -> String {
         if let [f] = r.faults.as_slice()
             && f.window.end_secs.is_some()
         {
-            match f.queues_drained_secs {
+            match f.recovery.queues_drained {
                 Some(s) => {
                     let _ = write!(out, " and drained {s:.0} s after the fault");
                 }
