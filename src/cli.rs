@@ -322,11 +322,7 @@ fn export(
         engine.as_ref().filter(|_| at.is_some()).map(|e| e.live_nodes().into_iter().map(Some).collect());
     let mut picture = Picture::new(&diagram, states.as_deref(), dark);
     if let (Some(e), Some(_)) = (&engine, at) {
-        picture = picture.caption(format!(
-            "at {} of {} simulated",
-            chart::clock(e.now().as_secs()),
-            chart::clock(e.end().as_secs())
-        ));
+        picture = picture.at(e.now().as_secs(), e.end().as_secs());
     }
     let text = picture.svg();
     for (out, format) in [(svg, export::Format::Svg), (png, export::Format::Png)] {

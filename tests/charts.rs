@@ -6,7 +6,7 @@
 mod common;
 
 use cloud_sandbox::scene::charts::{
-    self, ChartKind, ChartOptions, CompareChart, Unit, available, build, build_compare, clock,
+    self, ChartKind, ChartOptions, CompareChart, Unit, available, build, build_compare,
 };
 use cloud_sandbox::sim::RunOptions;
 use common::*;
@@ -120,10 +120,4 @@ fn compare_charts_have_a_line_per_side() {
             .sum();
         assert_eq!(p[1], sum);
     }
-}
-
-#[test]
-fn time_reads_as_a_clock() {
-    assert_eq!(clock(59.0), "0:59");
-    assert_eq!(clock(3_600.0), "1:00:00");
 }

@@ -684,21 +684,9 @@ fn a_new_seed_from_the_toolbar_restarts_the_run_with_it() {
 }
 
 /// A run of `example` played for `secs` simulated seconds, with the Charts tab open.
-fn charts_of(example: &str, secs: u32) -> Harness<'static, SandboxApp> {
-    let mut h = harness(SandboxApp::headless(None));
-    h.state_mut().handle(Action::OpenExample(example_index(example)));
-    h.state_mut().handle(Action::PlayPause);
-    h.state_mut().handle(Action::PlayPause);
-    for _ in 0..secs {
-        h.state_mut().handle(Action::StepSecond);
-    }
-    h.run();
-    h
-}
-
 #[test]
 fn charts_can_be_switched_off_one_by_one() {
-    let mut h = charts_of("web-app.ron", 3);
+    let mut h = played("web-app.ron", 3);
     h.get_by_label("Cost rate ($/hour)");
     h.get_by_label_contains("Charts (7 of 7)").click();
     h.run();
@@ -714,7 +702,7 @@ fn charts_can_be_switched_off_one_by_one() {
 
 #[test]
 fn a_chart_can_be_given_the_whole_dock_and_back() {
-    let mut h = charts_of("web-app.ron", 3);
+    let mut h = played("web-app.ron", 3);
     let enlarge = h.get_all_by_role_and_label(Role::Button, "Enlarge").count();
     assert_eq!(enlarge, 7, "one button per chart");
     // The second chart is latency.
@@ -732,7 +720,7 @@ fn a_chart_can_be_given_the_whole_dock_and_back() {
 #[test]
 fn only_the_charts_a_diagram_can_fill_are_shown_and_legends_hide_lines() {
     // A function alone: nothing waits in a queue, no instance runs.
-    let mut h = charts_of("theory/erlang-b.ron", 12);
+    let mut h = played("theory/erlang-b.ron", 12);
     for heading in ["Throughput (per second)", "Latency (ms)", "Utilisation (%)", "Cost so far ($)"] {
         h.get_by_label(heading);
     }
@@ -753,7 +741,7 @@ fn only_the_charts_a_diagram_can_fill_are_shown_and_legends_hide_lines() {
 
 #[test]
 fn a_queue_diagram_tells_accepted_from_processed_and_shows_the_wait() {
-    let h = charts_of("thumbnail-lambda.ron", 5);
+    let h = played("thumbnail-lambda.ron", 5);
     for entry in ["accepted", "processed", "failed"] {
         h.get_by_role_and_label(Role::CheckBox, entry);
     }

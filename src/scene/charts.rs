@@ -323,15 +323,13 @@ impl Chart {
         format!("{} ({})", self.title, self.unit.name())
     }
 
-    /// The y range to show: from zero to a little above the highest point (at least 1).
-    pub fn y_range(&self) -> (f64, f64) {
-        let top = self.lines.iter().flat_map(|l| l.points().map(|p| p[1])).fold(0.0_f64, f64::max);
-        (0.0, if top > 0.0 { top * 1.08 } else { 1.0 })
-    }
-
-    /// Whether any line has a point.
-    pub fn has_points(&self) -> bool {
-        self.lines.iter().any(|l| l.points().next().is_some())
+    /// The y range to show the lines for which `shown` holds: a little above the highest point
+    /// (1 when there is none), and a little room below zero, so that a line at zero stays clear of
+    /// the frame and the zero label clear of the time axis's.
+    pub fn y_range(&self, shown: impl Fn(&Line) -> bool) -> (f64, f64) {
+        let top = self.lines.iter().filter(|l| shown(l)).flat_map(|l| l.points().map(|p| p[1])).fold(0.0_f64, f64::max);
+        let top = if top > 0.0 { top * 1.08 } else { 1.0 };
+        (-0.06 * top, top)
     }
 }
 
@@ -364,33 +362,48 @@ const SERVICE_NAMES: [&str; 6] = ["EC2", "Load balancing", "SQS", "SNS", "Lambda
 /// The purchase options, as shown.
 const OPTION_NAMES: [&str; 6] = ["on demand", "reserved", "savings plan", "spot", "dedicated host", "on premises"];
 
+/// A count of the samples as a rate per second, thinned to `points`.
+fn rate(global: &[GlobalSample], count: fn(&GlobalSample) -> u64, points: usize) -> Vec<[f64; 2]> {
+    thin_mean(global.iter().map(|s| [s.t_secs, count(s) as f64 / s.interval_secs.max(1e-9)]).collect(), points)
+}
+
+/// A percentile of the samples where `count` says something was measured, with gaps elsewhere,
+/// thinned to `points` in all.
+fn percentile(
+    global: &[GlobalSample],
+    count: fn(&GlobalSample) -> u64,
+    pick: fn(&GlobalSample) -> f64,
+    points: usize,
+) -> Vec<Vec<[f64; 2]>> {
+    thin_runs(split_runs(global, |s| count(s) > 0, |s| [s.t_secs, pick(s)]), points, thin)
+}
+
 /// Builds one chart of the run so far.
 pub fn build(engine: &Engine, kind: ChartKind, options: &ChartOptions) -> Chart {
     let global = engine.global_series();
     let points = options.max_points.max(4);
-    let rate = |f: fn(&GlobalSample) -> u64| -> Vec<[f64; 2]> {
-        global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
-    };
-    // A percentile where `count` says something was measured; a gap elsewhere.
-    let percentile = |name: &str, tone: Tone, count: fn(&GlobalSample) -> u64, pick: fn(&GlobalSample) -> f64| {
-        let runs = split_runs(global, |s| count(s) > 0, |s| [s.t_secs, pick(s)]);
-        Line { name: name.to_owned(), tone, dash: Dash::Solid, fill: false, runs: thin_runs(runs, points, thin) }
+    let rate = |count: fn(&GlobalSample) -> u64| rate(global, count, points);
+    let percentile = |name: &str, tone: Tone, count: fn(&GlobalSample) -> u64, pick: fn(&GlobalSample) -> f64| Line {
+        name: name.to_owned(),
+        tone,
+        dash: Dash::Solid,
+        fill: false,
+        runs: percentile(global, count, pick, points),
     };
     let mut lines = Vec::new();
     match kind {
         ChartKind::Throughput => {
             if engine.follows_work() {
-                lines.push(Line::new("accepted", Tone::Good, thin_mean(rate(|s| s.succeeded), points)));
-                lines.push(Line::new("processed", Tone::Series(0), thin_mean(rate(|s| s.fulfilled), points)));
-                lines.push(Line::new("failed", Tone::Bad, thin_mean(rate(|s| s.failed), points)));
+                lines.push(Line::new("accepted", Tone::Good, rate(|s| s.succeeded)));
+                lines.push(Line::new("processed", Tone::Series(0), rate(|s| s.fulfilled)));
+                lines.push(Line::new("failed", Tone::Bad, rate(|s| s.failed)));
                 let (lost, failed): (u64, u64) = global.iter().fold((0, 0), |a, s| (a.0 + s.lost, a.1 + s.failed));
                 if lost > failed {
-                    let line = thin_mean(rate(|s| s.lost), points);
-                    lines.push(Line::new("work lost", Tone::Bad, line).dash(Dash::Dotted));
+                    lines.push(Line::new("work lost", Tone::Bad, rate(|s| s.lost)).dash(Dash::Dotted));
                 }
             } else {
-                lines.push(Line::new("succeeded", Tone::Good, thin_mean(rate(|s| s.succeeded), points)));
-                lines.push(Line::new("failed", Tone::Bad, thin_mean(rate(|s| s.failed), points)));
+                lines.push(Line::new("succeeded", Tone::Good, rate(|s| s.succeeded)));
+                lines.push(Line::new("failed", Tone::Bad, rate(|s| s.failed)));
             }
         }
         ChartKind::Latency => {
@@ -578,21 +591,15 @@ pub fn build_compare(sides: &[(&str, &Engine)], kind: CompareChart, max_points: 
     let mut end: f64 = 1e-9;
     for (k, (tag, engine)) in sides.iter().enumerate() {
         let global = engine.global_series();
-        let rate = |f: fn(&GlobalSample) -> u64| -> Vec<[f64; 2]> {
-            global.iter().map(|s| [s.t_secs, f(s) as f64 / s.interval_secs.max(1e-9)]).collect()
-        };
         let runs = match kind {
-            CompareChart::Succeeded => vec![thin_mean(rate(|s| s.succeeded), points)],
-            CompareChart::Failed => vec![thin_mean(rate(|s| s.failed), points)],
-            CompareChart::LatencyP99 => {
-                thin_runs(split_runs(global, |s| s.succeeded > 0, |s| [s.t_secs, s.p99_ms]), points, thin)
-            }
+            CompareChart::Succeeded => vec![rate(global, |s| s.succeeded, points)],
+            CompareChart::Failed => vec![rate(global, |s| s.failed, points)],
             CompareChart::FulfilP99 if engine.follows_work() => {
-                thin_runs(split_runs(global, |s| s.fulfilled > 0, |s| [s.t_secs, s.fulfil_p99_ms]), points, thin)
+                percentile(global, |s| s.fulfilled, |s| s.fulfil_p99_ms, points)
             }
             // Without queues or topics, work is fulfilled with the answer.
-            CompareChart::FulfilP99 => {
-                thin_runs(split_runs(global, |s| s.succeeded > 0, |s| [s.t_secs, s.p99_ms]), points, thin)
+            CompareChart::LatencyP99 | CompareChart::FulfilP99 => {
+                percentile(global, |s| s.succeeded, |s| s.p99_ms, points)
             }
             CompareChart::Waiting => vec![thin(total_waiting(engine), points)],
             CompareChart::Cost => vec![thin(global.iter().map(|s| [s.t_secs, s.cost_usd]).collect(), points)],
@@ -617,10 +624,9 @@ pub fn build_compare(sides: &[(&str, &Engine)], kind: CompareChart, max_points: 
 /// Queues' visible messages and instance nodes' backlogs summed at each sample of the run.
 fn total_waiting(engine: &Engine) -> Vec<[f64; 2]> {
     let nodes = &engine.diagram().nodes;
-    let waiting: Vec<&[NodeSample]> = (0..nodes.len())
-        .filter(|&i| matches!(nodes[i].kind.kind(), Kind::Queue | Kind::Instance))
-        .map(|i| engine.node_series(i))
-        .collect();
+    let kinds = ChartKind::Waiting.node_kinds();
+    let waiting: Vec<&[NodeSample]> =
+        (0..nodes.len()).filter(|&i| kinds.contains(&nodes[i].kind.kind())).map(|i| engine.node_series(i)).collect();
     engine
         .global_series()
         .iter()

@@ -40,14 +40,18 @@ pub fn subtitle(node: &Node) -> String {
     }
 }
 
+/// `text` cut to `most` characters, the last of them "…" when it had more.
+pub fn shorten(text: &str, most: usize) -> String {
+    if text.chars().count() > most {
+        text.chars().take(most.saturating_sub(1)).chain(['…']).collect()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// A node's name as its card shows it: cut to [`NAME_CHARS`] characters.
 pub fn card_name(node: &Node) -> String {
-    let label = node.label();
-    if label.chars().count() > NAME_CHARS {
-        label.chars().take(NAME_CHARS - 1).chain(['…']).collect()
-    } else {
-        label.to_owned()
-    }
+    shorten(node.label(), NAME_CHARS)
 }
 
 /// The label written on an edge: its subscription filter and its latency (when over 1 ms).
@@ -274,7 +278,8 @@ const MARGIN: f32 = 40.0;
 /// Height of the title row.
 const TITLE: f32 = 34.0;
 
-fn escape(text: &str) -> String {
+/// Text made safe inside SVG (XML) text and attributes.
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
@@ -285,10 +290,11 @@ impl<'a> Picture<'a> {
         Self { diagram, states, palette: Palette::for_mode(dark), caption: None }
     }
 
-    /// A line under the title, such as the simulated time shown.
+    /// Says under the title which moment of the run the badges show.
     #[must_use]
-    pub fn caption(mut self, text: impl Into<String>) -> Self {
-        self.caption = Some(text.into());
+    pub fn at(mut self, now_secs: f64, end_secs: f64) -> Self {
+        self.caption =
+            Some(format!("at {} of {} simulated", super::charts::clock(now_secs), super::charts::clock(end_secs)));
         self
     }
 

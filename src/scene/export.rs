@@ -3,6 +3,7 @@
 //! diagram's picture or every chart of a run into files.
 
 use super::charts::{self, Chart, ChartOptions, Dash, clock, ticks, time_step};
+use super::diagram::{escape, shorten};
 use super::palette::Palette;
 use crate::model::file::{FileError, write_atomically};
 use crate::sim::Engine;
@@ -114,10 +115,6 @@ pub fn write_charts(engine: &Engine, dir: &Path, options: &ChartOptions, dark: b
     Ok(kinds.len())
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// A chart as SVG, `size` points: its heading, a plot with the time and value ticks the window
 /// uses, the faults shaded, its lines, and a legend to the right with each line's latest value.
 pub fn chart_svg(chart: &Chart, size: (f32, f32), dark: bool) -> String {
@@ -126,8 +123,7 @@ pub fn chart_svg(chart: &Chart, size: (f32, f32), dark: bool) -> String {
     let legend_width = 170.0;
     let (left, top, right, bottom) = (64.0, 34.0, width - legend_width - 12.0, height - 30.0);
     let (x0, x1) = chart.x_range;
-    let (_, y1) = chart.y_range();
-    let y0 = -0.06 * y1;
+    let (y0, y1) = chart.y_range(|_| true);
     let sx = |x: f64| left + ((x - x0) / (x1 - x0).max(1e-12)) as f32 * (right - left);
     let sy = |y: f64| bottom - ((y - y0) / (y1 - y0).max(1e-12)) as f32 * (bottom - top);
     let mut out = String::new();
@@ -234,11 +230,7 @@ pub fn chart_svg(chart: &Chart, size: (f32, f32), dark: bool) -> String {
             r#"<line x1="{lx}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="2"/>"#,
             lx + 16.0
         );
-        let name: String = if line.name.chars().count() > 16 {
-            line.name.chars().take(15).chain(['…']).collect()
-        } else {
-            line.name.clone()
-        };
+        let name = shorten(&line.name, 16);
         let _ = writeln!(
             out,
             r#"<text x="{:.1}" y="{:.1}" fill="{}">{}</text>"#,

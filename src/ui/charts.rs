@@ -94,16 +94,7 @@ pub fn controls(ui: &mut egui::Ui, run: &LiveRun, prefs: &mut ChartPrefs) {
         (CostBreakdown::ByService, "by service"),
         (CostBreakdown::ByPurchaseOption, "EC2 by purchase option"),
     ];
-    let current = names.iter().find(|(b, _)| *b == prefs.breakdown).map_or("total", |(_, n)| n);
-    egui::ComboBox::from_id_salt("cost-breakdown")
-        .selected_text(current)
-        .show_ui(ui, |ui| {
-            for (b, name) in names {
-                ui.selectable_value(&mut prefs.breakdown, b, name);
-            }
-        })
-        .response
-        .labelled_by(label);
+    super::inspector::combo(ui, label, &mut prefs.breakdown, &names);
 }
 
 /// The Charts tab: the charts of the run that are switched on, in a grid or one enlarged.
@@ -285,13 +276,7 @@ fn marks(input: &GridInput, step: f64) -> Vec<GridMark> {
 fn plot(ui: &mut egui::Ui, chart: &Chart, size: Vec2, hidden: &BTreeSet<String>, salt: &str, palette: &Palette) {
     let unit = chart.unit;
     let (x0, x1) = chart.x_range;
-    let top = chart
-        .lines
-        .iter()
-        .filter(|l| !hidden.contains(&l.name))
-        .flat_map(|l| l.points().map(|p| p[1]))
-        .fold(0.0_f64, f64::max);
-    let y1 = if top > 0.0 { top * 1.08 } else { 1.0 };
+    let (y0, y1) = chart.y_range(|l| !hidden.contains(&l.name));
     // The y axis takes about 60 points of the width, the time axis about 16 of the height.
     let (axis_width, axis_height) = (f64::from(size.x - 60.0).max(40.0), f64::from(size.y - 16.0).max(30.0));
     let band_colour = palette.warning.gamma_multiply(0.15);
@@ -316,9 +301,7 @@ fn plot(ui: &mut egui::Ui, chart: &Chart, size: Vec2, hidden: &BTreeSet<String>,
             HoverPosition::Elsewhere { .. } => None,
         })
         .show(ui, |plot| {
-            // A little room below zero: a line at zero stays visible above the frame, and the
-            // zero label clear of the time axis's.
-            plot.set_plot_bounds(PlotBounds::from_min_max([x0, -0.06 * y1], [x1, y1]));
+            plot.set_plot_bounds(PlotBounds::from_min_max([x0, y0], [x1, y1]));
             for (start, end) in &chart.bands {
                 plot.span(Span::new("", *start..=*end).fill(band_colour).border_width(0.0));
             }

@@ -72,3 +72,16 @@ pub fn answer_path_prompt(h: &mut Harness<'static, SandboxApp>, text: &str) {
     h.key_press(Key::Enter);
     h.run();
 }
+
+/// A window with example `example` played for `secs` simulated seconds, then paused.
+pub fn played(example: &str, secs: u32) -> Harness<'static, SandboxApp> {
+    let mut h = harness(SandboxApp::headless(None));
+    h.state_mut().handle(Action::OpenExample(example_index(example)));
+    h.state_mut().handle(Action::PlayPause);
+    h.state_mut().handle(Action::PlayPause);
+    for _ in 0..secs {
+        h.state_mut().handle(Action::StepSecond);
+    }
+    h.run();
+    h
+}

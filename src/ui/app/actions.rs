@@ -265,12 +265,7 @@ impl SandboxApp {
                 let mut picture =
                     crate::scene::diagram::Picture::new(&self.doc.diagram, states.as_deref(), self.prefs.dark);
                 if let Some(run) = &self.run {
-                    let (now, end) = (run.engine.now().as_secs(), run.engine.end().as_secs());
-                    picture = picture.caption(format!(
-                        "at {} of {} simulated",
-                        crate::scene::charts::clock(now),
-                        crate::scene::charts::clock(end)
-                    ));
+                    picture = picture.at(run.engine.now().as_secs(), run.engine.end().as_secs());
                 }
                 let result = crate::scene::export::write_picture(&path, &picture.svg());
                 self.exported(result, &path);
@@ -281,13 +276,9 @@ impl SandboxApp {
                         breakdown: self.prefs.charts.breakdown,
                         ..crate::scene::charts::ChartOptions::default()
                     };
-                    let result = crate::scene::export::write_charts(&run.engine, &dir, &options, self.prefs.dark);
-                    match result {
+                    match crate::scene::export::write_charts(&run.engine, &dir, &options, self.prefs.dark) {
                         Ok(n) => self.say(format!("Wrote {n} charts (PNG and SVG) into {}", dir.display()), false),
-                        Err(e) => {
-                            self.say(format!("Not exported: {e}"), true);
-                            self.error = Some(format!("The charts were not exported.\n\n{e}"));
-                        }
+                        Err(e) => self.exported(Err(e), &dir),
                     }
                 }
             }

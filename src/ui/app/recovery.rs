@@ -47,15 +47,7 @@ impl Default for RecoveryWriter {
                 while let Ok(newer) = receiver.try_recv() {
                     job = newer;
                 }
-                let (number, result) = match job {
-                    Job::Write(n, path, text) => {
-                        if let Some(dir) = path.parent() {
-                            let _ = std::fs::create_dir_all(dir);
-                        }
-                        (n, file::write_atomically(&path, text.as_bytes()).map_err(|e| e.to_string()))
-                    }
-                    Job::Remove(n, path) => (n, remove(&path)),
-                };
+                let (number, result) = run(&job);
                 let (lock, wake) = &*shared;
                 if let Ok(mut d) = lock.lock() {
                     d.job = number;
@@ -70,10 +62,19 @@ impl Default for RecoveryWriter {
     }
 }
 
-fn remove(path: &Path) -> Result<(), String> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!("{}: {e}", path.display())),
-        _ => Ok(()),
+/// Does a job; returns its number and how it went.
+fn run(job: &Job) -> (u64, Result<(), String>) {
+    match job {
+        Job::Write(n, path, text) => {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            (*n, file::write_atomically(path, text.as_bytes()).map_err(|e| e.to_string()))
+        }
+        Job::Remove(n, path) => match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => (*n, Err(format!("{}: {e}", path.display()))),
+            _ => (*n, Ok(())),
+        },
     }
 }
 
@@ -83,11 +84,7 @@ impl RecoveryWriter {
         let job = job(self.sent);
         // Without the thread (it could not start), write here and now.
         let Some(jobs) = &self.jobs else {
-            let result = match &job {
-                Job::Write(_, path, text) => file::write_atomically(path, text.as_bytes()).map_err(|e| e.to_string()),
-                Job::Remove(_, path) => remove(path),
-            };
-            if let (Err(e), Ok(mut d)) = (result, self.done.0.lock()) {
+            if let ((_, Err(e)), Ok(mut d)) = (run(&job), self.done.0.lock()) {
                 d.error = Some(e);
             }
             return;
@@ -163,9 +160,10 @@ impl SandboxApp {
         self.recovery_writer.flush();
     }
 
-    /// Waits until the recovery copy (or its removal) is on disk as the document is now.
+    /// Waits until what the frames asked of the recovery copy (a write, a removal) is on disk,
+    /// without asking anything itself.
     pub fn flush_recovery(&mut self) {
-        self.write_recovery();
+        self.recovery_writer.flush();
     }
 
     /// Removes the recovery copy (the work is saved, or deliberately discarded), and waits for it.
