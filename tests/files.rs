@@ -372,3 +372,20 @@ fn check_refuses_the_texts_a_file_could_not_be_read_back_with() {
     let text = file::to_ron_string(&d).unwrap();
     assert!(matches!(file::from_ron_str(&text, "typed.ron"), Err(FileError::TooLong { .. })));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_saved_file_is_as_readable_as_any_new_file_and_a_replaced_one_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // What the umask gives a new file here.
+    let plain = dir.path().join("plain.txt");
+    std::fs::write(&plain, "x").unwrap();
+    let saved = dir.path().join("saved.ron");
+    file::save(&Diagram::default(), &saved).unwrap();
+    assert_eq!(mode(&saved), mode(&plain), "not the temporary file's 0600");
+    std::fs::set_permissions(&saved, std::fs::Permissions::from_mode(0o640)).unwrap();
+    file::save(&Diagram::default(), &saved).unwrap();
+    assert_eq!(mode(&saved), 0o640);
+}

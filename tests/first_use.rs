@@ -201,9 +201,9 @@ fn save_as_proposes_the_open_file_and_asks_before_replacing_another() {
 #[test]
 fn the_recovery_copy_follows_every_change_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let recovery = dir.path().join("recovery.ron");
     let mut app = SandboxApp::headless(None);
-    app.set_recovery_file(Some(recovery.clone()));
+    app.set_recovery_dir(Some(dir.path().to_owned()));
+    let recovery = app.recovery_file().unwrap().to_owned();
     let mut h = harness(app);
     h.get_by_role_and_label(Role::Button, "Users").click();
     h.run();

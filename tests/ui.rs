@@ -292,31 +292,104 @@ fn the_title_shows_the_file_and_a_modified_marker() {
     assert_eq!(h.state().window_title(), "untitled — Cloud Sandbox");
 }
 
+/// An app whose recovery copies live in `dir`, having looked for those of gone windows.
+fn window_with_copies_in(dir: &std::path::Path) -> SandboxApp {
+    let mut app = SandboxApp::headless(None);
+    app.set_recovery_dir(Some(dir.to_owned()));
+    app.check_recovery();
+    app
+}
+
+/// The recovery copies in `dir`.
+fn copies_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut copies: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    copies.sort();
+    copies
+}
+
 #[test]
-fn unsaved_work_is_copied_and_offered_back_after_a_crash() {
+fn unsaved_work_is_offered_back_after_a_crash_with_the_file_it_belonged_to() {
     let dir = tempfile::tempdir().unwrap();
-    let recovery = dir.path().join("recovery.ron");
-    let mut crashed = SandboxApp::headless(None);
-    crashed.set_recovery_file(Some(recovery.clone()));
+    let copies = dir.path().join("recovery");
+    let document = dir.path().join("shop.ron");
+    std::fs::copy("saves/web-app.ron", &document).unwrap();
+    let mut crashed = window_with_copies_in(&copies);
+    crashed.handle(Action::OpenPath(document.clone()));
     crashed.handle(Action::AddNode(Kind::Function, (500.0, 500.0)));
     crashed.write_recovery();
     let lost = crashed.doc.diagram.clone();
-    drop(crashed); // as if the program died: the recovery copy stays
+    drop(crashed); // as if the program died: the recovery copy stays, its lock is gone
 
-    let mut app = SandboxApp::headless(None);
-    app.set_recovery_file(Some(recovery.clone()));
-    app.check_recovery();
-    assert!(app.recovery_offered());
+    let app = window_with_copies_in(&copies);
+    assert!(app.recovery_offered().is_some());
     let mut h = harness(app);
     h.get_by_label_contains("Restore unsaved work?");
+    h.get_by_label_contains(&format!("unsaved changes to {}", document.display()));
     h.get_by_role_and_label(Role::Button, "Restore").click();
     h.run();
     assert_eq!(h.state().doc.diagram, lost);
+    assert_eq!(h.state().doc.path.as_deref(), Some(document.as_path()), "the work is the file's again");
     assert!(h.state().doc.is_modified(), "restored work still needs saving");
-    // Saving removes the recovery copy.
-    let path = dir.path().join("kept.ron");
-    assert!(h.state_mut().save_to(&path));
-    assert!(!recovery.exists());
+    assert!(h.state().window_title().starts_with("shop.ron •"), "{}", h.state().window_title());
+    // The old copy is gone; this window's copy holds the work until it is saved.
+    assert_eq!(copies_in(&copies), vec![h.state().recovery_file().unwrap().to_owned()]);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    h.run();
+    assert_eq!(file::load(&document).unwrap(), lost, "saved where it came from");
+    assert!(copies_in(&copies).is_empty());
+}
+
+#[test]
+fn a_window_never_offers_or_deletes_the_work_of_a_window_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = window_with_copies_in(dir.path());
+    first.handle(Action::AddNode(Kind::Queue, (400.0, 400.0)));
+    first.write_recovery();
+    let mine = first.recovery_file().unwrap().to_owned();
+
+    // A second window: nothing to offer, and its own copy is another file.
+    let mut second = window_with_copies_in(dir.path());
+    assert!(second.recovery_offered().is_none(), "the first window is still open");
+    second.handle(Action::AddNode(Kind::Topic, (400.0, 400.0)));
+    second.write_recovery();
+    assert_ne!(second.recovery_file(), first.recovery_file());
+    // Saving in the second removes its copy only.
+    let saved = tempfile::tempdir().unwrap();
+    assert!(second.save_to(&saved.path().join("second.ron")));
+    assert_eq!(copies_in(dir.path()), vec![mine.clone()]);
+
+    drop(first);
+    // Now it is a gone window's work: offered once, to one window.
+    let third = window_with_copies_in(dir.path());
+    assert_eq!(third.recovery_offered(), Some(mine.as_path()));
+    let fourth = window_with_copies_in(dir.path());
+    assert!(fourth.recovery_offered().is_none(), "the third window has it");
+}
+
+#[test]
+fn later_keeps_the_copy_for_the_next_window_and_discard_deletes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut crashed = window_with_copies_in(dir.path());
+    crashed.handle(Action::AddNode(Kind::Queue, (400.0, 400.0)));
+    crashed.write_recovery();
+    drop(crashed);
+
+    let mut h = harness(window_with_copies_in(dir.path()));
+    h.get_by_label_contains("an untitled diagram");
+    h.get_by_role_and_label(Role::Button, "Later").click();
+    h.run();
+    assert!(h.state().recovery_offered().is_none());
+    assert_eq!(copies_in(dir.path()).len(), 1);
+    drop(h);
+
+    let mut h = harness(window_with_copies_in(dir.path()));
+    h.get_by_role_and_label(Role::Button, "Discard").click();
+    h.run();
+    assert!(copies_in(dir.path()).is_empty());
 }
 
 #[test]

@@ -69,9 +69,9 @@ impl Document {
         Self { diagram, path, ..Self::default() }
     }
 
-    /// A document with unsaved changes (a restored recovery copy).
-    pub fn unsaved(diagram: Diagram) -> Self {
-        Self { diagram, revision: 1, ..Self::default() }
+    /// A document with unsaved changes to `path` (a restored recovery copy).
+    pub fn unsaved(diagram: Diagram, path: Option<PathBuf>) -> Self {
+        Self { diagram, path, revision: 1, ..Self::default() }
     }
 
     /// Whether the diagram changed since it was loaded or saved.

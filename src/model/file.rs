@@ -187,7 +187,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     let name = path.file_name().map_or_else(|| "diagram".into(), |n| n.to_string_lossy().into_owned());
     let prefix = format!(".{name}.");
     remove_stale_temporaries(&dir, &prefix);
-    let mut temp = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(&dir).map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // A replaced file keeps its permissions; a new one gets what any new file gets (the
+    // temporary file's own would make every saved diagram private to its owner).
+    let kept = fs::metadata(path).ok().filter(fs::Metadata::is_file).map(|m| m.permissions());
+    #[cfg(unix)]
+    let new_file = <fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o666);
+    #[cfg(unix)]
+    builder.permissions(kept.clone().unwrap_or(new_file));
+    let mut temp = builder.tempfile_in(&dir).map_err(io)?;
+    if let Some(kept) = kept {
+        // Created under the umask: the exact permissions are set again.
+        fs::set_permissions(temp.path(), kept).map_err(io)?;
+    }
     temp.write_all(bytes).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;
     // On failure the temporary file is dropped, which removes it.

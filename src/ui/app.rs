@@ -290,9 +290,9 @@ pub struct SandboxApp {
     problems: (u64, Vec<Problem>),
     next_group: u64,
     title: String,
-    recovery: Option<PathBuf>,
+    recovery: Option<recovery::Slot>,
     recovery_writer: recovery::RecoveryWriter,
-    offer_recovery: Option<(PathBuf, Diagram)>,
+    offer_recovery: Option<recovery::Orphan>,
     allow_close: bool,
     frame_stats: Option<super::frame_stats::FrameStats>,
     cost_cache: super::cost_panel::CostCache,
@@ -308,9 +308,8 @@ impl SandboxApp {
     /// The app as eframe creates it: preferences from storage, `path` or the first example open.
     pub fn new(cc: &eframe::CreationContext<'_>, path: Option<PathBuf>) -> Self {
         let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, PREFS_KEY)).unwrap_or_default();
-        let recovery = eframe::storage_dir("Cloud Sandbox").map(|d| d.join("recovery.ron"));
         let mut app = Self::with_document(Document::default(), prefs);
-        app.recovery = recovery;
+        app.set_recovery_dir(eframe::storage_dir("Cloud Sandbox").map(|d| d.join("recovery")));
         app.start(path);
         app
     }
@@ -660,24 +659,26 @@ impl SandboxApp {
                 self.say("Not saved", false);
             }
         }
-        if let Some((path, diagram)) = self.offer_recovery.clone() {
+        if let Some(question) = self.offer_recovery.as_ref().map(recovery::Orphan::question) {
             let modal = egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+                ui.set_max_width(520.0);
                 ui.heading("Restore unsaved work?");
-                ui.label("Cloud Sandbox was closed with unsaved changes. Restore the diagram from the recovery copy?");
+                ui.label(question);
                 ui.horizontal(|ui| {
                     let restore = ui.button("Restore").clicked();
-                    let discard = ui.button("Discard").clicked();
-                    (restore, discard)
+                    let later = ui.button("Later").on_hover_text("Keep the copy and ask again next time").clicked();
+                    let discard = ui.button("Discard").on_hover_text("Delete the recovery copy").clicked();
+                    (restore, later, discard)
                 })
                 .inner
             });
-            let (restore, discard) = modal.inner;
+            let (restore, later, discard) = modal.inner;
             if restore {
-                self.replace_document(Document::unsaved(diagram));
-                self.offer_recovery = None;
-                self.say("Restored the recovery copy: save it to keep it", false);
-            } else if discard || modal.should_close() {
-                let _ = std::fs::remove_file(path);
+                self.restore_recovery();
+            } else if discard {
+                self.discard_offered_recovery();
+            } else if later || modal.should_close() {
+                // Unlocked, the copy is offered again by the next window that starts.
                 self.offer_recovery = None;
             }
         }
