@@ -19,6 +19,39 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 /// Exit code: unreadable file or bad arguments.
 pub const EXIT_UNREADABLE: u8 = 2;
+/// Exit code: the run stopped before its end because it held more than the engine allows at once
+/// ([`crate::sim::MAX_HELD`]); the report printed is of what ran.
+pub const EXIT_STOPPED: u8 = 3;
+/// Exit code: interrupted (Ctrl-C); the report printed is of what ran.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Set by the first Ctrl-C: runs stop at the next slice and report what they have.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes the first Ctrl-C stop the run (which then reports what it has) and a second one end the
+/// program at once.
+fn stop_on_ctrl_c() {
+    use std::sync::atomic::Ordering;
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+    });
+}
+
+/// The exit code of a run that ended: 0, or why it stopped early (said on stderr).
+fn ended(engine: &Engine, name: &str) -> u8 {
+    match engine.stopped() {
+        None => EXIT_OK,
+        Some(stop) => {
+            eprintln!("{name}: {}", stop.message);
+            match stop.reason {
+                crate::sim::StopReason::HeldLimit => EXIT_STOPPED,
+                crate::sim::StopReason::Interrupted => EXIT_INTERRUPTED,
+            }
+        }
+    }
+}
 
 /// Cloud Sandbox: draw a cloud architecture, run it, see throughput, latency, failures and cost.
 #[derive(Debug, Parser)]
@@ -214,13 +247,19 @@ pub fn run_command(command: Command) -> u8 {
             for w in validate::warnings(&diagram) {
                 eprintln!("warning: {w}");
             }
-            let options =
-                RunOptions { seed, duration_secs: duration, warmup_secs: warmup, free_tier: free_tier.then_some(true) };
+            let options = RunOptions {
+                seed,
+                duration_secs: duration,
+                warmup_secs: warmup,
+                free_tier: free_tier.then_some(true),
+                ..RunOptions::default()
+            };
             let mut engine = match Engine::new(&diagram, &catalog, &options) {
                 Ok(e) => e,
                 Err(e) => return fail(&format!("{}: {e}", file.display()), EXIT_INVALID),
             };
             let started = Instant::now();
+            stop_on_ctrl_c();
             run_with_progress(&mut engine);
             let report = Report::from_engine(&engine, started.elapsed().as_secs_f64());
             if let Some(dir) = csv
@@ -235,7 +274,7 @@ pub fn run_command(command: Command) -> u8 {
             } else {
                 print!("{}", to_text(&report));
             }
-            EXIT_OK
+            ended(&engine, &file.display().to_string())
         }
         Command::Compare { a, b, duration, seed, faults, json, pricing } => {
             compare(&a, &b, duration, seed, faults.as_deref(), json, pricing.as_ref())
@@ -308,6 +347,7 @@ fn export(
             Ok(e) => e,
             Err(e) => return fail(&format!("{}: cannot run it: {e}", file.display()), EXIT_INVALID),
         };
+        stop_on_ctrl_c();
         match at {
             Some(t) => {
                 engine.run_until(crate::sim::SimTime(crate::sim::time::secs_to_nanos(t)), u64::MAX);
@@ -318,6 +358,7 @@ fn export(
     } else {
         None
     };
+    let code = engine.as_ref().map_or(EXIT_OK, |e| ended(e, &file.display().to_string()));
     let states: Option<Vec<Option<crate::sim::LiveNode>>> =
         engine.as_ref().filter(|_| at.is_some()).map(|e| e.live_nodes().into_iter().map(Some).collect());
     let mut picture = Picture::new(&diagram, states.as_deref(), dark);
@@ -338,7 +379,7 @@ fn export(
             Err(e) => return fail(&e, EXIT_UNREADABLE),
         }
     }
-    EXIT_OK
+    code
 }
 
 /// `compare A B`: both diagrams prepared alike, run one after the other, printed side by side.
@@ -371,6 +412,8 @@ fn compare(
         Err(e) => return fail(&e, EXIT_INVALID),
     };
     let mut runs = Vec::new();
+    let mut code = EXIT_OK;
+    stop_on_ctrl_c();
     for (name, d) in [(a_name, da), (b_name, db)] {
         let mut engine = match Engine::new(&d, &catalog, &RunOptions::default()) {
             Ok(e) => e,
@@ -378,15 +421,17 @@ fn compare(
         };
         let started = Instant::now();
         run_with_progress(&mut engine);
+        code = code.max(ended(&engine, &name));
         runs.push(CompareRun { file: name, report: Report::from_engine(&engine, started.elapsed().as_secs_f64()) });
     }
-    let comparison = Comparison::new(runs.first().map_or(0, |r| r.report.seed), runs, true);
+    let finished = runs.iter().all(|r| r.report.stopped.is_none());
+    let comparison = Comparison::new(runs.first().map_or(0, |r| r.report.seed), runs, finished);
     if json {
         println!("{}", serde_json::to_string_pretty(&comparison).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")));
     } else {
         print!("{}", crate::report::compare::to_text(&comparison));
     }
-    EXIT_OK
+    code
 }
 
 fn fail(message: &str, code: u8) -> u8 {
@@ -403,6 +448,10 @@ fn run_with_progress(engine: &mut Engine) {
     let mut bar: Option<indicatif::ProgressBar> = None;
     let interactive = std::io::stderr().is_terminal();
     while !engine.finished() {
+        if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+            engine.interrupt();
+            break;
+        }
         engine.run_until(end, SLICE_EVENTS);
         if interactive && bar.is_none() && started.elapsed().as_secs_f64() > 2.0 {
             let b = indicatif::ProgressBar::new(end.0 / 1_000_000);

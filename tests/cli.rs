@@ -483,3 +483,27 @@ fn csv_cells_cannot_become_spreadsheet_formulas() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_a_run_and_prints_the_report_of_what_ran() {
+    use std::process::Stdio;
+    // Ten simulated years of M/M/10: minutes of work, stopped after a moment.
+    let child = Command::new(env!("CARGO_BIN_EXE_cloud-sandbox"))
+        .args(["run", "saves/theory/mm10.ron", "--duration", "3650d", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["stopped"]["reason"], "interrupted");
+    let reached = json["sim_seconds"].as_f64().unwrap();
+    assert!(reached > 0.0 && reached < 3.2e8, "{reached}");
+    assert!(json["requests"]["succeeded"].as_u64().unwrap() > 0, "the figures up to then");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted at t = "));
+}

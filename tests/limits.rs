@@ -6,11 +6,13 @@
 mod common;
 
 use cloud_sandbox::cost::Catalog;
+use cloud_sandbox::model::Edge;
 use cloud_sandbox::model::validate::check;
 use cloud_sandbox::model::{
     AutoScaling, ClientParams, Diagram, Fault, InstanceParams, NodeId, NodeKind, PurchaseOption, QueueParams,
     QueueType, ScheduledAction, TrafficPattern,
 };
+use cloud_sandbox::sim::{MAX_HOPS, RunOptions, StopReason};
 use common::*;
 
 /// The problems of `d`, as text.
@@ -157,4 +159,101 @@ fn a_slowed_call_never_ends_sooner_than_an_unslowed_one() {
 
 fn steady_params() -> ClientParams {
     ClientParams { arrival: cloud_sandbox::model::Arrival::EvenlySpaced, ..ClientParams::default() }
+}
+
+/// A queue "q" whose consumer "w" sends every message it processes back to "q": a loop through a
+/// queue, which `check` allows (real designs have them), with "q"'s dead-letter queue "dlq".
+fn queue_loop() -> Diagram {
+    diagram(
+        vec![
+            node("c", steady(10.0)),
+            node("q", NodeKind::Queue(QueueParams::default())),
+            node("w", constant(4, 1.0)),
+            node("dlq", NodeKind::Queue(QueueParams::default())),
+        ],
+        vec![edge("c", "q"), edge("q", "w"), edge("w", "q"), Edge { dead_letter: true, ..edge("q", "dlq") }],
+        10.0,
+        0.0,
+    )
+}
+
+#[test]
+fn a_message_going_round_a_loop_is_stopped_after_max_hops_and_dead_lettered() {
+    // Before: each message came back for ever, 1 ms a round, until the end of the run.
+    let d = queue_loop();
+    assert!(problems(&d).is_empty(), "{:?}", problems(&d));
+    let e = run(&d, &RunOptions::default());
+    let generated = e.client_totals().generated;
+    let q = e.queue_totals(1).unwrap();
+    let hops = u64::from(MAX_HOPS);
+    // Every request's message went round MAX_HOPS times, then was refused (the last few may be
+    // on their way at the end).
+    assert!(q.sent <= hops * generated, "{} sent for {generated} requests", q.sent);
+    assert!(q.loop_detected + 2 >= generated && q.loop_detected <= generated, "{q:?}");
+    assert!(q.sent + 2 * hops >= hops * generated, "{q:?}");
+    // Refused messages went to the dead-letter queue, and their work counts as lost.
+    assert_eq!(e.queue_totals(3).unwrap().sent, q.loop_detected);
+    let work = e.work_totals();
+    assert_eq!(work.fulfilled, 0);
+    assert_eq!(work.lost, q.loop_detected);
+    // The sends were acknowledged: the client's requests succeeded.
+    assert_eq!(e.client_totals().failed, 0);
+    let report = cloud_sandbox::report::Report::from_engine(&e, 0.0);
+    assert!(cloud_sandbox::report::to_text(&report).contains(&format!("stopped in a loop {}", q.loop_detected)));
+}
+
+#[test]
+fn a_publish_going_round_a_topic_and_a_balancer_is_stopped_after_max_hops() {
+    // c → topic → balancer → w → topic: each publish came back for ever.
+    let d = diagram(
+        vec![
+            node("c", steady(10.0)),
+            node("t", NodeKind::Topic(cloud_sandbox::model::TopicParams::default())),
+            node("b", NodeKind::Balancer(cloud_sandbox::model::BalancerParams::default())),
+            node("w", constant(4, 1.0)),
+        ],
+        vec![edge("c", "t"), edge("t", "b"), edge("b", "w"), edge("w", "t")],
+        10.0,
+        0.0,
+    );
+    assert!(problems(&d).is_empty(), "{:?}", problems(&d));
+    let e = run(&d, &RunOptions::default());
+    let generated = e.client_totals().generated;
+    let t = e.node_figures()[1].topic.unwrap();
+    assert!(t.published <= u64::from(MAX_HOPS) * generated, "{t:?}");
+    assert!(t.loop_detected + 2 >= generated && t.loop_detected <= generated, "{t:?} of {generated}");
+}
+
+#[test]
+fn a_run_that_would_hold_too_much_stops_with_the_reason_and_keeps_its_figures() {
+    // "w" reads two queues and sends each message to both: every round doubles the messages
+    // (2.5 GB in 30 s before). With a small ceiling the run stops, says why, and reports.
+    let d = diagram(
+        vec![
+            node("c", steady(10.0)),
+            node("q1", NodeKind::Queue(QueueParams::default())),
+            node("q2", NodeKind::Queue(QueueParams::default())),
+            node("w", constant(64, 1.0)),
+        ],
+        vec![edge("c", "q1"), edge("q1", "w"), edge("q2", "w"), edge("w", "q1"), edge("w", "q2")],
+        60.0,
+        0.0,
+    );
+    assert!(problems(&d).is_empty(), "{:?}", problems(&d));
+    let options = RunOptions { max_held: Some(50_000), ..RunOptions::default() };
+    let e = run(&d, &options);
+    let stop = e.stopped().expect("the run stops").clone();
+    assert_eq!(stop.reason, StopReason::HeldLimit);
+    assert!(e.finished());
+    assert!(stop.at_secs < 60.0 && stop.at_secs == e.now().as_secs(), "{stop:?}");
+    assert!(stop.message.contains("over the limit of 50,000"), "{}", stop.message);
+    let (calls, requests, messages) = e.work_in_flight();
+    // Looked at every 4,096 events: it cannot be far past the ceiling.
+    assert!(((calls + requests + messages + e.pending_events()) as u64) < 50_000 + 4_096 * 8);
+    let report = cloud_sandbox::report::Report::from_engine(&e, 0.0);
+    assert_eq!(report.stopped.as_ref(), Some(&stop));
+    assert!(report.sim_seconds < 60.0);
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["stopped"]["reason"], "held_limit");
+    assert!(cloud_sandbox::report::to_text(&report).contains("STOPPED EARLY: stopped at t = "));
 }

@@ -271,6 +271,11 @@ pub fn to_text(c: &Comparison) -> String {
         .collect();
     let sim = c.runs.first().map_or(0.0, |r| r.report.sim_seconds);
     let _ = writeln!(out, "compare: seed {}, {sim:.0} s simulated each", c.seed);
+    for run in &c.runs {
+        if let Some(stop) = &run.report.stopped {
+            let _ = writeln!(out, "STOPPED EARLY: {}: {}", run.file, stop.message);
+        }
+    }
     if !c.verdict.is_empty() {
         let _ = writeln!(out, "{}", c.verdict);
     }

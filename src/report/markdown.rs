@@ -63,6 +63,9 @@ pub fn summary(r: &Report) -> Vec<(String, String)> {
         ),
         ("latency mean / max".to_owned(), format!("{} / {}", ms(latency.mean), ms(latency.max))),
     ];
+    if let Some(stop) = &r.stopped {
+        rows.insert(1, ("stopped early".to_owned(), stop.message.clone()));
+    }
     let work = &r.work;
     if work.fulfilled + work.lost + work.pending > 0
         && (work.fulfilled != totals.succeeded || work.lost != totals.failed)
@@ -126,14 +129,15 @@ pub fn node_rows(r: &Report) -> Vec<NodeRow> {
                 ))
             } else if let Some(q) = &n.queue {
                 Some(format!(
-                    "messages: {} sent, {} received, {} deleted, {} expired, {} dead-lettered, {} in the queue, at most {}",
+                    "messages: {} sent, {} received, {} deleted, {} expired, {} dead-lettered, {} in the queue, at most {}{}",
                     grouped(q.sent),
                     grouped(q.received),
                     grouped(q.deleted),
                     grouped(q.expired),
                     grouped(q.dead_lettered),
                     grouped(q.in_queue_at_end),
-                    grouped(q.max_depth)
+                    grouped(q.max_depth),
+                    looped(q.loop_detected)
                 ))
             } else if let Some(fu) = &f.function {
                 Some(format!(
@@ -145,11 +149,12 @@ pub fn node_rows(r: &Report) -> Vec<NodeRow> {
                 ))
             } else if let Some(t) = &f.topic {
                 Some(format!(
-                    "{} published, {} copies delivered, {} given up, {} filtered out",
+                    "{} published, {} copies delivered, {} given up, {} filtered out{}",
                     grouped(t.published),
                     grouped(t.delivered),
                     grouped(t.delivery_failures),
-                    grouped(t.filtered_out)
+                    grouped(t.filtered_out),
+                    looped(t.loop_detected)
                 ))
             } else if let Some(i) = &f.instance {
                 Some(format!("{} of {} machines running, {} workers each", i.running, i.desired, i.workers_per_instance))
@@ -249,6 +254,11 @@ pub fn to_markdown(r: &Report) -> String {
         }
     }
     out
+}
+
+/// ", N stopped in a loop" when a loop of queues and topics refused messages here.
+fn looped(n: u64) -> String {
+    if n == 0 { String::new() } else { format!(", {} stopped in a loop of queues and topics", grouped(n)) }
 }
 
 #[cfg(test)]

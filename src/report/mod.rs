@@ -55,6 +55,9 @@ pub struct Report {
     pub work: crate::sim::WorkTotals,
     /// From a request's generation to its work's fulfilment, in ms.
     pub time_to_fulfil_ms: LatencyMs,
+    /// Why the run stopped before its scenario's end (`null` when it did not): it held more than
+    /// the engine allows at once, or it was interrupted. The figures are those up to then.
+    pub stopped: Option<crate::sim::Stopped>,
 }
 
 /// A fault as it happened, and how long after its end the system was back to normal.
@@ -264,6 +267,7 @@ impl Report {
             faults: engine.fault_log().iter().map(|w| FaultReport::of(engine, w)).collect(),
             work: engine.work_totals(),
             time_to_fulfil_ms: engine.time_to_fulfil().summary().into(),
+            stopped: engine.stopped().cloned(),
         }
     }
 

@@ -12,6 +12,9 @@ pub fn to_text(r: &Report) -> String {
         "{title}: {:.1} s simulated (statistics after {:.1} s), seed {}, {} events in {:.3} s",
         r.sim_seconds, r.warmup_seconds, r.seed, r.events, r.wall_seconds
     );
+    if let Some(stop) = &r.stopped {
+        let _ = writeln!(out, "STOPPED EARLY: {}", stop.message);
+    }
     let totals = &r.requests;
     let pct = |n: u64| if totals.generated > 0 { 100.0 * n as f64 / totals.generated as f64 } else { 0.0 };
     let _ = writeln!(
@@ -92,8 +95,16 @@ pub fn to_text(r: &Report) -> String {
         if let Some(qt) = &n.queue {
             let _ = writeln!(
                 out,
-                "{:<20}   sent {} received {} deleted {} expired {} dead-lettered {} in queue {} max depth {}",
-                "", qt.sent, qt.received, qt.deleted, qt.expired, qt.dead_lettered, qt.in_queue_at_end, qt.max_depth
+                "{:<20}   sent {} received {} deleted {} expired {} dead-lettered {} in queue {} max depth {}{}",
+                "",
+                qt.sent,
+                qt.received,
+                qt.deleted,
+                qt.expired,
+                qt.dead_lettered,
+                qt.in_queue_at_end,
+                qt.max_depth,
+                looped(qt.loop_detected)
             );
         }
         if let Some(fu) = &f.function {
@@ -106,8 +117,14 @@ pub fn to_text(r: &Report) -> String {
         if let Some(t) = &f.topic {
             let _ = writeln!(
                 out,
-                "{:<20}   published {} deliveries {} delivered {} failed {} filtered out {}",
-                "", t.published, t.deliveries, t.delivered, t.delivery_failures, t.filtered_out
+                "{:<20}   published {} deliveries {} delivered {} failed {} filtered out {}{}",
+                "",
+                t.published,
+                t.deliveries,
+                t.delivered,
+                t.delivery_failures,
+                t.filtered_out,
+                looped(t.loop_detected)
             );
         }
         if let Some(i) = &f.instance {
@@ -123,4 +140,9 @@ pub fn to_text(r: &Report) -> String {
 
 fn truncate(s: &str, width: usize) -> String {
     if s.chars().count() <= width { s.to_owned() } else { s.chars().take(width - 1).chain(['…']).collect() }
+}
+
+/// " stopped in a loop N" when a loop of queues and topics refused messages here.
+fn looped(n: u64) -> String {
+    if n == 0 { String::new() } else { format!(" stopped in a loop {n}") }
 }

@@ -3,20 +3,8 @@
 //! each cost per million successful requests.
 
 use super::{FaultReport, Report};
+pub use crate::model::grouped;
 use std::fmt::Write as _;
-
-/// A whole number with thousands separated by commas.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// A share in per cent with as many decimals as it needs to say something.
 fn percent(part: u64, whole: u64) -> String {

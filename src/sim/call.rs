@@ -29,6 +29,8 @@ pub(crate) struct Payload {
     pub message_type: u16,
     /// The client request's end-to-end work this belongs to (`None`: nobody follows it).
     pub work: Option<Key>,
+    /// Queues and topics it has passed through (see [`super::MAX_HOPS`]).
+    pub hops: u8,
 }
 
 /// Who waits for a call's answer.

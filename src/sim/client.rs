@@ -236,7 +236,7 @@ impl Engine {
             c.generated += 1;
         }
         let work = self.work_start();
-        let payload = Payload { request_bytes, response_bytes, message_type, work };
+        let payload = Payload { request_bytes, response_bytes, message_type, work, hops: 0 };
         let request = self.requests.insert(Request {
             client: node,
             generated_at: now,

@@ -161,6 +161,8 @@ pub struct QueueTotals {
     pub max_depth: u64,
     /// Lost because the queue was deleted during the run.
     pub removed: u64,
+    /// Refused for having gone round a loop of queues and topics (see [`super::MAX_HOPS`]).
+    pub loop_detected: u64,
 }
 
 /// The sampled series of a run.
@@ -379,6 +381,7 @@ impl Engine {
             in_queue_at_end: self.messages_present(node as u32),
             max_depth: q.depth.max() as u64,
             removed: q.removed,
+            loop_detected: q.loop_detected,
         })
     }
 
@@ -534,6 +537,9 @@ pub struct TopicFigures {
     pub filtered_out: u64,
     /// Copies still being delivered at the end.
     pub deliveries_pending: u64,
+    /// Publishes refused for having gone round a loop of queues and topics (see
+    /// [`super::MAX_HOPS`]).
+    pub loop_detected: u64,
 }
 
 /// Balancer figures.
@@ -605,6 +611,7 @@ impl Engine {
                             delivery_failures: t.delivery_failures,
                             filtered_out: t.filtered_out,
                             deliveries_pending: self.deliveries_pending(i as u32),
+                            loop_detected: t.loop_detected,
                         });
                     }
                     Behaviour::Balancer(b) => {

@@ -67,6 +67,13 @@ use thiserror::Error;
 use time::{ms_to_nanos, secs_to_nanos};
 use topic::{Delivery, TopicState};
 
+/// Queues and topics one piece of work may pass through. A message or publish that has already
+/// passed through this many is refused where it arrives (counted as `loop_detected`, sent to the
+/// queue's dead-letter queue if it has one, its work lost): a loop through queues and topics —
+/// which `check` allows, since real designs have them — then cannot multiply messages without end.
+/// AWS stops recursive loops through SQS, SNS and Lambda after about 16 invocations in the same way.
+pub const MAX_HOPS: u8 = 16;
+
 /// Why a piece of work failed. Failures travel upstream unchanged, so a client's failure names the
 /// root cause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -131,6 +138,8 @@ pub struct RunOptions {
     pub warmup_secs: Option<f64>,
     /// Apply the free tier to the bill.
     pub free_tier: Option<bool>,
+    /// Things the run may hold at once before it stops (`None`: [`MAX_HELD`]; tests use less).
+    pub max_held: Option<u64>,
 }
 
 /// Why an engine could not be built.
@@ -144,6 +153,37 @@ pub enum BuildError {
     NeedsReset(String),
 }
 
+/// Things a run may hold in memory at once: scheduled events, calls, client requests, queue
+/// messages and topic deliveries together. About 100 bytes each, so a run stays under ~3 GB
+/// whatever the file (see `saves/README.md`); a run that would hold more stops with
+/// [`Stopped`] instead of filling the memory.
+pub const MAX_HELD: u64 = 20_000_000;
+
+/// Events run between two looks at what the run holds (the look is not free; between two, a
+/// run can grow by at most this many events' worth).
+const HELD_CHECK_EVERY: u64 = 4_096;
+
+/// Why a run stopped before the end of its scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// It held more than [`MAX_HELD`] things at once.
+    HeldLimit,
+    /// Someone asked it to stop (Ctrl-C).
+    Interrupted,
+}
+
+/// A run that stopped before its end: when, why, and in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stopped {
+    /// Simulated seconds reached.
+    pub at_secs: f64,
+    /// Why.
+    pub reason: StopReason,
+    /// What a person reads: "stopped at t = 1.0 s: 20,000,012 messages in queues …".
+    pub message: String,
+}
+
 /// How a call to [`Engine::run_until`] ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
@@ -151,6 +191,8 @@ pub enum RunStatus {
     ReachedDeadline,
     /// The event budget ran out first; the clock is at the last event run.
     BudgetExhausted,
+    /// The run stopped for good before its end (see [`Engine::stopped`]).
+    Stopped,
 }
 
 /// Per-kind state of a node. One per node and never moved in the hot path, so the size of the
@@ -234,6 +276,10 @@ pub struct Engine {
     pub(crate) active_faults: faults::ActiveFaults,
     /// Client requests' work followed end to end.
     pub(crate) work: work::WorkLedger,
+    /// Why the run stopped before its end, once it has.
+    stopped: Option<Stopped>,
+    /// Things it may hold at once (see [`MAX_HELD`]).
+    max_held: u64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -294,6 +340,8 @@ impl Engine {
             fault_log: Vec::new(),
             active_faults: faults::ActiveFaults::default(),
             work: work::WorkLedger::default(),
+            stopped: None,
+            max_held: options.max_held.unwrap_or(MAX_HELD).min(MAX_HELD),
         };
         engine.intern_message_types(&diagram);
         for node in &diagram.nodes {
@@ -498,14 +546,65 @@ impl Engine {
         (self.calls.len(), self.requests.len(), self.messages.len())
     }
 
-    /// Whether the clock has reached the end of the scenario.
+    /// Whether the run is over: the clock has reached the end of the scenario, or the run stopped
+    /// before it (see [`Self::stopped`]).
     pub fn finished(&self) -> bool {
-        self.now >= self.end
+        self.now >= self.end || self.stopped.is_some()
+    }
+
+    /// Why the run stopped before its end, if it did.
+    pub fn stopped(&self) -> Option<&Stopped> {
+        self.stopped.as_ref()
+    }
+
+    /// Stops the run where it is, for good (Ctrl-C): what it has is its result.
+    pub fn interrupt(&mut self) {
+        if self.stopped.is_none() && self.now < self.end {
+            let at = SimTime(self.now).as_secs();
+            let message =
+                format!("interrupted at t = {at:.1} s, before the end at {:.1} s", SimTime(self.end).as_secs());
+            self.stopped = Some(Stopped { at_secs: at, reason: StopReason::Interrupted, message });
+        }
+    }
+
+    /// What the run holds now: (events, calls, requests, messages, deliveries).
+    fn held(&self) -> [(u64, &'static str); 5] {
+        [
+            (self.events.len() as u64, "scheduled events"),
+            (self.calls.len() as u64, "calls in flight"),
+            (self.requests.len() as u64, "client requests in flight"),
+            (self.messages.len() as u64, "messages in queues"),
+            (self.deliveries.len() as u64, "topic deliveries on their way"),
+        ]
+    }
+
+    /// Stops the run if it holds more than [`MAX_HELD`] things; returns whether it did.
+    fn over_held_limit(&mut self) -> bool {
+        let held = self.held();
+        let total: u64 = held.iter().map(|h| h.0).sum();
+        if total <= self.max_held {
+            return false;
+        }
+        let (most, what) = held.iter().copied().max_by_key(|h| h.0).unwrap_or((total, "things"));
+        let at = SimTime(self.now).as_secs();
+        let message = format!(
+            "stopped at t = {at:.1} s: it held {} things at once ({} {what}), over the limit of {}; \
+             the figures are those up to then",
+            crate::model::grouped(total),
+            crate::model::grouped(most),
+            crate::model::grouped(self.max_held)
+        );
+        self.stopped = Some(Stopped { at_secs: at, reason: StopReason::HeldLimit, message });
+        true
     }
 
     /// Runs every event up to `deadline` (capped at the scenario's end), at most `event_budget` of
-    /// them. The clock then stands at the deadline, or at the last event run if the budget ran out.
+    /// them. The clock then stands at the deadline, or at the last event run if the budget ran out
+    /// or the run stopped (it holds too much: see [`MAX_HELD`]).
     pub fn run_until(&mut self, deadline: SimTime, event_budget: u64) -> RunStatus {
+        if self.stopped.is_some() {
+            return RunStatus::Stopped;
+        }
         let deadline = deadline.0.min(self.end);
         let mut budget = event_budget;
         while let Some(t) = self.events.peek_time() {
@@ -521,6 +620,9 @@ impl Engine {
                 self.events_processed += 1;
                 self.dispatch(event);
             }
+            if self.events_processed.is_multiple_of(HELD_CHECK_EVERY) && self.over_held_limit() {
+                return RunStatus::Stopped;
+            }
         }
         self.now = self.now.max(deadline);
         RunStatus::ReachedDeadline
@@ -528,7 +630,10 @@ impl Engine {
 
     /// Runs exactly one event, if any is due before the end; returns whether one ran.
     pub fn step(&mut self) -> bool {
-        if self.events.is_empty() {
+        if self.events.is_empty() || self.stopped.is_some() {
+            return false;
+        }
+        if self.events_processed.is_multiple_of(HELD_CHECK_EVERY) && self.over_held_limit() {
             return false;
         }
         match self.events.peek_time() {

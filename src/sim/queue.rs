@@ -94,6 +94,8 @@ pub(crate) struct QueueState {
     pub oldest_visible_at: Option<u64>,
     /// Messages looked at by expiry sweeps so far (what the sweeps cost).
     pub expiry_checks: u64,
+    /// Counted messages refused because they had gone round a loop (see [`super::MAX_HOPS`]).
+    pub loop_detected: u64,
 }
 
 impl QueueState {
@@ -131,6 +133,7 @@ impl QueueState {
             removed: 0,
             oldest_visible_at: None,
             expiry_checks: 0,
+            loop_detected: 0,
         };
         q.retune(p);
         q
@@ -196,14 +199,32 @@ impl Engine {
         let chunk = self.catalog.queue.chunk_bytes;
         let q = self.queue(node);
         q.billable_requests += chunked_requests(payload.request_bytes, chunk);
+        if payload.hops >= super::MAX_HOPS {
+            // Round a loop once too often: acknowledged, then dead-lettered (or dropped) and its
+            // work lost, so that a loop cannot fill the memory.
+            let measured = self.measured(self.now);
+            let q = self.queue(node);
+            q.loop_detected += u64::from(measured);
+            let dlq = q.dead_letter;
+            self.work_open(payload.work);
+            self.work_close(payload.work, false);
+            self.finish(key, None);
+            if let Some(dlq) = dlq {
+                self.count_edge(node, dlq, 1);
+                self.enqueue(dlq, Payload { work: None, ..payload });
+                self.dispatch_queue(dlq);
+            }
+            return;
+        }
         self.enqueue(node, payload);
         self.finish(key, None);
         self.dispatch_queue(node);
     }
 
-    fn enqueue(&mut self, node: u32, payload: Payload) {
+    fn enqueue(&mut self, node: u32, mut payload: Payload) {
         let (now, from) = (self.now, self.measure_from);
         let measured = now >= from;
+        payload.hops = payload.hops.saturating_add(1);
         self.work_open(payload.work);
         let q = self.queue(node);
         let group = (q.sent_seq % q.groups.len() as u64) as u32;

@@ -37,6 +37,8 @@ pub(crate) struct TopicState {
     /// Billing, since the start.
     pub billable_publishes: u64,
     pub http_deliveries: u64,
+    /// Counted publishes refused because they had gone round a loop (see [`super::MAX_HOPS`]).
+    pub loop_detected: u64,
 }
 
 impl TopicState {
@@ -51,6 +53,7 @@ impl TopicState {
             filtered_out: 0,
             billable_publishes: 0,
             http_deliveries: 0,
+            loop_detected: 0,
         }
     }
 }
@@ -66,11 +69,20 @@ impl Engine {
     /// A publish reaches the topic: acknowledged, then fanned out.
     pub(crate) fn topic_arrive(&mut self, node: u32, key: Key) {
         let Some(call) = self.calls.get(key) else { return };
-        let payload = call.payload;
+        let mut payload = call.payload;
         let measured = self.measured(self.now);
         let chunk = self.catalog.topic.chunk_bytes;
         let t = self.topic(node);
         t.billable_publishes += chunked_requests(payload.request_bytes, chunk);
+        if payload.hops >= super::MAX_HOPS {
+            // Round a loop once too often: acknowledged, not fanned out, its work lost.
+            t.loop_detected += u64::from(measured);
+            self.work_open(payload.work);
+            self.work_close(payload.work, false);
+            self.finish(key, None);
+            return;
+        }
+        payload.hops += 1;
         if measured {
             t.published += 1;
         }

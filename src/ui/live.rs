@@ -87,9 +87,13 @@ impl LiveRun {
         let started = Instant::now();
         let mut reached = false;
         while started.elapsed() < budget {
-            if self.engine.run_until(deadline, EVENTS_PER_CHECK) == RunStatus::ReachedDeadline {
-                reached = true;
-                break;
+            match self.engine.run_until(deadline, EVENTS_PER_CHECK) {
+                RunStatus::ReachedDeadline => {
+                    reached = true;
+                    break;
+                }
+                RunStatus::Stopped => break,
+                RunStatus::BudgetExhausted => {}
             }
         }
         self.wall_secs += started.elapsed().as_secs_f64();

@@ -311,7 +311,15 @@ impl SandboxApp {
                         ui.colored_label(colour, "behind real time");
                     }
                 } else {
-                    ui.label(if run.engine.finished() { "finished" } else { "paused" });
+                    match run.engine.stopped() {
+                        Some(stop) => {
+                            let colour = theme::Palette::for_visuals(ui.visuals()).warning;
+                            ui.colored_label(colour, "stopped early").on_hover_text(&stop.message);
+                        }
+                        None => {
+                            ui.label(if run.engine.finished() { "finished" } else { "paused" });
+                        }
+                    }
                 }
                 ui.separator();
             }

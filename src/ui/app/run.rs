@@ -73,6 +73,16 @@ impl SandboxApp {
         {
             run.advance(time);
             ctx.request_repaint();
+            if let Some(stop) = run.engine.stopped() {
+                // The run paused for good: say why once, plainly. The diagram is not touched.
+                let message = stop.message.clone();
+                self.say(format!("The run {message}"), true);
+                self.error = Some(format!(
+                    "The run {message}.\n\nThe diagram is as it was; the charts and the report show the run up \
+                     to that moment. Reset runs it again — shorter, with less traffic, or without the loop or \
+                     the growth that filled it."
+                ));
+            }
         }
     }
 
