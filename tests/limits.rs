@@ -257,3 +257,31 @@ fn a_run_that_would_hold_too_much_stops_with_the_reason_and_keeps_its_figures() 
     assert_eq!(json["stopped"]["reason"], "held_limit");
     assert!(cloud_sandbox::report::to_text(&report).contains("STOPPED EARLY: stopped at t = "));
 }
+
+#[test]
+fn the_diagram_as_a_whole_is_bounded_so_that_its_memory_has_a_ceiling() {
+    // 2,001 clients: each node keeps its series and histograms, so the count is bounded.
+    let mut d = diagram(vec![node("w", servers(1, 1, 1.0))], Vec::new(), 60.0, 0.0);
+    for i in 0..2_001 {
+        d.nodes.push(node(&format!("c{i}"), steady(1.0)));
+        d.edges.push(edge(&format!("c{i}"), "w"));
+    }
+    refused(&d, "scenario", "the diagram has 2,002 nodes; at most 2,000");
+    // Sixteen groups of 65,535 machines pass one by one, not together: 1,048,560 machines.
+    let big = || servers(65_535, 1, 1.0);
+    let nodes = (0..16).map(|i| node(&format!("w{i}"), big())).chain([node("c", steady(1.0))]).collect();
+    let edges = (0..16).map(|i| edge("c", &format!("w{i}"))).collect::<Vec<_>>();
+    let d = diagram(nodes, edges[..1].to_vec(), 60.0, 0.0);
+    refused(
+        &d,
+        "scenario",
+        "the diagram has 1,048,560 machines that the instance nodes can run in all; at most 1,000,000",
+    );
+    // Eleven FIFO queues of 100,000 groups: 1.1 million lines.
+    let fifo = || {
+        NodeKind::Queue(QueueParams { queue_type: QueueType::Fifo, message_groups: 100_000, ..QueueParams::default() })
+    };
+    let nodes = (0..11).map(|i| node(&format!("q{i}"), fifo())).chain([node("c", steady(1.0))]).collect();
+    let d = diagram(nodes, vec![edge("c", "q0")], 60.0, 0.0);
+    refused(&d, "scenario", "1,100,000 message groups in its FIFO queues; at most 1,000,000");
+}

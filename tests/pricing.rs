@@ -397,3 +397,30 @@ fn a_receive_is_billed_by_the_64_kb_chunks_it_returns() {
     assert_eq!((totals.sent, totals.deleted, totals.received), (1000, 1000, 1000));
     cents(service(&e.bill(), "SQS") * 1e6, 5000.0 * 0.40, "5 requests a message (in micro-dollars)");
 }
+
+#[test]
+fn a_long_run_bills_every_hour_of_balancer_capacity_units_while_keeping_only_the_last_few() {
+    // 50 requests a second for ten hours: 2 LCU an hour by new connections, each hour billed
+    // (hours older than the last three are folded into one total as the run goes), plus ten
+    // balancer-hours.
+    let hours = 10.0;
+    let mut d = diagram(
+        vec![
+            node("c", until(50.0, 1, hours * HOUR)),
+            node("lb", NodeKind::Balancer(BalancerParams::default())),
+            node("t", machines(2, PurchaseOption::OnDemand)),
+        ],
+        vec![edge("c", "lb"), edge("lb", "t")],
+        hours * HOUR,
+        0.0,
+    );
+    d.scenario.sample_interval_secs = 600.0;
+    let e = run_engine(&d);
+    let requests = e.client_totals().generated as f64;
+    assert!((requests - 50.0 * hours * HOUR).abs() <= 1.0, "{requests}");
+    cents(
+        service(&e.bill(), "Elastic Load Balancing"),
+        hours * 0.0225 + requests / (25.0 * HOUR) * 0.008,
+        "ten balancer-hours and 20 LCU-hours",
+    );
+}

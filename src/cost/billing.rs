@@ -58,9 +58,12 @@ pub enum NodeUsage {
     Balancer {
         /// Seconds the balancer has existed.
         existed_secs: f64,
-        /// Traffic per clock hour, oldest first.
+        /// Traffic per clock hour, oldest first (the engine keeps the last few hours open and
+        /// folds older ones into `closed_lcu_hours`).
         hours: Vec<BalancerHour>,
-        /// Multiplies the LCU-hours of `hours` (1; more when a run is projected to a month).
+        /// LCU-hours of the hours already closed.
+        closed_lcu_hours: f64,
+        /// Multiplies the LCU-hours (1; more when a run is projected to a month).
         lcu_scale: f64,
     },
     /// A queue.
@@ -179,9 +182,10 @@ impl NodeUsage {
                     })
                     .collect(),
             ),
-            Self::Balancer { existed_secs, hours, lcu_scale } => Self::Balancer {
+            Self::Balancer { existed_secs, hours, closed_lcu_hours, lcu_scale } => Self::Balancer {
                 existed_secs: existed_secs * factor,
                 hours: hours.clone(),
+                closed_lcu_hours: *closed_lcu_hours,
                 lcu_scale: lcu_scale * factor,
             },
             Self::Queue { fifo, billable_requests } => {
@@ -267,9 +271,9 @@ fn covered_units(usage: &NodeUsage, catalog: &Catalog) -> Vec<(Allowance, f64, f
             vec![(Allowance::DataOutGb, *bytes_out as f64 / 1e9, catalog.data_transfer.out_per_gb)]
         }
         NodeUsage::Instances(_) => Vec::new(),
-        NodeUsage::Balancer { existed_secs, hours, lcu_scale } => {
+        NodeUsage::Balancer { existed_secs, hours, closed_lcu_hours, lcu_scale } => {
             let r = &catalog.balancer;
-            let lcu: f64 = hours.iter().map(|h| h.lcu_hours(catalog)).sum::<f64>() * lcu_scale;
+            let lcu: f64 = (closed_lcu_hours + hours.iter().map(|h| h.lcu_hours(catalog)).sum::<f64>()) * lcu_scale;
             vec![
                 (Allowance::BalancerHours, balancer_hours(*existed_secs), r.per_hour),
                 (Allowance::BalancerLcuHours, lcu, r.per_lcu_hour),
@@ -394,7 +398,8 @@ mod tests {
         let ec2 = NodeUsage::Instances(vec![InstanceLine::on_demand("m5.large", month); 4]);
         // One LCU for every hour: 25 new connections a second.
         let hour = BalancerHour { new_connections: 25 * 3600, ..BalancerHour::default() };
-        let alb = NodeUsage::Balancer { existed_secs: month, hours: vec![hour; 730], lcu_scale: 1.0 };
+        let alb =
+            NodeUsage::Balancer { existed_secs: month, hours: vec![hour; 730], closed_lcu_hours: 0.0, lcu_scale: 1.0 };
         let bill = Bill::compute([&ec2, &alb], &c, BillOptions::default());
         assert!((bill.by_node[0] - 280.32).abs() < 1e-6, "{}", bill.by_node[0]);
         assert!((bill.total - 302.585).abs() < 1e-6, "{}", bill.total);
@@ -411,8 +416,12 @@ mod tests {
     #[test]
     fn balancer_partial_hour_is_a_full_hour() {
         let c = catalog();
-        let idle =
-            |secs: f64| node_cost(&NodeUsage::Balancer { existed_secs: secs, hours: vec![], lcu_scale: 1.0 }, &c);
+        let idle = |secs: f64| {
+            node_cost(
+                &NodeUsage::Balancer { existed_secs: secs, hours: vec![], closed_lcu_hours: 0.0, lcu_scale: 1.0 },
+                &c,
+            )
+        };
         assert!((idle(60.0) - 0.0225).abs() < 1e-12);
         assert!((idle(3600.0) - 0.0225).abs() < 1e-12);
         assert!((idle(3601.0) - 0.045).abs() < 1e-12);

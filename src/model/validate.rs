@@ -137,6 +137,20 @@ pub const MAX_HARDWARE_USD: f64 = 1e9;
 /// The largest running cost of owned hardware, in dollars per hour.
 pub const MAX_RUNNING_USD_PER_HOUR: f64 = 1e6;
 
+/// The most nodes a diagram may have: each keeps its chart series and histograms (up to about
+/// half a megabyte in a long run), and the window draws every one.
+pub const MAX_NODES: usize = 2_000;
+/// The most edges a diagram may have.
+pub const MAX_EDGES: usize = 20_000;
+/// The most faults a scenario may have.
+pub const MAX_FAULTS: usize = 10_000;
+/// The most workers of all instance nodes together (each is kept in memory).
+pub const MAX_WORKERS: u64 = 4_000_000;
+/// The most machines of all instance nodes together.
+pub const MAX_MACHINES: u64 = 1_000_000;
+/// The most message groups of all FIFO queues together.
+pub const MAX_FIFO_GROUPS_IN_ALL: u64 = 1_000_000;
+
 /// The most characters of an id, a name, a message type, a filter entry or a component.
 pub const MAX_NAME_CHARS: usize = 200;
 /// The most characters of a scenario's description.
@@ -210,7 +224,54 @@ pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
     check_sync_cycles(diagram, &kinds, &mut problems);
     check_faults(diagram, &mut problems);
     check_time_bounds(diagram, &mut problems);
+    check_totals(diagram, catalog, &mut problems);
     problems
+}
+
+/// Limits on the diagram as a whole, so that its memory has a ceiling whatever the file holds
+/// (each node's own limits are checked with the node).
+fn check_totals(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) {
+    let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
+    let counted = [
+        (d.nodes.len(), MAX_NODES, "nodes"),
+        (d.edges.len(), MAX_EDGES, "edges"),
+        (d.scenario.faults.len(), MAX_FAULTS, "faults"),
+    ];
+    for (n, most, what) in counted {
+        if n > most {
+            bad(format!(
+                "the diagram has {} {what}; at most {}",
+                super::grouped(n as u64),
+                super::grouped(most as u64)
+            ));
+        }
+    }
+    let (mut workers, mut machines, mut groups) = (0u64, 0u64, 0u64);
+    for node in &d.nodes {
+        match &node.kind {
+            NodeKind::Instance(p) => {
+                let most = u64::from(p.auto_scaling.as_ref().map_or(p.count, most_machines));
+                machines += most;
+                workers += most * u64::from(workers_per_machine(p, catalog));
+            }
+            NodeKind::Queue(q) if q.queue_type == super::QueueType::Fifo => groups += u64::from(q.message_groups),
+            NodeKind::Queue(_)
+            | NodeKind::Client(_)
+            | NodeKind::Balancer(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Function(_) => {}
+        }
+    }
+    let totals = [
+        (workers, MAX_WORKERS, "workers on the machines of all instance nodes"),
+        (machines, MAX_MACHINES, "machines that the instance nodes can run in all"),
+        (groups, MAX_FIFO_GROUPS_IN_ALL, "message groups in its FIFO queues"),
+    ];
+    for (n, most, what) in totals {
+        if n > most {
+            bad(format!("the diagram has {} {what}; at most {}", super::grouped(n), super::grouped(most)));
+        }
+    }
 }
 
 /// Every problem of a diagram: the errors of [`check`], then the [`warnings`].
@@ -626,10 +687,21 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String
         if s.change == 0 {
             bad(format!("auto_scaling.steps[{i}]: change must not be 0"));
         }
-        for (j, other) in g.steps.iter().enumerate().skip(i + 1) {
-            if s.from < other.to.unwrap_or(f64::INFINITY) && other.from < to {
-                bad(format!("auto_scaling.steps[{i}] and steps[{j}] overlap"));
-            }
+    }
+    // Overlaps, in order of where the steps start: each against the one reaching furthest before it
+    // (comparing every pair would cost steps²).
+    let mut order: Vec<usize> = (0..g.steps.len()).filter(|&i| g.steps[i].from.is_finite()).collect();
+    order.sort_by(|&a, &b| g.steps[a].from.total_cmp(&g.steps[b].from).then(a.cmp(&b)));
+    let mut furthest: Option<(usize, f64)> = None;
+    for &k in &order {
+        let (from, to) = (g.steps[k].from, g.steps[k].to.unwrap_or(f64::INFINITY));
+        if let Some((j, reach)) = furthest
+            && from < reach
+        {
+            bad(format!("auto_scaling.steps[{}] and steps[{}] overlap", j.min(k), j.max(k)));
+        }
+        if furthest.is_none_or(|(_, reach)| to > reach) {
+            furthest = Some((k, to));
         }
     }
     if let Some(p) = &g.predictive {
@@ -754,31 +826,41 @@ pub const MAX_TOPIC_MESSAGE_BYTES: u32 = 262_144;
 /// What a client sends must fit the queues and topics it reaches (directly or through other
 /// nodes); a group that scales on queue backlog must read a queue.
 fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Problem>) {
-    for node in &d.nodes {
-        let NodeKind::Client(p) = &node.kind else { continue };
-        let mut seen: BTreeSet<&NodeId> = BTreeSet::new();
-        let mut stack = vec![&node.id];
+    // Which nodes reach a queue, and which a topic: one backward search from all of them (a
+    // search from each client would cost clients × edges).
+    let mut into: BTreeMap<&NodeId, Vec<&NodeId>> = BTreeMap::new();
+    for e in &d.edges {
+        into.entry(&e.to).or_default().push(&e.from);
+    }
+    let reaching = |kind: Kind| {
+        let mut reached: BTreeSet<&NodeId> = BTreeSet::new();
+        let mut stack: Vec<&NodeId> = d.nodes.iter().filter(|n| n.kind.kind() == kind).map(|n| &n.id).collect();
         while let Some(id) = stack.pop() {
-            for e in d.edges.iter().filter(|e| &e.from == id) {
-                if seen.insert(&e.to) {
-                    stack.push(&e.to);
+            for &from in into.get(id).map_or(&[][..], Vec::as_slice) {
+                if reached.insert(from) {
+                    stack.push(from);
                 }
             }
         }
-        let reaches = |kind: Kind| seen.iter().any(|id| kinds.get(*id) == Some(&kind));
+        reached
+    };
+    let (to_queue, to_topic) = (reaching(Kind::Queue), reaching(Kind::Topic));
+    for node in &d.nodes {
+        let NodeKind::Client(p) = &node.kind else { continue };
         let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
-        if reaches(Kind::Queue) && p.request_bytes > MAX_QUEUE_MESSAGE_BYTES {
+        if to_queue.contains(&node.id) && p.request_bytes > MAX_QUEUE_MESSAGE_BYTES {
             bad(format!("request_bytes {} is more than a queue message may hold (1 MiB, 1,048,576)", p.request_bytes));
-        } else if reaches(Kind::Topic) && p.request_bytes > MAX_TOPIC_MESSAGE_BYTES {
+        } else if to_topic.contains(&node.id) && p.request_bytes > MAX_TOPIC_MESSAGE_BYTES {
             bad(format!("request_bytes {} is more than a topic message may hold (256 KB, 262,144)", p.request_bytes));
         }
     }
+    let queue_readers: BTreeSet<&NodeId> =
+        d.edges.iter().filter(|e| kinds.get(&e.from) == Some(&Kind::Queue)).map(|e| &e.to).collect();
     for node in &d.nodes {
         let NodeKind::Instance(p) = &node.kind else { continue };
         let backlog =
             p.auto_scaling.as_ref().is_some_and(|g| g.metric == Some(super::ScalingMetric::BacklogPerInstance));
-        let reads_queue = d.edges.iter().any(|e| e.to == node.id && kinds.get(&e.from) == Some(&Kind::Queue));
-        if backlog && !reads_queue {
+        if backlog && !queue_readers.contains(&node.id) {
             out.push(Problem::error(
                 Place::Node(node.id.clone()),
                 "auto_scaling.metric BacklogPerInstance needs the node to read a queue (an edge from one)".to_owned(),
@@ -820,8 +902,9 @@ fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Proble
             *dead_letter_targets.entry(&edge.from).or_default() += 1;
         }
     }
+    let senders: BTreeSet<&NodeId> = d.edges.iter().map(|e| &e.from).collect();
     for node in &d.nodes {
-        if node.kind.kind() == Kind::Client && !d.edges.iter().any(|e| e.from == node.id) {
+        if node.kind.kind() == Kind::Client && !senders.contains(&node.id) {
             out.push(Problem::error(
                 Place::Node(node.id.clone()),
                 "this client sends to nothing: connect it to the node its requests go to".to_owned(),
@@ -897,15 +980,46 @@ fn check_sync_cycles(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<
 }
 
 fn check_faults(d: &Diagram, out: &mut Vec<Problem>) {
+    let index = Lookup::new(d);
     for (i, fault) in d.scenario.faults.iter().enumerate() {
-        for message in fault_problems(d, fault) {
+        for message in problems_of_fault(&index, fault) {
             out.push(Problem::error(Place::Fault(i), message));
+        }
+    }
+}
+
+/// A diagram's nodes, call edges and zones, looked up by key (a search per fault would cost
+/// faults × nodes).
+struct Lookup<'a> {
+    nodes: BTreeMap<&'a NodeId, &'a super::Node>,
+    call_edges: BTreeSet<(&'a NodeId, &'a NodeId)>,
+    zones: BTreeSet<String>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(d: &'a Diagram) -> Self {
+        Self {
+            nodes: d.nodes.iter().map(|n| (&n.id, n)).collect(),
+            call_edges: d.edges.iter().filter(|e| !e.dead_letter).map(|e| (&e.from, &e.to)).collect(),
+            zones: d
+                .nodes
+                .iter()
+                .filter_map(|n| match &n.kind {
+                    NodeKind::Instance(p) => Some(p.zone_names()),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
         }
     }
 }
 
 /// What is wrong with one fault in diagram `d` (empty when it fits).
 pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
+    problems_of_fault(&Lookup::new(d), fault)
+}
+
+fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
     let mut out = Vec::new();
     'check: {
         let mut bad = |message: String| out.push(message);
@@ -920,7 +1034,7 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
         }
         let mut missing = false;
         for id in fault.nodes() {
-            if d.node(id).is_none() {
+            if !d.nodes.contains_key(id) {
                 bad(format!("names node '{id}', which does not exist"));
                 missing = true;
             }
@@ -928,7 +1042,7 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
         if missing {
             break 'check;
         }
-        let kind_of = |id: &NodeId| d.node(id).map(|n| &n.kind);
+        let kind_of = |id: &NodeId| d.nodes.get(id).map(|n| &n.kind);
         match fault {
             Fault::Crash { node, instance, .. } => match (kind_of(node), instance) {
                 (Some(NodeKind::Client(_)), _) => {
@@ -963,11 +1077,7 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
                 _ => bad("only an instance node has components".to_owned()),
             },
             Fault::ZoneOutage { zone, .. } => {
-                let used = d.nodes.iter().any(|n| match &n.kind {
-                    NodeKind::Instance(p) => p.zone_names().contains(zone),
-                    _ => false,
-                });
-                if !used {
+                if !d.zones.contains(zone) {
                     bad(format!("no instance node runs in zone '{zone}' (see each instance node's zones)"));
                 }
             }
@@ -985,8 +1095,8 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
                 }
             }
             Fault::LatencySpike { from, to, extra_ms, .. } => {
-                let call_edge = d.edges.iter().any(|e| &e.from == from && &e.to == to && !e.dead_letter)
-                    && !matches!(kind_of(from), Some(NodeKind::Queue(_)));
+                let call_edge =
+                    d.call_edges.contains(&(from, to)) && !matches!(kind_of(from), Some(NodeKind::Queue(_)));
                 if !call_edge {
                     bad(format!(
                         "there is no call edge from '{from}' to '{to}' (a queue's consumers poll it: slow the consumer instead)"
@@ -1003,7 +1113,7 @@ pub fn fault_problems(d: &Diagram, fault: &Fault) -> Vec<String> {
                 }
                 if !(multiplier.is_finite() && *multiplier >= 0.0) {
                     bad(format!("multiplier must be 0 or more, not {multiplier}"));
-                } else if let Some(NodeKind::Client(c)) = d.node(node).map(|n| &n.kind)
+                } else if let Some(NodeKind::Client(c)) = kind_of(node)
                     && c.peak_rate_per_sec() * multiplier > MAX_RATE_PER_SEC
                 {
                     bad(format!(

@@ -12,6 +12,9 @@ use crate::cost::billing::BalancerHour;
 use crate::model::{BalancerAlgorithm, BalancerParams};
 use rand::Rng;
 
+/// Clock hours of traffic a balancer keeps apart (connections longer than this are rare).
+const OPEN_HOURS: usize = 3;
+
 /// One target as the balancer sees it.
 #[derive(Debug)]
 pub(crate) struct Target {
@@ -37,9 +40,22 @@ pub(crate) struct BalancerState {
     unhealthy_threshold: u32,
     healthy_threshold: u32,
     targets: Vec<Target>,
+    /// Each target's place in `targets`, by (node, machine): a group of thousands of machines
+    /// must not cost a search per launch.
+    index: std::collections::HashMap<(u32, u32), usize>,
+    /// The healthy targets' places in `targets`, in order, rebuilt after any change of health
+    /// (picking among thousands of unhealthy or removed targets must not cost a scan per call).
+    healthy: Vec<usize>,
+    healthy_stale: bool,
     next: usize,
-    /// Traffic per clock hour, for LCU billing.
+    /// Traffic per clock hour for LCU billing: the last [`OPEN_HOURS`] hours, oldest first (an
+    /// hour per element for ten years of run would be megabytes per balancer, copied at every
+    /// chart sample); older hours are folded into `closed_lcu_hours`.
     pub hours: Vec<BalancerHour>,
+    /// The clock hour of `hours[0]`.
+    first_hour: usize,
+    /// LCU-hours of the hours folded away.
+    pub closed_lcu_hours: f64,
     /// Calls refused for want of a healthy target (after warm-up).
     pub no_target: u64,
     /// Listener rules evaluated per request, and how many of them are free.
@@ -57,8 +73,13 @@ impl BalancerState {
             unhealthy_threshold: 0,
             healthy_threshold: 0,
             targets: Vec::new(),
+            index: std::collections::HashMap::new(),
+            healthy: Vec::new(),
+            healthy_stale: false,
             next: 0,
             hours: Vec::new(),
+            first_hour: 0,
+            closed_lcu_hours: 0.0,
             no_target: 0,
             rules_per_request: 0,
             free_rules,
@@ -80,26 +101,38 @@ impl BalancerState {
     /// while the run goes must pass `healthy_threshold` checks before it gets traffic, as a newly
     /// registered target does; those present from the start are trusted at once.
     pub fn add_target(&mut self, link: usize, node: u32, instance: u32, trusted: bool) {
-        if let Some(t) = self.targets.iter_mut().find(|t| t.node == node && t.instance == instance) {
+        self.healthy_stale = true;
+        if let Some(t) = self.index.get(&(node, instance)).map(|&i| &mut self.targets[i]) {
             t.link = link;
             if t.removed {
                 *t = Target { outstanding: t.outstanding, ..Target::new(link, node, instance, false) };
             }
             return;
         }
+        self.index.insert((node, instance), self.targets.len());
         self.targets.push(Target::new(link, node, instance, trusted));
     }
 
     /// Stops routing to `node` (machine `instance`, or all of them).
     pub fn remove_targets(&mut self, node: u32, instance: Option<u32>) {
-        for t in self.targets.iter_mut().filter(|t| t.node == node && instance.is_none_or(|i| t.instance == i)) {
+        self.healthy_stale = true;
+        let forget = |t: &mut Target| {
             t.removed = true;
             t.healthy = false;
+        };
+        match instance {
+            Some(i) => {
+                if let Some(&t) = self.index.get(&(node, i)) {
+                    forget(&mut self.targets[t]);
+                }
+            }
+            None => self.targets.iter_mut().filter(|t| t.node == node).for_each(forget),
         }
     }
 
     /// Points each target at its node's current link index (after links were removed).
     pub fn relink(&mut self, links: &[Link]) {
+        self.healthy_stale = true;
         for t in &mut self.targets {
             if let Some(link) = links.iter().position(|l| l.to == t.node) {
                 t.link = link;
@@ -116,12 +149,19 @@ impl BalancerState {
         (present.clone().filter(|t| t.healthy).count(), present.count())
     }
 
-    fn hour(&mut self, now: u64) -> &mut BalancerHour {
-        let h = (now / 3_600_000_000_000) as usize;
-        if self.hours.len() <= h {
-            self.hours.resize(h + 1, BalancerHour::default());
+    /// The traffic of the clock hour of `t`. A connection that opened in an hour already folded
+    /// (over [`OPEN_HOURS`] ago) counts in the oldest open one.
+    fn hour(&mut self, t: u64, catalog: &crate::cost::Catalog) -> &mut BalancerHour {
+        let h = (t / 3_600_000_000_000) as usize;
+        while self.first_hour + self.hours.len() <= h {
+            self.hours.push(BalancerHour::default());
         }
-        &mut self.hours[h]
+        while self.hours.len() > OPEN_HOURS {
+            self.closed_lcu_hours += self.hours.remove(0).lcu_hours(catalog);
+            self.first_hour += 1;
+        }
+        let at = h.saturating_sub(self.first_hour);
+        &mut self.hours[at]
     }
 }
 
@@ -160,6 +200,29 @@ impl Engine {
         }
     }
 
+    /// Registers a newly launched machine of instance node `node` with every balancer that sends
+    /// to the node (only that machine: re-adding all of them at each launch made a group's
+    /// scale-out cost machines²).
+    pub(crate) fn add_machine_target(&mut self, node: u32, machine: u32) {
+        let trusted = self.now == 0;
+        for i in 0..self.balancers.len() {
+            let b = self.balancers[i];
+            if self.nodes[b as usize].removed {
+                continue;
+            }
+            let Some(link) = self.links[b as usize].iter().position(|l| l.to == node) else { continue };
+            self.balancer(b).add_target(link, node, machine, trusted);
+        }
+    }
+
+    /// Every balancer forgets machine `machine` of `node`.
+    pub(crate) fn remove_machine_target(&mut self, node: u32, machine: u32) {
+        for i in 0..self.balancers.len() {
+            let b = self.balancers[i];
+            self.balancer(b).remove_targets(node, Some(machine));
+        }
+    }
+
     fn balancer(&mut self, node: u32) -> &mut BalancerState {
         match &mut self.nodes[node as usize].behaviour {
             Behaviour::Balancer(b) => b,
@@ -179,30 +242,37 @@ impl Engine {
         let payload = call.payload;
         let Behaviour::Balancer(b) = &mut self.nodes[node as usize].behaviour else { return };
         let billed_rules = u64::from(b.rules_per_request.saturating_sub(b.free_rules));
-        let hour = b.hour(now);
+        let hour = b.hour(now, &self.catalog);
         hour.new_connections += 1;
         hour.rule_evaluations += billed_rules;
         let n = b.targets.len();
+        if b.healthy_stale {
+            b.healthy.clear();
+            b.healthy.extend(b.targets.iter().enumerate().filter(|(_, t)| t.healthy).map(|(i, _)| i));
+            b.healthy_stale = false;
+        }
+        // The healthy targets from the round-robin position on, wrapping around.
+        let start = b.healthy.partition_point(|&t| t < b.next);
         let chosen = match b.algorithm {
             BalancerAlgorithm::RoundRobin => {
-                let found = (0..n).map(|k| (b.next + k) % n).find(|&t| b.targets[t].healthy);
+                let found = b.healthy.get(start).or_else(|| b.healthy.first()).copied();
                 if let Some(t) = found {
                     b.next = (t + 1) % n;
                 }
                 found
             }
-            BalancerAlgorithm::LeastOutstanding => (0..n)
-                .map(|k| (b.next + k) % n)
-                .filter(|&t| b.targets[t].healthy)
+            BalancerAlgorithm::LeastOutstanding => b.healthy[start..]
+                .iter()
+                .chain(&b.healthy[..start])
+                .copied()
                 .min_by_key(|&t| b.targets[t].outstanding)
                 .inspect(|&t| b.next = (t + 1) % n),
             BalancerAlgorithm::Random => {
-                let healthy = b.targets.iter().filter(|t| t.healthy).count();
-                if healthy == 0 {
+                if b.healthy.is_empty() {
                     None
                 } else {
-                    let pick = self.rng.random_range(0..healthy);
-                    b.targets.iter().enumerate().filter(|(_, t)| t.healthy).nth(pick).map(|(i, _)| i)
+                    let pick = self.rng.random_range(0..b.healthy.len());
+                    Some(b.healthy[pick])
                 }
             }
         };
@@ -217,7 +287,7 @@ impl Engine {
         let target = &mut b.targets[t];
         target.outstanding += 1;
         let to_function = target.instance == NO_INSTANCE && target.function;
-        let hour = b.hour(now);
+        let hour = b.hour(now, &self.catalog);
         if to_function {
             hour.lambda_bytes += bytes;
         } else {
@@ -238,11 +308,11 @@ impl Engine {
         let now = self.now;
         let Some(call) = self.calls.get(key) else { return };
         let (t, arrived_at, failure) = (call.instance as usize, call.arrived_at, call.failure);
-        let b = self.balancer(node);
+        let Behaviour::Balancer(b) = &mut self.nodes[node as usize].behaviour else { return };
         if let Some(target) = b.targets.get_mut(t) {
             target.outstanding = target.outstanding.saturating_sub(1);
         }
-        b.hour(arrived_at).connection_secs += (now - arrived_at) as f64 / 1e9;
+        b.hour(arrived_at, &self.catalog).connection_secs += (now - arrived_at) as f64 / 1e9;
         self.finish(key, failure);
     }
 
@@ -257,6 +327,7 @@ impl Engine {
         };
         let now = self.now;
         let b = self.balancer(node);
+        b.healthy_stale = true;
         let (unhealthy_after, healthy_after) = (b.unhealthy_threshold, b.healthy_threshold);
         for (target, up) in b.targets.iter_mut().zip(up) {
             if target.removed {

@@ -281,13 +281,18 @@ impl Engine {
     /// Fails every call being handled at `node` (at instance `instance`, if given), as when the node
     /// crashes. Calls still travelling there will find it down when they arrive.
     pub(crate) fn fail_calls_at(&mut self, node: u32, instance: Option<u32>, reason: FailReason) {
+        self.fail_calls_where(node, reason, |i| instance.is_none_or(|m| m == i));
+    }
+
+    /// Fails every call being handled at `node` by a machine that `machine` accepts.
+    pub(crate) fn fail_calls_where(&mut self, node: u32, reason: FailReason, machine: impl Fn(u32) -> bool) {
         let doomed: Vec<Key> = self
             .calls
             .iter()
             .filter(|(_, c)| {
                 c.target == node
                     && matches!(c.phase, Phase::Waiting | Phase::Working | Phase::Downstream)
-                    && instance.is_none_or(|i| c.instance == i)
+                    && machine(c.instance)
             })
             .map(|(k, _)| k)
             .collect();

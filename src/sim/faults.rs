@@ -277,10 +277,9 @@ impl Engine {
                     .filter(|&m| self.outage_covers(&outage.scope, node, Some(s.machines[m as usize].zone)))
                     .map(|m| (m, s.machines[m as usize].launch))
                     .collect();
-                for (m, launch) in hit {
-                    self.instance_down(node, Some(m), FailReason::NodeDown);
-                    outage.machines.push((node, m, launch));
-                }
+                let machines: Vec<u32> = hit.iter().map(|&(m, _)| m).collect();
+                self.machines_down(node, &machines, FailReason::NodeDown);
+                outage.machines.extend(hit.into_iter().map(|(m, launch)| (node, m, launch)));
             } else {
                 self.take_down(node, None, FailReason::NodeDown);
                 outage.nodes.push(node);
@@ -311,10 +310,7 @@ impl Engine {
     pub(crate) fn zone_for_launch(&self, node: u32) -> u8 {
         let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return 0 };
         let zones = s.zones.len().max(1);
-        let mut count = vec![0u32; zones];
-        for m in s.machines.iter().filter(|m| !m.terminated) {
-            count[m.zone as usize % zones] += 1;
-        }
+        let count = s.present_per_zone();
         let healthy: Vec<usize> = (0..zones)
             .filter(|&z| !self.active_faults.outages.iter().any(|o| self.outage_covers(&o.scope, node, Some(z as u8))))
             .collect();

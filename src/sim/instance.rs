@@ -105,6 +105,11 @@ pub(crate) struct InstanceState {
     pub on_premises: bool,
     /// Mean service time, in ms (predictive scaling sizes capacity with it).
     pub mean_service_ms: f64,
+    /// Terminated machines' places, lowest first: a launch reuses one (a search per launch made
+    /// launching thousands cost machines²).
+    vacant: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
+    /// Present machines per zone, for spreading launches (kept as machines come and go).
+    per_zone: Vec<u32>,
 }
 
 impl InstanceState {
@@ -113,6 +118,10 @@ impl InstanceState {
         let zones = p.zone_names().len().clamp(1, 255);
         let scaling = p.auto_scaling.as_ref().map(ScalingState::new);
         let count = scaling.as_ref().map_or(p.count, |g| g.desired);
+        let mut per_zone = vec![0; zones];
+        for i in 0..count as usize {
+            per_zone[i % zones] += 1;
+        }
         Self {
             instance_type: p.instance_type.clone(),
             workers,
@@ -133,7 +142,22 @@ impl InstanceState {
             zones: p.zone_names().into_iter().take(255).collect(),
             on_premises: p.purchase.on_premises(),
             mean_service_ms: p.service_time.mean_ms(),
+            vacant: std::collections::BinaryHeap::new(),
+            per_zone,
         }
+    }
+
+    /// Present machines per zone (`zones` of them; machines of zones beyond wrap around).
+    pub fn present_per_zone(&self) -> Vec<u32> {
+        let zones = self.zones.len().max(1);
+        if self.per_zone.len() == zones {
+            return self.per_zone.clone();
+        }
+        let mut count = vec![0u32; zones];
+        for m in self.machines.iter().filter(|m| !m.terminated) {
+            count[m.zone as usize % zones] += 1;
+        }
+        count
     }
 
     /// Indices of the machines not terminated.
@@ -316,9 +340,20 @@ impl Engine {
 
     /// Machine `machine` (or every machine) of `node` goes down for `reason`.
     pub(crate) fn instance_down(&mut self, node: u32, machine: Option<u32>, reason: FailReason) {
+        let machines: Vec<u32> = match machine {
+            Some(m) => vec![m],
+            None => (0..self.instance(node).machines.len() as u32).collect(),
+        };
+        self.machines_down(node, &machines, reason);
+    }
+
+    /// Machines `machines` of `node` go down: their work fails for `reason`. The calls are looked
+    /// through once for all of them (once per machine would make a group's scale-in cost
+    /// machines × calls).
+    pub(crate) fn machines_down(&mut self, node: u32, machines: &[u32], reason: FailReason) {
         let (now, from) = (self.now, self.measure_from);
-        let n = self.instance(node).machines.len() as u32;
-        for i in (0..n).filter(|i| machine.is_none_or(|m| m == *i)) {
+        let mut went_down = vec![false; self.instance(node).machines.len()];
+        for &i in machines {
             let s = self.instance(node);
             let workers = f64::from(s.workers);
             let m = &mut s.machines[i as usize];
@@ -343,7 +378,10 @@ impl Engine {
             for (receive, index) in prefetched {
                 self.message_done(receive, index, false);
             }
-            self.fail_calls_at(node, Some(i), reason);
+            went_down[i as usize] = true;
+        }
+        if went_down.contains(&true) {
+            self.fail_calls_where(node, reason, |i| went_down.get(i as usize).copied().unwrap_or(false));
         }
     }
 
@@ -458,7 +496,14 @@ impl Engine {
             fresh.warming = true;
             fresh.down_count = 1;
         }
-        let index = if let Some(i) = s.machines.iter().position(|m| m.terminated) {
+        if s.per_zone.len() != s.zones.len().max(1) {
+            // The zones changed (a live edit): count again.
+            s.per_zone = s.present_per_zone();
+        }
+        let zones = s.per_zone.len();
+        s.per_zone[zone as usize % zones] += 1;
+        let index = if let Some(std::cmp::Reverse(i)) = s.vacant.pop() {
+            let i = i as usize;
             let (epoch, launch) = (s.machines[i].epoch.wrapping_add(1), s.machines[i].launch.wrapping_add(1));
             s.machines[i] = Machine { epoch, launch, ..fresh };
             i
@@ -474,13 +519,7 @@ impl Engine {
         if warmup > 0 {
             self.events.push(now + warmup, Event::WarmedUp { node, machine: index as u16, launch });
         }
-        let balancers: Vec<u32> = (0..self.nodes.len() as u32)
-            .filter(|&b| !self.nodes[b as usize].removed && self.links[b as usize].iter().any(|l| l.to == node))
-            .filter(|&b| matches!(self.nodes[b as usize].behaviour, Behaviour::Balancer(_)))
-            .collect();
-        for b in balancers {
-            self.add_balancer_targets(b, node);
-        }
+        self.add_machine_target(node, index);
         self.schedule_spot_interruption(node, index);
         self.launched_into_faults(node, index);
         self.fill_workers(node, index);
@@ -552,17 +591,28 @@ impl Engine {
 
     /// Terminates machine `machine`: its work fails for `reason`, billing stops, balancers forget it.
     pub(crate) fn terminate_machine(&mut self, node: u32, machine: u32, reason: FailReason) {
-        self.instance_down(node, Some(machine), reason);
+        self.terminate_machines(node, &[machine], reason);
+    }
+
+    /// Terminates machines `machines` of `node` at once (see [`Self::terminate_machine`]).
+    pub(crate) fn terminate_machines(&mut self, node: u32, machines: &[u32], reason: FailReason) {
+        self.machines_down(node, machines, reason);
         let now = self.now;
-        let s = self.instance(node);
-        let m = &mut s.machines[machine as usize];
-        m.terminated = true;
-        let launched_at = m.launched_at;
-        s.meter.terminated(launched_at, now);
-        for b in 0..self.nodes.len() {
-            if let Behaviour::Balancer(bs) = &mut self.nodes[b].behaviour {
-                bs.remove_targets(node, Some(machine));
+        for &machine in machines {
+            let s = self.instance(node);
+            let m = &mut s.machines[machine as usize];
+            if m.terminated {
+                continue;
             }
+            m.terminated = true;
+            let (zone, launched_at) = (m.zone as usize, m.launched_at);
+            s.vacant.push(std::cmp::Reverse(machine));
+            let zones = s.per_zone.len().max(1);
+            if let Some(n) = s.per_zone.get_mut(zone % zones) {
+                *n = n.saturating_sub(1);
+            }
+            s.meter.terminated(launched_at, now);
+            self.remove_machine_target(node, machine);
         }
     }
 }

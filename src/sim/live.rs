@@ -332,9 +332,7 @@ impl Engine {
             }
             Behaviour::Instance(s) => {
                 let machines: Vec<u32> = s.present_machines().collect();
-                for m in machines {
-                    self.terminate_machine(i, m, FailReason::Removed);
-                }
+                self.terminate_machines(i, &machines, FailReason::Removed);
             }
             Behaviour::Function(_) => {
                 self.nodes[i as usize].down_count += 1;
@@ -345,6 +343,9 @@ impl Engine {
         }
         self.links[i as usize].clear();
         self.nodes[i as usize].removed = true;
+        if self.live_ids.get(&self.diagram.nodes[i as usize].id.0) == Some(&i) {
+            self.live_ids.remove(&self.diagram.nodes[i as usize].id.0);
+        }
         let node = &mut self.diagram.nodes[i as usize];
         node.id.0 = format!("{} (deleted at {:.1} s)", node.id.0, self.now as f64 / 1e9);
     }

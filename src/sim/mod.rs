@@ -280,6 +280,10 @@ pub struct Engine {
     stopped: Option<Stopped>,
     /// Things it may hold at once (see [`MAX_HELD`]).
     max_held: u64,
+    /// The index of each node not removed, by id (a search would make wiring quadratic).
+    pub(crate) live_ids: std::collections::HashMap<String, u32>,
+    /// The balancer nodes (removed ones included), for what every balancer must hear of.
+    pub(crate) balancers: Vec<u32>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -342,6 +346,8 @@ impl Engine {
             work: work::WorkLedger::default(),
             stopped: None,
             max_held: options.max_held.unwrap_or(MAX_HELD).min(MAX_HELD),
+            live_ids: std::collections::HashMap::new(),
+            balancers: Vec::new(),
         };
         engine.intern_message_types(&diagram);
         for node in &diagram.nodes {
@@ -396,7 +402,12 @@ impl Engine {
         self.links.push(Vec::new());
         self.metrics.add_node();
         self.diagram.nodes.push(node.clone());
-        (self.nodes.len() - 1) as u32
+        let index = (self.nodes.len() - 1) as u32;
+        self.live_ids.insert(node.id.0.clone(), index);
+        if node.kind.kind() == Kind::Balancer {
+            self.balancers.push(index);
+        }
+        index
     }
 
     /// Wires one edge between nodes already added: a call link, a queue's consumer, or a
@@ -479,7 +490,7 @@ impl Engine {
 
     /// Index of the node with `id`, if it has not been removed.
     pub(crate) fn live_index(&self, id: &str) -> Option<u32> {
-        self.diagram.nodes.iter().zip(&self.nodes).position(|(n, s)| n.id.0 == id && !s.removed).map(|i| i as u32)
+        self.live_ids.get(id).copied()
     }
 
     /// The queues a consumer reads, if `node` can consume.
@@ -690,9 +701,12 @@ impl Engine {
         match &node.behaviour {
             Behaviour::Client(c) => NodeUsage::Client { bytes_out: c.bytes_out },
             Behaviour::Instance(s) => s.usage(now),
-            Behaviour::Balancer(b) => {
-                NodeUsage::Balancer { existed_secs: now as f64 / 1e9, hours: b.hours.clone(), lcu_scale: 1.0 }
-            }
+            Behaviour::Balancer(b) => NodeUsage::Balancer {
+                existed_secs: now as f64 / 1e9,
+                hours: b.hours.clone(),
+                closed_lcu_hours: b.closed_lcu_hours,
+                lcu_scale: 1.0,
+            },
             Behaviour::Queue(q) => NodeUsage::Queue { fifo: q.fifo, billable_requests: q.billable_requests },
             Behaviour::Topic(t) => {
                 NodeUsage::Topic { billable_publishes: t.billable_publishes, http_deliveries: t.http_deliveries }

@@ -318,17 +318,13 @@ impl Engine {
         for _ in present..desired {
             self.launch_machine_warming(node, warmup);
         }
-        for _ in desired..present {
+        if desired < present {
             let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
             // Down machines go first, then the newest.
-            let victim = s
-                .present_machines()
-                .filter(|&m| !s.machines[m as usize].is_up())
-                .last()
-                .or_else(|| s.present_machines().last());
-            if let Some(m) = victim {
-                self.terminate_machine(node, m, FailReason::Removed);
-            }
+            let (down, up): (Vec<u32>, Vec<u32>) = s.present_machines().partition(|&m| !s.machines[m as usize].is_up());
+            let victims: Vec<u32> =
+                down.into_iter().rev().chain(up.into_iter().rev()).take((present - desired) as usize).collect();
+            self.terminate_machines(node, &victims, FailReason::Removed);
         }
     }
 
