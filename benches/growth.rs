@@ -13,7 +13,7 @@ use cloud_sandbox::sim::{Engine, RunOptions};
 use std::time::Instant;
 
 fn node(id: String, kind: NodeKind) -> Node {
-    Node { id: NodeId::new(&id), name: String::new(), pos: (0.0, 0.0), kind }
+    Node { id: NodeId(id), name: String::new(), pos: (0.0, 0.0), kind }
 }
 
 fn one_worker(count: u32, auto_scaling: Option<AutoScaling>) -> NodeKind {
@@ -34,7 +34,7 @@ fn clients(n: usize) -> Diagram {
             format!("c{i}"),
             NodeKind::Client(ClientParams { rate_per_sec: 0.01, ..ClientParams::default() }),
         ));
-        d.edges.push(Edge::new(&format!("c{i}"), "w"));
+        d.edges.push(Edge::new(format!("c{i}"), "w"));
     }
     d
 }
@@ -48,7 +48,7 @@ fn chain(n: usize) -> Diagram {
         let kind = if i % 2 == 1 { NodeKind::Queue(QueueParams::default()) } else { one_worker(1, None) };
         d.nodes.push(node(format!("n{i}"), kind));
         if i + 1 < n {
-            d.edges.push(Edge::new(&format!("n{i}"), &format!("n{}", i + 1)));
+            d.edges.push(Edge::new(format!("n{i}"), format!("n{}", i + 1)));
         }
     }
     d

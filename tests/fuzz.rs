@@ -184,11 +184,11 @@ fn mutate(v: &mut Value, rng: &mut Xoshiro256PlusPlus, fresh: &mut u32, gentle: 
             };
         }
         Value::Bool(b) => *b = !*b,
-        Value::Array(items) if !items.is_empty() => match rng.random_range(0..3) {
-            0 => {
+        Value::Array(items) if !items.is_empty() => {
+            // A third of the time one element goes, otherwise one is copied (a node under a new id).
+            if rng.random_range(0..3) == 0 {
                 items.remove(rng.random_range(0..items.len()));
-            }
-            _ => {
+            } else {
                 let mut copy = items[rng.random_range(0..items.len())].clone();
                 if let Some(id) = copy.get_mut("id") {
                     *fresh += 1;
@@ -196,7 +196,7 @@ fn mutate(v: &mut Value, rng: &mut Xoshiro256PlusPlus, fresh: &mut u32, gentle: 
                 }
                 items.push(copy);
             }
-        },
+        }
         Value::Array(_) | Value::Object(_) | Value::Null => {}
     }
 }
