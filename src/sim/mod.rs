@@ -154,7 +154,7 @@ pub enum BuildError {
 }
 
 /// Things a run may hold in memory at once: scheduled events, calls, client requests, queue
-/// messages and topic deliveries together. About 100 bytes each, so a run stays under ~3 GB
+/// messages and topic deliveries together. About 100 bytes each (2 GB measured at the ceiling),
 /// whatever the file (see `saves/README.md`); a run that would hold more stops with
 /// [`Stopped`] instead of filling the memory.
 pub const MAX_HELD: u64 = 20_000_000;

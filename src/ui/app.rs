@@ -302,6 +302,8 @@ pub struct SandboxApp {
     pub compare: Option<super::compare::CompareView>,
     /// Chart lines hidden by clicking their legend entries.
     hidden_lines: charts::HiddenLines,
+    /// Why the run stopped before its end, until the person has read it.
+    stopped_notice: Option<String>,
 }
 
 impl SandboxApp {
@@ -356,6 +358,7 @@ impl SandboxApp {
             pricing: None,
             compare: None,
             hidden_lines: charts::HiddenLines::default(),
+            stopped_notice: None,
         }
     }
 
@@ -629,15 +632,22 @@ impl SandboxApp {
                 self.pending = None;
             }
         }
-        if let Some(text) = self.error.clone() {
+        let message = match (&self.error, &self.stopped_notice) {
+            (Some(text), _) => Some(("Something went wrong", text.clone())),
+            (None, Some(text)) => Some(("The run stopped early", text.clone())),
+            (None, None) => None,
+        };
+        if let Some((heading, text)) = message {
             let modal = egui::Modal::new(egui::Id::unique("error")).show(ctx, |ui| {
                 ui.set_max_width(520.0);
-                ui.heading("Something went wrong");
+                ui.heading(heading);
                 ui.label(text);
                 ui.button("OK").clicked()
             });
             if modal.inner || modal.should_close() {
-                self.error = None;
+                if self.error.take().is_none() {
+                    self.stopped_notice = None;
+                }
             }
         }
         if let Some(path) = self.confirm_replace.clone() {

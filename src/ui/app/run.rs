@@ -75,9 +75,9 @@ impl SandboxApp {
             ctx.request_repaint();
             if let Some(stop) = run.engine.stopped() {
                 // The run paused for good: say why once, plainly. The diagram is not touched.
-                let message = stop.message.clone();
-                self.say(format!("The run {message}"), true);
-                self.error = Some(format!(
+                let (message, at) = (stop.message.clone(), stop.at_secs);
+                self.say(format!("Stopped early at t = {at:.1} s: it held too much at once"), true);
+                self.stopped_notice = Some(format!(
                     "The run {message}.\n\nThe diagram is as it was; the charts and the report show the run up \
                      to that moment. Reset runs it again — shorter, with less traffic, or without the loop or \
                      the growth that filled it."
