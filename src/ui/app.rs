@@ -644,10 +644,9 @@ impl SandboxApp {
                 ui.label(text);
                 ui.button("OK").clicked()
             });
-            if modal.inner || modal.should_close() {
-                if self.error.take().is_none() {
-                    self.stopped_notice = None;
-                }
+            // The error first; the notice once the error is read.
+            if (modal.inner || modal.should_close()) && self.error.take().is_none() {
+                self.stopped_notice = None;
             }
         }
         if let Some(path) = self.confirm_replace.clone() {
