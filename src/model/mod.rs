@@ -383,14 +383,62 @@ impl Kind {
         }
     }
 
+    // What kinds can do. Each is a whole `match`, so that a new kind is a compile error here
+    // rather than a silent "no" wherever a list of kinds was written out.
+
     /// Whether a node of this kind answers synchronous calls (the caller waits).
     pub fn answers_calls(self) -> bool {
-        matches!(self, Self::Balancer | Self::Instance | Self::Function)
+        match self {
+            Self::Balancer | Self::Instance | Self::Function => true,
+            Self::Client | Self::Topic | Self::Queue => false,
+        }
+    }
+
+    /// Whether a node of this kind makes synchronous calls along its edges (and waits for them).
+    pub fn makes_calls(self) -> bool {
+        match self {
+            Self::Client | Self::Balancer | Self::Instance | Self::Function => true,
+            Self::Topic | Self::Queue => false,
+        }
     }
 
     /// Whether a node of this kind takes asynchronous messages (the sender does not wait).
     pub fn takes_messages(self) -> bool {
-        matches!(self, Self::Topic | Self::Queue)
+        match self {
+            Self::Topic | Self::Queue => true,
+            Self::Client | Self::Balancer | Self::Instance | Self::Function => false,
+        }
+    }
+
+    /// Whether a node of this kind can fail: crash, fail at random, be failed by hand.
+    pub fn can_fail(self) -> bool {
+        match self {
+            Self::Balancer | Self::Instance | Self::Function => true,
+            Self::Client | Self::Topic | Self::Queue => false,
+        }
+    }
+
+    /// Whether a node of this kind does work that takes time, so it can be slowed and has a
+    /// utilisation.
+    pub fn does_work(self) -> bool {
+        match self {
+            Self::Instance | Self::Function => true,
+            Self::Client | Self::Balancer | Self::Topic | Self::Queue => false,
+        }
+    }
+
+    /// Whether a topic delivers to a node of this kind over HTTP (retried on failure) rather than
+    /// handing the copy over as a message or an asynchronous invocation.
+    pub fn is_http_endpoint(self) -> bool {
+        match self {
+            Self::Balancer | Self::Instance => true,
+            Self::Client | Self::Topic | Self::Queue | Self::Function => false,
+        }
+    }
+
+    /// The kinds that can do `what`, in palette order.
+    pub fn all_that(what: fn(Self) -> bool) -> Vec<Self> {
+        Self::ALL.into_iter().filter(|&k| what(k)).collect()
     }
 }
 

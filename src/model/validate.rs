@@ -108,7 +108,7 @@ pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String>
 
 /// Whether an edge from `from` to `to` is a synchronous call (the caller waits for the answer).
 pub fn is_synchronous_call(from: Kind, to: Kind) -> bool {
-    matches!(from, Kind::Client | Kind::Balancer | Kind::Instance | Kind::Function) && to.answers_calls()
+    from.makes_calls() && to.answers_calls()
 }
 
 /// The longest time any setting may name: ten years, in seconds. Simulated time is counted in
@@ -1064,7 +1064,7 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
                 _ => {}
             },
             Fault::Slow { node, factor, .. } => {
-                if !kind_of(node).is_some_and(|k| matches!(k.kind(), Kind::Instance | Kind::Function)) {
+                if !kind_of(node).is_some_and(|k| k.kind().does_work()) {
                     bad("only an instance or a function node can be slowed".to_owned());
                 }
                 if !(factor.is_finite() && *factor > 0.0 && *factor <= MAX_SLOW_FACTOR) {
@@ -1083,8 +1083,7 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
             }
             Fault::LocationOutage { .. } => {}
             Fault::RandomFailures { node, mtbf_secs, mttr_secs, .. } => {
-                if !kind_of(node).is_some_and(|k| matches!(k.kind(), Kind::Instance | Kind::Function | Kind::Balancer))
-                {
+                if !kind_of(node).is_some_and(|k| k.kind().can_fail()) {
                     bad("only instance, function and balancer nodes fail at random".to_owned());
                 }
                 if !(mtbf_secs.is_finite() && *mtbf_secs > 0.0) {

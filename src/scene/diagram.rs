@@ -244,7 +244,7 @@ pub fn badge(node: &Node, state: &LiveNode) -> Badge {
         Kind::Client | Kind::Balancer | Kind::Topic => {}
     }
     Badge {
-        ring: matches!(kind, Kind::Instance | Kind::Function).then_some(state.utilization.clamp(0.0, 1.0)),
+        ring: kind.does_work().then_some(state.utilization.clamp(0.0, 1.0)),
         lines: items.chunks(2).map(|pair| pair.join(" · ")).collect(),
         short: kind == Kind::Instance && state.running + state.warming < state.capacity,
         down: state.down,

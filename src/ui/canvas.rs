@@ -297,7 +297,7 @@ pub fn show(
         let state = live.and_then(|l| l.nodes.get(index).copied().flatten()).map(|(s, _)| s);
         response.context_menu(|ui| {
             if let Some(state) = state
-                && matches!(node.kind.kind(), Kind::Instance | Kind::Function | Kind::Balancer)
+                && node.kind.kind().can_fail()
             {
                 if ui.add_enabled(!state.down, egui::Button::new("Fail now")).clicked() {
                     actions.push(Action::FailNode(node.id.clone(), None));
@@ -445,7 +445,7 @@ pub fn show(
                 if f.utilization > 0.0 {
                     ui.label(format!("utilisation {:.0} % since warm-up", f.utilization * 100.0));
                 }
-                if matches!(node.kind.kind(), Kind::Instance | Kind::Function | Kind::Balancer) {
+                if node.kind.kind().can_fail() {
                     ui.weak("Right-click to fail or recover it");
                 }
             } else {

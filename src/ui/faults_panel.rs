@@ -31,13 +31,8 @@ fn new_fault(kind: usize, d: &Diagram) -> Option<Fault> {
     let first = |kinds: &[Kind]| d.nodes.iter().find(|n| kinds.contains(&n.kind.kind())).map(|n| n.id.clone());
     let (at_secs, for_secs) = (60.0_f64.min(d.scenario.duration_secs / 2.0), Some(60.0));
     Some(match kind {
-        0 => Fault::Crash {
-            node: first(&[Kind::Instance, Kind::Function, Kind::Balancer])?,
-            instance: None,
-            at_secs,
-            for_secs,
-        },
-        1 => Fault::Slow { node: first(&[Kind::Instance, Kind::Function])?, at_secs, for_secs, factor: 3.0 },
+        0 => Fault::Crash { node: first(&Kind::all_that(Kind::can_fail))?, instance: None, at_secs, for_secs },
+        1 => Fault::Slow { node: first(&Kind::all_that(Kind::does_work))?, at_secs, for_secs, factor: 3.0 },
         2 => {
             let (node, component) = d.nodes.iter().find_map(|n| match &n.kind {
                 NodeKind::Instance(p) => p.components.first().map(|c| (n.id.clone(), c.clone())),
@@ -54,7 +49,7 @@ fn new_fault(kind: usize, d: &Diagram) -> Option<Fault> {
         }
         4 => Fault::LocationOutage { location: Location::Cloud, at_secs, for_secs },
         5 => Fault::RandomFailures {
-            node: first(&[Kind::Instance, Kind::Function, Kind::Balancer])?,
+            node: first(&Kind::all_that(Kind::can_fail))?,
             mtbf_secs: 600.0,
             mttr_secs: 60.0,
             at_secs: 0.0,
@@ -253,7 +248,7 @@ fn number(
 }
 
 fn target_fields(ui: &mut egui::Ui, f: &mut Fault, d: &Diagram, i: usize) {
-    let failing = [Kind::Instance, Kind::Function, Kind::Balancer];
+    let failing = Kind::all_that(Kind::can_fail);
     match f {
         Fault::Crash { node, instance, .. } => {
             node_combo(ui, ("fault-node", i), node, d, &failing);
@@ -270,7 +265,7 @@ fn target_fields(ui: &mut egui::Ui, f: &mut Fault, d: &Diagram, i: usize) {
             }
         }
         Fault::Slow { node, factor, .. } => {
-            node_combo(ui, ("fault-node", i), node, d, &[Kind::Instance, Kind::Function]);
+            node_combo(ui, ("fault-node", i), node, d, &Kind::all_that(Kind::does_work));
             number(ui, "factor", factor, "×", 0.01..=1000.0, "Service times multiplied by");
         }
         Fault::ComponentFailure { node, component, .. } => {
