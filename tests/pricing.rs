@@ -81,7 +81,8 @@ fn with_free_tier(e: &Engine) -> Bill {
 }
 
 fn service(bill: &Bill, name: &str) -> f64 {
-    bill.by_service.get(name).copied().unwrap_or(0.0)
+    let service = cloud_sandbox::cost::billing::Service::ALL.into_iter().find(|s| s.name() == name);
+    bill.by_service.get(&service.unwrap()).copied().unwrap_or(0.0)
 }
 
 /// Worked example (a): four m5.large for 730 hours behind an ALB at one LCU all month. One LCU

@@ -203,15 +203,57 @@ impl NodeUsage {
     }
 }
 
-/// The service name a node's cost is listed under.
-pub fn service_name(usage: &NodeUsage) -> &'static str {
-    match usage {
-        NodeUsage::Client { .. } => "Data transfer",
-        NodeUsage::Instances { .. } => "EC2",
-        NodeUsage::Balancer { .. } => "Elastic Load Balancing",
-        NodeUsage::Queue { .. } => "SQS",
-        NodeUsage::Topic { .. } => "SNS",
-        NodeUsage::Function { .. } => "Lambda",
+/// An AWS service a bill has lines for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Service {
+    /// EC2 instances (and dedicated hosts, and owned servers).
+    Ec2,
+    /// Application load balancers.
+    LoadBalancing,
+    /// Queues.
+    Sqs,
+    /// Topics.
+    Sns,
+    /// Functions.
+    Lambda,
+    /// Data out to the internet.
+    DataTransfer,
+}
+
+impl Service {
+    /// Every service, in the order bills and charts list them.
+    pub const ALL: [Self; 6] = [Self::Ec2, Self::LoadBalancing, Self::Sqs, Self::Sns, Self::Lambda, Self::DataTransfer];
+
+    /// The name reports use (and AWS bills): "Elastic Load Balancing".
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ec2 => "EC2",
+            Self::LoadBalancing => "Elastic Load Balancing",
+            Self::Sqs => "SQS",
+            Self::Sns => "SNS",
+            Self::Lambda => "Lambda",
+            Self::DataTransfer => "Data transfer",
+        }
+    }
+
+    /// A shorter name for a chart's legend: "Load balancing".
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Self::LoadBalancing => "Load balancing",
+            Self::Ec2 | Self::Sqs | Self::Sns | Self::Lambda | Self::DataTransfer => self.name(),
+        }
+    }
+
+    /// The service a node's cost is listed under.
+    pub fn of(usage: &NodeUsage) -> Self {
+        match usage {
+            NodeUsage::Client { .. } => Self::DataTransfer,
+            NodeUsage::Instances { .. } => Self::Ec2,
+            NodeUsage::Balancer { .. } => Self::LoadBalancing,
+            NodeUsage::Queue { .. } => Self::Sqs,
+            NodeUsage::Topic { .. } => Self::Sns,
+            NodeUsage::Function { .. } => Self::Lambda,
+        }
     }
 }
 
@@ -327,7 +369,7 @@ pub struct Bill {
     /// Cost of each node, in the order given (free tier taken off).
     pub by_node: Vec<f64>,
     /// Cost per service name.
-    pub by_service: BTreeMap<&'static str, f64>,
+    pub by_service: BTreeMap<Service, f64>,
     /// EC2 cost per purchase option (`on_demand`, `reserved`, …).
     pub by_purchase_option: BTreeMap<&'static str, f64>,
     /// What the free tier took off.
@@ -375,7 +417,7 @@ impl Bill {
                 }
             }
             if cost > 0.0 || !matches!(usage, NodeUsage::Client { .. }) {
-                *bill.by_service.entry(service_name(usage)).or_default() += cost;
+                *bill.by_service.entry(Service::of(usage)).or_default() += cost;
             }
         }
         bill

@@ -357,8 +357,6 @@ pub fn fault_bands(engine: &Engine) -> Vec<(f64, f64)> {
     engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs))).collect()
 }
 
-/// The services the cost series are broken down by, with their names as shown.
-const SERVICE_NAMES: [&str; 6] = ["EC2", "Load balancing", "SQS", "SNS", "Lambda", "Data transfer"];
 /// The purchase options, as shown.
 const OPTION_NAMES: [&str; 6] = ["on demand", "reserved", "savings plan", "spot", "dedicated host", "on premises"];
 
@@ -506,7 +504,11 @@ fn cost_lines(global: &[GlobalSample], breakdown: CostBreakdown, points: usize, 
             let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect();
             lines.push(Line::new("total", Tone::Series(0), thin(line, points)));
         }
-        CostBreakdown::ByService => stack(&SERVICE_NAMES, |s| s.cost_by_service, lines),
+        CostBreakdown::ByService => stack(
+            &crate::cost::billing::Service::ALL.map(crate::cost::billing::Service::short_name),
+            |s| s.cost_by_service,
+            lines,
+        ),
         CostBreakdown::ByPurchaseOption => stack(&OPTION_NAMES, |s| s.cost_by_option, lines),
     }
 }

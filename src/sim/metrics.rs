@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 pub const SERIES_CAPACITY: usize = 4096;
 
 /// The services the cost series are broken down by, in order.
-pub const COST_SERVICES: [&str; 6] = ["EC2", "Elastic Load Balancing", "SQS", "SNS", "Lambda", "Data transfer"];
 /// The purchase options EC2 cost series are broken down by, in order.
 pub const COST_OPTIONS: [&str; 6] = ["on_demand", "reserved", "savings_plan", "spot", "dedicated_host", "on_premises"];
 
@@ -52,7 +51,7 @@ pub struct GlobalSample {
     pub fulfil_p99_ms: f64,
     /// Cost since the start, in dollars.
     pub cost_usd: f64,
-    /// The same by service, in the order of [`COST_SERVICES`].
+    /// The same by service, in the order of [`crate::cost::billing::Service::ALL`].
     #[serde(skip)]
     pub cost_by_service: [f64; 6],
     /// EC2 cost by purchase option, in the order of [`COST_OPTIONS`].
@@ -253,7 +252,8 @@ impl Engine {
             fulfil_p95_ms: fulfil.p95,
             fulfil_p99_ms: fulfil.p99,
             cost_usd: bill.total,
-            cost_by_service: COST_SERVICES.map(|name| bill.by_service.get(name).copied().unwrap_or(0.0)),
+            cost_by_service: crate::cost::billing::Service::ALL
+                .map(|s| bill.by_service.get(&s).copied().unwrap_or(0.0)),
             cost_by_option: COST_OPTIONS.map(|name| bill.by_purchase_option.get(name).copied().unwrap_or(0.0)),
         });
         m.last_succeeded = succeeded;

@@ -39,8 +39,8 @@ mod work;
 pub use faults::FaultWindow;
 pub use live::{LiveChange, StructureChange};
 pub use metrics::{
-    BalancerFigures, COST_OPTIONS, COST_SERVICES, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures,
-    LiveNode, NodeFigures, NodeSample, QueueTotals, SERIES_CAPACITY, TopicFigures,
+    BalancerFigures, COST_OPTIONS, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures, LiveNode, NodeFigures,
+    NodeSample, QueueTotals, SERIES_CAPACITY, TopicFigures,
 };
 pub use scaling::Activity;
 pub use time::SimTime;

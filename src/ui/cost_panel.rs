@@ -131,8 +131,8 @@ pub fn show(ui: &mut Ui, run: &LiveRun, free_tier: bool, cache: &mut CostCache, 
             ui.strong("By service");
             let mut services: Vec<_> = bill.by_service.iter().filter(|(_, c)| **c > 0.0).collect();
             services.sort_by(|a, b| b.1.total_cmp(a.1));
-            for (name, cost) in services {
-                ui.label(format!("{name}: ${cost:.4}"));
+            for (service, cost) in services {
+                ui.label(format!("{}: ${cost:.4}", service.name()));
             }
             let ui = &mut columns[1];
             ui.strong("EC2 by purchase option");
