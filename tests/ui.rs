@@ -1151,3 +1151,27 @@ fn the_file_menu_exports_the_diagram_as_svg_and_png_with_the_runs_badges() {
     assert!(svg.contains("3/3 running"), "the run's badges of the moment");
     assert_eq!(&std::fs::read(dir.path().join("web.png")).unwrap()[1..4], b"PNG");
 }
+
+#[test]
+fn the_inspector_lists_every_problem_of_a_node_even_one_without_a_field() {
+    // Two nodes share the id "web", and one names a type the catalog lacks: neither problem has
+    // a field of its own, and both used to be dropped from the inspector for the words "is" in them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("twins.ron");
+    let mut d = file::load(std::path::Path::new("saves/web-app.ron")).unwrap();
+    let mut twin = d.nodes[2].clone();
+    twin.name = "Twin".to_owned();
+    twin.pos.1 += 150.0;
+    if let NodeKind::Instance(p) = &mut twin.kind {
+        p.instance_type = "m99.huge".to_owned();
+    }
+    twin.id = d.nodes[2].id.clone();
+    d.nodes.push(twin);
+    std::fs::write(&path, file::to_ron_string(&d).unwrap()).unwrap();
+    let mut h = harness(SandboxApp::headless(Some(path)));
+    h.get_by_role_and_label(Role::Button, "Twin").click();
+    h.run();
+    // Once in the Problems tab (with its place) and once in the inspector.
+    assert_eq!(h.query_all_by_label_contains("this id is used by more than one node").count(), 2);
+    assert_eq!(h.query_all_by_label_contains("'m99.huge' is not in the pricing catalog").count(), 2);
+}

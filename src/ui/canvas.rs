@@ -225,9 +225,14 @@ pub fn show(
 
     // Nodes, each an interactive region that screen readers and tests can find by its name.
     let mut hovered_node = None;
+    // Ids are the nodes' own, so that a drag survives other nodes coming and going; a file with
+    // an id used twice (an error the Problems tab names) still gets a widget per node.
+    let mut seen: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
     for (index, node) in diagram.nodes.iter().enumerate() {
         let node_rect = view.node_rect(rect, node);
-        let id = ui.scope_id().with(("node", &node.id.0));
+        let twin = seen.entry(node.id.0.as_str()).or_default();
+        let id = ui.scope_id().with(("node", &node.id.0, *twin));
+        *twin += 1;
         let response = ui.interact(node_rect, id, Sense::click_and_drag());
         let label = node.label().to_owned();
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));

@@ -24,12 +24,33 @@ struct F(&'static str, &'static str, &'static str);
 /// One form: a grid of labelled fields; remembers which field changed and shows its problems.
 struct Form<'a> {
     problems: Vec<&'a Problem>,
+    /// Which of `problems` a field has shown; the rest are listed below the form.
+    shown: Vec<bool>,
     changed: Option<&'static str>,
     warning: egui::Color32,
     busy: egui::Color32,
 }
 
-impl Form<'_> {
+impl<'a> Form<'a> {
+    fn new(problems: Vec<&'a Problem>, warning: egui::Color32, busy: egui::Color32) -> Self {
+        let shown = vec![false; problems.len()];
+        Self { problems, shown, changed: None, warning, busy }
+    }
+
+    /// Below the form, every problem no field showed, warnings included ("this id is used by
+    /// more than one node" has no field of its own).
+    fn rest(&self, ui: &mut Ui) {
+        let rest: Vec<&Problem> =
+            self.problems.iter().zip(&self.shown).filter(|(_, shown)| !**shown).map(|(p, _)| *p).collect();
+        if !rest.is_empty() {
+            ui.separator();
+            for p in rest {
+                let colour = if p.is_warning() { self.busy } else { self.warning };
+                ui.add(egui::Label::new(egui::RichText::new(&p.message).color(colour)).wrap());
+            }
+        }
+    }
+
     /// One labelled row; `add` gets the label's id, to link the field to it for screen readers.
     fn row(&mut self, ui: &mut Ui, F(key, label, hint): F, add: impl FnOnce(&mut Ui, egui::Id) -> bool) {
         let label = ui.label(label).on_hover_text(hint).id;
@@ -37,8 +58,9 @@ impl Form<'_> {
             if add(ui, label) {
                 self.changed = Some(key);
             }
-            for p in self.problems.iter().filter(|p| p.message.contains(key)) {
+            for (p, shown) in self.problems.iter().zip(&mut self.shown).filter(|(p, _)| p.message.contains(key)) {
                 ui.colored_label(self.warning, &p.message);
+                *shown = true;
             }
         });
         ui.end_row();
@@ -223,8 +245,7 @@ pub fn show(
             && let Some(node) = selection.nodes.iter().next().and_then(|id| diagram.node(id))
         {
             let place = Place::Node(node.id.clone());
-            let form =
-                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning, busy };
+            let form = Form::new(problems.iter().filter(|p| p.place == place).collect(), warning, busy);
             node_inspector(ui, node, catalog, form, actions);
         } else if selection.nodes.len() > 1 {
             ui.heading(format!("{} nodes selected", selection.nodes.len()));
@@ -236,16 +257,10 @@ pub fn show(
             && let Some(edge) = diagram.edges.get(index)
         {
             let place = Place::Edge { index, from: edge.from.clone(), to: edge.to.clone() };
-            let form =
-                Form { problems: problems.iter().filter(|p| p.place == place).collect(), changed: None, warning, busy };
+            let form = Form::new(problems.iter().filter(|p| p.place == place).collect(), warning, busy);
             edge_inspector(ui, diagram, index, edge, form, actions);
         } else {
-            let form = Form {
-                problems: problems.iter().filter(|p| p.place == Place::Scenario).collect(),
-                changed: None,
-                warning,
-                busy,
-            };
+            let form = Form::new(problems.iter().filter(|p| p.place == Place::Scenario).collect(), warning, busy);
             scenario_inspector(ui, &diagram.scenario, form, actions);
         }
     });
@@ -612,19 +627,7 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
     if let Some(field) = form.changed {
         actions.push(Action::Edit(Edit::ReplaceNode(edited), Some(field_group(&node.id.0, field))));
     }
-    let other: Vec<&Problem> = form
-        .problems
-        .iter()
-        .copied()
-        .filter(|p| p.is_warning() || (!p.message.contains("must") && !p.message.contains("is ")))
-        .collect();
-    if !other.is_empty() {
-        ui.separator();
-        for p in other {
-            let colour = if p.is_warning() { form.busy } else { form.warning };
-            ui.add(egui::Label::new(egui::RichText::new(&p.message).color(colour)).wrap());
-        }
-    }
+    form.rest(ui);
 }
 
 fn edge_inspector(
@@ -668,6 +671,7 @@ fn edge_inspector(
     if let Some(field) = form.changed {
         actions.push(Action::Edit(Edit::ReplaceEdge(index, edited), Some(field_group(&format!("edge{index}"), field))));
     }
+    form.rest(ui);
     if ui.button("Delete connection").clicked() {
         actions.push(Action::DeleteSelection);
     }
@@ -722,6 +726,7 @@ fn scenario_inspector(ui: &mut Ui, scenario: &Scenario, mut form: Form<'_>, acti
             ui.label(format!("{} at {at} s, {len}", f.describe()));
         }
     }
+    form.rest(ui);
     if let Some(field) = form.changed {
         actions.push(Action::Edit(Edit::SetScenario(edited), Some(field_group("scenario", field))));
     }
