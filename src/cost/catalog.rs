@@ -533,6 +533,34 @@ pub fn on_premises_per_hour(hardware_usd: f64, amortisation_years: f64, running_
     hardware_usd / (8760.0 * amortisation_years) + running_usd_per_hour
 }
 
+impl crate::model::validate::Offerings for Catalog {
+    fn vcpus(&self, instance_type: &str) -> Option<u32> {
+        self.instance_type(instance_type).map(|t| t.vcpu)
+    }
+
+    fn lacks(&self, t: &str, option: &PurchaseOption) -> Option<String> {
+        match option {
+            PurchaseOption::Reserved { class, term_years, payment } => {
+                self.reserved_per_hour(t, *class, *term_years, *payment).is_none().then(|| {
+                    format!(
+                        "the pricing catalog has no {class:?} {term_years}-year {payment:?} reservation (terms are 1 or 3 years)"
+                    )
+                })
+            }
+            PurchaseOption::SavingsPlan { plan, term_years } => {
+                self.savings_plan_per_hour(t, *plan, *term_years).is_none().then(|| {
+                    format!("the pricing catalog has no {plan:?} savings plan for {term_years} years (terms are 1 or 3 years)")
+                })
+            }
+            PurchaseOption::DedicatedHost => self.dedicated_host(t).is_none().then(|| {
+                let families: Vec<&str> = self.purchase.dedicated_hosts.iter().map(|h| h.family.as_str()).collect();
+                format!("the pricing catalog has no dedicated host for the family of {t} (it has: {})", families.join(", "))
+            }),
+            PurchaseOption::OnDemand | PurchaseOption::Spot { .. } | PurchaseOption::OnPremises { .. } => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,6 @@
 
 use super::params::{Distribution, TrafficPattern};
 use super::{Diagram, Edge, Fault, Kind, NodeId, NodeKind};
-use crate::cost::Catalog;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
@@ -137,6 +136,17 @@ pub const MAX_HARDWARE_USD: f64 = 1e9;
 /// The largest running cost of owned hardware, in dollars per hour.
 pub const MAX_RUNNING_USD_PER_HOUR: f64 = 1e6;
 
+/// What validation needs to know of the prices in use: which instance types exist (and their
+/// vCPUs), and whether a type can be bought a given way. The pricing catalog provides it; the
+/// model itself knows nothing of prices.
+pub trait Offerings {
+    /// The vCPUs of `instance_type`, or `None` when the catalog has no such type.
+    fn vcpus(&self, instance_type: &str) -> Option<u32>;
+    /// Why `instance_type` cannot be bought as `option` (a reservation term, a savings plan or a
+    /// dedicated host the catalog lacks), or `None` when it can.
+    fn lacks(&self, instance_type: &str, option: &super::PurchaseOption) -> Option<String>;
+}
+
 /// The most nodes a diagram may have: each keeps its chart series and histograms (up to about
 /// half a megabyte in a long run), and the window draws every one.
 pub const MAX_NODES: usize = 2_000;
@@ -212,7 +222,7 @@ pub fn long_texts(d: &Diagram) -> Vec<LongText> {
 }
 
 /// Lists every problem of a diagram; empty means it is ready to simulate.
-pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
+pub fn check(diagram: &Diagram, catalog: &dyn Offerings) -> Vec<Problem> {
     let mut problems: Vec<Problem> = long_texts(diagram)
         .into_iter()
         .map(|t| Problem::error(t.place.clone(), format!("{} has {} characters; at most {}", t.what, t.chars, t.limit)))
@@ -230,7 +240,7 @@ pub fn check(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
 
 /// Limits on the diagram as a whole, so that its memory has a ceiling whatever the file holds
 /// (each node's own limits are checked with the node).
-fn check_totals(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) {
+fn check_totals(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) {
     let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
     let counted = [
         (d.nodes.len(), MAX_NODES, "nodes"),
@@ -275,7 +285,7 @@ fn check_totals(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) {
 }
 
 /// Every problem of a diagram: the errors of [`check`], then the [`warnings`].
-pub fn check_all(diagram: &Diagram, catalog: &Catalog) -> Vec<Problem> {
+pub fn check_all(diagram: &Diagram, catalog: &dyn Offerings) -> Vec<Problem> {
     let mut problems = check(diagram, catalog);
     problems.extend(warnings(diagram));
     problems
@@ -460,7 +470,7 @@ fn check_distribution(what: &str, d: &Distribution, bad: &mut impl FnMut(String)
     }
 }
 
-fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeMap<NodeId, Kind> {
+fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> BTreeMap<NodeId, Kind> {
     let mut kinds = BTreeMap::new();
     for node in &d.nodes {
         let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
@@ -534,7 +544,7 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
                 }
             }
             NodeKind::Instance(p) => {
-                if catalog.instance_type(&p.instance_type).is_none() {
+                if catalog.vcpus(&p.instance_type).is_none() {
                     bad(format!("instance type '{}' is not in the pricing catalog", p.instance_type));
                 }
                 if p.count == 0 {
@@ -628,8 +638,8 @@ fn check_nodes(d: &Diagram, catalog: &Catalog, out: &mut Vec<Problem>) -> BTreeM
 }
 
 /// Workers per machine, as the run has them: as set, or one per vCPU of the type.
-pub fn workers_per_machine(p: &super::InstanceParams, catalog: &Catalog) -> u32 {
-    let vcpu = catalog.instance_type(&p.instance_type).map_or(1, |t| t.vcpu);
+pub fn workers_per_machine(p: &super::InstanceParams, catalog: &dyn Offerings) -> u32 {
+    let vcpu = catalog.vcpus(&p.instance_type).unwrap_or(1);
     p.workers_per_instance.unwrap_or(vcpu).max(1)
 }
 
@@ -724,44 +734,24 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String
 }
 
 /// The purchase option must exist in the catalog for the node's type, with sensible figures.
-fn check_purchase(p: &super::InstanceParams, catalog: &Catalog, bad: &mut impl FnMut(String)) {
+fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut impl FnMut(String)) {
     use super::PurchaseOption;
-    if catalog.instance_type(&p.instance_type).is_none() {
+    if catalog.vcpus(&p.instance_type).is_none() {
         return;
     }
-    let t = &p.instance_type;
+    if let Some(why) = catalog.lacks(&p.instance_type, &p.purchase) {
+        bad(format!("purchase: {why}"));
+    }
     match &p.purchase {
-        PurchaseOption::OnDemand => {}
-        PurchaseOption::Reserved { class, term_years, payment } => {
-            if catalog.reserved_per_hour(t, *class, *term_years, *payment).is_none() {
-                bad(format!(
-                    "purchase: the pricing catalog has no {class:?} {term_years}-year {payment:?} reservation \
-                     (terms are 1 or 3 years)"
-                ));
-            }
-        }
-        PurchaseOption::SavingsPlan { plan, term_years } => {
-            if catalog.savings_plan_per_hour(t, *plan, *term_years).is_none() {
-                bad(format!(
-                    "purchase: the pricing catalog has no {plan:?} savings plan for {term_years} years \
-                     (terms are 1 or 3 years)"
-                ));
-            }
-        }
+        PurchaseOption::OnDemand
+        | PurchaseOption::Reserved { .. }
+        | PurchaseOption::SavingsPlan { .. }
+        | PurchaseOption::DedicatedHost => {}
         PurchaseOption::Spot { interruptions_per_hour } => {
             if let Some(r) = interruptions_per_hour
                 && !(r.is_finite() && (0.0..=60.0).contains(r))
             {
                 bad(format!("purchase: interruptions_per_hour must be between 0 and 60, not {r}"));
-            }
-        }
-        PurchaseOption::DedicatedHost => {
-            if catalog.dedicated_host(t).is_none() {
-                let families: Vec<&str> = catalog.purchase.dedicated_hosts.iter().map(|h| h.family.as_str()).collect();
-                bad(format!(
-                    "purchase: the pricing catalog has no dedicated host for the family of {t} (it has: {})",
-                    families.join(", ")
-                ));
             }
         }
         PurchaseOption::OnPremises { hardware_usd, amortisation_years, running_usd_per_hour } => {
