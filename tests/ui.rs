@@ -300,6 +300,14 @@ fn window_with_copies_in(dir: &std::path::Path) -> SandboxApp {
     app
 }
 
+/// A window with copies in `dir` and an unsaved node of `kind`, its copy on disk.
+fn with_unsaved_work(dir: &std::path::Path, kind: Kind) -> SandboxApp {
+    let mut app = window_with_copies_in(dir);
+    app.handle(Action::AddNode(kind, (400.0, 400.0)));
+    app.write_recovery();
+    app
+}
+
 /// The recovery copies in `dir`.
 fn copies_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut copies: Vec<_> = std::fs::read_dir(dir)
@@ -346,16 +354,12 @@ fn unsaved_work_is_offered_back_after_a_crash_with_the_file_it_belonged_to() {
 #[test]
 fn a_window_never_offers_or_deletes_the_work_of_a_window_still_open() {
     let dir = tempfile::tempdir().unwrap();
-    let mut first = window_with_copies_in(dir.path());
-    first.handle(Action::AddNode(Kind::Queue, (400.0, 400.0)));
-    first.write_recovery();
+    let first = with_unsaved_work(dir.path(), Kind::Queue);
     let mine = first.recovery_file().unwrap().to_owned();
 
     // A second window: nothing to offer, and its own copy is another file.
-    let mut second = window_with_copies_in(dir.path());
+    let mut second = with_unsaved_work(dir.path(), Kind::Topic);
     assert!(second.recovery_offered().is_none(), "the first window is still open");
-    second.handle(Action::AddNode(Kind::Topic, (400.0, 400.0)));
-    second.write_recovery();
     assert_ne!(second.recovery_file(), first.recovery_file());
     // Saving in the second removes its copy only.
     let saved = tempfile::tempdir().unwrap();
@@ -373,10 +377,7 @@ fn a_window_never_offers_or_deletes_the_work_of_a_window_still_open() {
 #[test]
 fn later_keeps_the_copy_for_the_next_window_and_discard_deletes_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut crashed = window_with_copies_in(dir.path());
-    crashed.handle(Action::AddNode(Kind::Queue, (400.0, 400.0)));
-    crashed.write_recovery();
-    drop(crashed);
+    drop(with_unsaved_work(dir.path(), Kind::Queue)); // as if the program died
 
     let mut h = harness(window_with_copies_in(dir.path()));
     h.get_by_label_contains("an untitled diagram");

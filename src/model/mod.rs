@@ -66,6 +66,22 @@ impl Diagram {
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.nodes.iter().find(|n| &n.id == id)
     }
+
+    /// The availability zones its instance nodes run in, each once, in order.
+    pub fn zones(&self) -> std::collections::BTreeSet<String> {
+        self.nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Instance(p) => Some(p.zone_names()),
+                NodeKind::Client(_)
+                | NodeKind::Balancer(_)
+                | NodeKind::Topic(_)
+                | NodeKind::Queue(_)
+                | NodeKind::Function(_) => None,
+            })
+            .flatten()
+            .collect()
+    }
 }
 
 /// How a run is set up: everything besides the architecture itself.

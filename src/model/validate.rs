@@ -991,15 +991,7 @@ impl<'a> Lookup<'a> {
         Self {
             nodes: d.nodes.iter().map(|n| (&n.id, n)).collect(),
             call_edges: d.edges.iter().filter(|e| !e.dead_letter).map(|e| (&e.from, &e.to)).collect(),
-            zones: d
-                .nodes
-                .iter()
-                .filter_map(|n| match &n.kind {
-                    NodeKind::Instance(p) => Some(p.zone_names()),
-                    _ => None,
-                })
-                .flatten()
-                .collect(),
+            zones: d.zones(),
         }
     }
 }

@@ -385,7 +385,7 @@ impl Engine {
 
     /// Whether a node can be failed by hand: instances, functions and balancers.
     pub fn can_fail(&self, node: usize) -> bool {
-        self.nodes.get(node).is_some_and(|n| n.behaviour.kind().can_fail())
+        self.diagram.nodes.get(node).is_some_and(|n| n.kind.kind().can_fail())
     }
 
     /// Whether a node is down now (for instance nodes: every machine).

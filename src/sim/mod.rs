@@ -208,20 +208,6 @@ pub(crate) enum Behaviour {
     Function(FunctionState),
 }
 
-impl Behaviour {
-    /// The kind of node this is the state of.
-    pub(crate) fn kind(&self) -> Kind {
-        match self {
-            Self::Client(_) => Kind::Client,
-            Self::Balancer(_) => Kind::Balancer,
-            Self::Instance(_) => Kind::Instance,
-            Self::Topic(_) => Kind::Topic,
-            Self::Queue(_) => Kind::Queue,
-            Self::Function(_) => Kind::Function,
-        }
-    }
-}
-
 /// Counters every node keeps, whatever its kind.
 #[derive(Debug, Default)]
 pub(crate) struct NodeCounters {

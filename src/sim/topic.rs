@@ -120,7 +120,7 @@ impl Engine {
             return;
         };
         let to = self.links[topic as usize][link].to;
-        if self.nodes[to as usize].behaviour.kind().is_http_endpoint() {
+        if self.diagram.nodes[to as usize].kind.kind().is_http_endpoint() {
             self.topic(topic).http_deliveries += 1;
         }
         self.send(topic, link, Caller::Delivery(delivery), payload, NO_INSTANCE);
@@ -130,7 +130,7 @@ impl Engine {
     pub(crate) fn delivery_done(&mut self, delivery: Key, failure: Option<FailReason>) {
         let Some(d) = self.deliveries.get(delivery) else { return };
         let (topic, to, attempt, measured) = (d.topic, d.to, d.attempt, d.measured);
-        let http = self.nodes[to as usize].behaviour.kind().is_http_endpoint();
+        let http = self.diagram.nodes[to as usize].kind.kind().is_http_endpoint();
         let now = self.now;
         let t = self.topic(topic);
         match failure {

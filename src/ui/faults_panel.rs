@@ -282,17 +282,7 @@ fn target_fields(ui: &mut egui::Ui, f: &mut Fault, d: &Diagram, i: usize) {
             });
         }
         Fault::ZoneOutage { zone, .. } => {
-            let mut zones: Vec<String> = d
-                .nodes
-                .iter()
-                .filter_map(|n| match &n.kind {
-                    NodeKind::Instance(p) => Some(p.zone_names()),
-                    _ => None,
-                })
-                .flatten()
-                .collect();
-            zones.sort();
-            zones.dedup();
+            let zones = d.zones();
             labelled_combo(ui, "zone", ("fault-zone", i), zone.clone(), |ui| {
                 for z in zones {
                     ui.selectable_value(zone, z.clone(), z);

@@ -181,7 +181,8 @@ pub(super) struct Orphan {
     pub diagram: Diagram,
     /// When the copy was last written.
     pub written: Option<std::time::SystemTime>,
-    _lock: Option<Lock>,
+    /// Held while it is offered, so that no other window offers it too.
+    _lock: Lock,
 }
 
 impl Orphan {
@@ -239,7 +240,6 @@ fn read_copy(path: &Path) -> Result<(Option<PathBuf>, Diagram), file::FileError>
 fn find_orphan(dir: &Path, own: &Path) -> (Option<Orphan>, usize) {
     let Ok(entries) = std::fs::read_dir(dir) else { return (None, 0) };
     let mut copies = Vec::new();
-    let mut parent_copy = None;
     for entry in entries.flatten() {
         let path = entry.path();
         if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("window-")) {
@@ -251,12 +251,7 @@ fn find_orphan(dir: &Path, own: &Path) -> (Option<Orphan>, usize) {
             _ => {}
         }
     }
-    if let Some(parent) = dir.parent()
-        && parent.join(OLD_SINGLE_COPY).is_file()
-    {
-        parent_copy = Some(parent.join(OLD_SINGLE_COPY));
-    }
-    copies.extend(parent_copy);
+    copies.extend(dir.parent().map(|p| p.join(OLD_SINGLE_COPY)).filter(|p| p.is_file()));
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     copies.sort_by_key(|p| std::cmp::Reverse(modified(p)));
     let mut found = None;
@@ -271,7 +266,7 @@ fn find_orphan(dir: &Path, own: &Path) -> (Option<Orphan>, usize) {
         match read_copy(&copy) {
             Ok((document, diagram)) => {
                 let written = modified(&copy);
-                found = Some(Orphan { file: copy, document, diagram, written, _lock: Some(lock) });
+                found = Some(Orphan { file: copy, document, diagram, written, _lock: lock });
             }
             // A copy that cannot be read stays where it is, for a person to look at.
             Err(_) => drop(lock),
