@@ -326,3 +326,45 @@ fn the_same_edits_at_the_same_times_give_the_same_run() {
     };
     assert_eq!(play(), play());
 }
+
+#[test]
+fn a_shorter_visibility_timeout_applies_to_the_next_receives_while_earlier_ones_keep_theirs() {
+    // A message every 10 s (at 10, 20, 30 …) into a queue whose consumer's work always fails (it
+    // calls a node that is down the whole run), so every message comes back after the visibility
+    // timeout and is received again. The timeout is 30 s, cut to 5 s at 15 s: the message of 10 s
+    // keeps its 30 s (back at 40 s); those received from 15 s on come back every 5 s (and 0.1 s of
+    // work later when two return together). By 39 s: 10 s → once; 20 s → at 20, 25, 30, 35;
+    // 30 s → at 30, 35 (30.1 and 35.1 for the one that waited): 7 receives (3 without the edit).
+    let mut d = diagram(
+        vec![
+            node("c", steady(0.1)),
+            node("q", NodeKind::Queue(QueueParams { visibility_timeout_secs: 30.0, ..QueueParams::default() })),
+            node("w", constant(1, 100.0)),
+            node("x", constant(1, 1.0)),
+        ],
+        vec![edge("c", "q"), edge("q", "w"), edge("w", "x")],
+        60.0,
+        0.0,
+    );
+    d.scenario.faults.push(cloud_sandbox::model::Fault::Crash {
+        node: cloud_sandbox::model::NodeId::new("x"),
+        instance: None,
+        at_secs: 0.0,
+        for_secs: None,
+    });
+    let mut e = engine(&d);
+    let q = e.node_index("q").unwrap();
+    at(&mut e, 15.0);
+    assert_eq!(e.queue_totals(q).unwrap().received, 1);
+    match &mut d.nodes.iter_mut().find(|n| n.id.0 == "q").unwrap().kind {
+        NodeKind::Queue(p) => p.visibility_timeout_secs = 5.0,
+        _ => panic!("q is not a queue"),
+    }
+    assert_eq!(e.apply_live(&d).unwrap(), LiveChange::Parameters);
+    at(&mut e, 39.0);
+    assert_eq!(e.queue_totals(q).unwrap().received, 7);
+    // The message of 10 s is back at 40 s with the two others due then and a new one: 4 more by
+    // 41 s (at 40.0, 40.1, 40.2 and 40.3 s, one worker of 0.1 s).
+    at(&mut e, 41.0);
+    assert_eq!(e.queue_totals(q).unwrap().received, 11);
+}

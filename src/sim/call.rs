@@ -18,6 +18,8 @@ pub(crate) struct Link {
     pub filter: Vec<u16>,
     /// Index of the edge in the diagram (for per-edge traffic counts).
     pub edge: u32,
+    /// The target is a queue (whose sends can be taken at once: see [`Engine::send`]).
+    pub to_queue: bool,
 }
 
 /// What a request carries through the system.
@@ -110,9 +112,20 @@ pub(crate) fn message_type_names(diagram: &Diagram) -> Vec<&str> {
 
 impl Engine {
     /// Starts a call from node `from` along its link `link` (index into its links).
+    /// Returns the call's key ([`Key::NONE`] when it was answered at once without being stored).
     pub(crate) fn send(&mut self, from: u32, link: usize, caller: Caller, payload: Payload, instance: u32) -> Key {
-        let Link { to, latency_ns, edge, .. } = self.links[from as usize][link];
+        let Link { to, latency_ns, edge, to_queue, .. } = self.links[from as usize][link];
         self.edge_sent[edge as usize] += 1;
+        if to_queue && latency_ns == 0 && self.queue_takes_at_once(to, &payload) {
+            // The hot path of a send to a queue: stored and acknowledged in the same instant, so
+            // no call is kept for it (the queue's counters see an arrival finished at once).
+            self.count_arrival(to);
+            self.count_finished_at_once(to, None);
+            self.queue_store(to, payload);
+            self.answer(caller, None, edge);
+            self.dispatch_queue(to);
+            return Key::NONE;
+        }
         let key = self.calls.insert(Call {
             target: to,
             caller,
@@ -155,6 +168,20 @@ impl Engine {
         });
         self.count_arrival(node);
         key
+    }
+
+    /// A call that arrived at `node` now finishes there now (see [`Self::finish`]).
+    fn count_finished_at_once(&mut self, node: u32, failure: Option<FailReason>) {
+        let (now, from) = (self.now, self.measure_from);
+        let c = &mut self.nodes[node as usize].counters;
+        c.in_node.add(now, from, -1.0);
+        if now >= from {
+            if failure.is_some() {
+                c.failed += 1;
+            } else {
+                c.completed += 1;
+            }
+        }
     }
 
     fn count_arrival(&mut self, node: u32) {
@@ -219,11 +246,15 @@ impl Engine {
     /// A finished call's answer reaches its caller.
     pub(crate) fn respond(&mut self, key: Key) {
         let Some(call) = self.calls.remove(key) else { return };
-        let failure = call.failure;
-        if failure.is_some() && call.edge != NO_EDGE {
-            self.edge_failed[call.edge as usize] += 1;
+        self.answer(call.caller, call.failure, call.edge);
+    }
+
+    /// An answer (`failure` says how it went) reaches `caller`, back along `edge`.
+    fn answer(&mut self, caller: Caller, failure: Option<FailReason>, edge: u32) {
+        if failure.is_some() && edge != NO_EDGE {
+            self.edge_failed[edge as usize] += 1;
         }
-        match call.caller {
+        match caller {
             Caller::Client { request, attempt } => self.attempt_done(request, attempt, failure),
             Caller::Call(parent) => self.child_done(parent, failure),
             Caller::QueueMessage { receive, index } => self.message_done(receive, index, failure.is_none()),

@@ -440,6 +440,7 @@ impl Engine {
                 latency_ns: ms_to_nanos(edge.latency_ms),
                 filter: edge.filter.iter().map(|f| self.message_types[f.as_str()]).collect(),
                 edge: edge_index,
+                to_queue: self.diagram.nodes[to as usize].kind.kind() == Kind::Queue,
             };
             self.links[from as usize].push(link);
             if matches!(self.nodes[from as usize].behaviour, Behaviour::Balancer(_)) {
@@ -675,7 +676,7 @@ impl Engine {
             Event::AttemptTimeout { request, attempt } => self.attempt_timeout(request, attempt),
             Event::Retry { request } => self.retry(request),
             Event::HealthCheck { balancer } => self.health_check(balancer),
-            Event::VisibilityExpire { message, receive_seq } => self.visibility_expire(message, receive_seq),
+            Event::VisibilityCheck { queue } => self.visibility_check(queue),
             Event::Redeliver { delivery } => self.deliver(delivery),
             Event::Sample => self.sample(),
             Event::FaultStart { fault } => self.fault_start(fault),

@@ -11,6 +11,7 @@ use super::time::secs_to_nanos;
 use super::{Behaviour, Engine};
 use crate::cost::billing::chunked_requests;
 use crate::model::{QueueParams, QueueType};
+use smallvec::SmallVec;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -40,7 +41,8 @@ pub(crate) struct Message {
 #[derive(Debug)]
 pub(crate) struct Receive {
     queue: u32,
-    messages: Vec<(Key, u32)>,
+    /// The messages taken, with their receive numbers (a batch is at most 10, held inline).
+    messages: SmallVec<[(Key, u32); 10]>,
     remaining: u32,
     deleted: u32,
 }
@@ -64,6 +66,13 @@ pub(crate) struct QueueState {
     /// Messages visible again after a receive (older than those in `arrivals` behind them),
     /// oldest first.
     returned: BinaryHeap<Reverse<(u64, Key)>>,
+    /// Received messages by the end of their visibility timeout, earliest first: (deadline, key,
+    /// receive number). Entries of messages deleted since stay until their deadline and then find
+    /// nothing; with one timeout per queue, deadlines arrive in order (a retune that shortens it
+    /// inserts in place).
+    deadlines: VecDeque<(u64, Key, u32)>,
+    /// When the pending [`Event::VisibilityCheck`] of this queue is due, if one is.
+    check_at: Option<u64>,
     /// FIFO: messages of each group being processed (the group waits while any are).
     group_in_flight: Vec<u32>,
     next_group: usize,
@@ -113,6 +122,8 @@ impl QueueState {
             visible: 0,
             arrivals: VecDeque::new(),
             returned: BinaryHeap::new(),
+            deadlines: VecDeque::new(),
+            check_at: None,
             group_in_flight: vec![0; groups],
             next_group: 0,
             sent_seq: 0,
@@ -221,6 +232,21 @@ impl Engine {
         self.dispatch_queue(node);
     }
 
+    /// Whether a send to `node` arriving now is simply stored (see [`Self::queue_store`]): the
+    /// node is a queue still in the diagram and the message has not gone round a loop.
+    pub(crate) fn queue_takes_at_once(&self, node: u32, payload: &Payload) -> bool {
+        let n = &self.nodes[node as usize];
+        matches!(n.behaviour, Behaviour::Queue(_)) && !n.removed && payload.hops < super::MAX_HOPS
+    }
+
+    /// Stores a message sent to the queue `node` now, as [`Self::queue_arrive`] does for a send
+    /// that [`Self::queue_takes_at_once`] accepts (billed the same, without a call).
+    pub(crate) fn queue_store(&mut self, node: u32, payload: Payload) {
+        let chunk = self.catalog.queue.chunk_bytes;
+        self.queue(node).billable_requests += chunked_requests(payload.request_bytes, chunk);
+        self.enqueue(node, payload);
+    }
+
     fn enqueue(&mut self, node: u32, mut payload: Payload) {
         let (now, from) = (self.now, self.measure_from);
         let measured = now >= from;
@@ -281,7 +307,7 @@ impl Engine {
     /// A consumer receives up to `max` messages; `None` when none is available.
     pub(crate) fn receive(&mut self, node: u32, max: u32) -> Option<(Key, u32)> {
         let (now, from) = (self.now, self.measure_from);
-        let mut taken: Vec<(Key, u32)> = Vec::new();
+        let mut taken: SmallVec<[(Key, u32); 10]> = SmallVec::new();
         loop {
             let q = self.queue(node);
             if taken.len() >= max as usize {
@@ -324,7 +350,18 @@ impl Engine {
             m.receive_count += 1;
             m.receive_seq = m.receive_seq.wrapping_add(1);
             let (seq, measured, group) = (m.receive_seq, m.measured, m.group);
-            self.events.push(now + visibility, Event::VisibilityExpire { message: key, receive_seq: seq });
+            let q = self.queue(node);
+            let deadline = now + visibility;
+            if q.deadlines.back().is_none_or(|d| d.0 <= deadline) {
+                q.deadlines.push_back((deadline, key, seq));
+            } else {
+                let at = q.deadlines.partition_point(|d| d.0 <= deadline);
+                q.deadlines.insert(at, (deadline, key, seq));
+            }
+            if q.check_at.is_none_or(|t| t > deadline) {
+                q.check_at = Some(deadline);
+                self.events.push(deadline, Event::VisibilityCheck { queue: node });
+            }
             let q = self.queue(node);
             q.in_flight += 1;
             q.group_in_flight[group as usize] += 1;
@@ -356,7 +393,11 @@ impl Engine {
         let (n, start) = (self.sources(consumer).queues.len(), self.sources(consumer).next);
         for k in 0..n {
             let queue = self.sources(consumer).queues[(start + k) % n];
-            let batch = self.queue(queue).batch_size;
+            let q = self.queue(queue);
+            if q.visible == 0 {
+                continue;
+            }
+            let batch = q.batch_size;
             if let Some(got) = self.receive(queue, batch) {
                 self.sources(consumer).next = (start + k + 1) % n;
                 self.count_edge(queue, consumer, u64::from(got.1));
@@ -420,8 +461,11 @@ impl Engine {
                 self.queue(queue).billable_requests += 1;
             }
             self.receives.remove(receive);
-            // A FIFO group may be free again.
-            self.dispatch_queue(queue);
+            // A FIFO group may be free again. (A standard queue has nothing new to hand out: its
+            // consumers took what they could when the messages arrived and when workers freed.)
+            if self.queue(queue).fifo {
+                self.dispatch_queue(queue);
+            }
         }
     }
 
@@ -433,8 +477,42 @@ impl Engine {
         }
     }
 
+    /// The queue's earliest visibility deadline has come: each message received and not deleted
+    /// by its deadline comes back; the next check is scheduled at the deadline of the first
+    /// message still being processed (those deleted meanwhile are passed over, so a queue whose
+    /// consumers keep up has about one check per visibility timeout, not one per message). A check
+    /// event that is no longer the queue's pending one (a retune scheduled an earlier one) does
+    /// nothing.
+    pub(crate) fn visibility_check(&mut self, node: u32) {
+        let now = self.now;
+        let q = self.queue(node);
+        if q.check_at != Some(now) {
+            return;
+        }
+        q.check_at = None;
+        while let Some(&(deadline, key, seq)) = self.queue(node).deadlines.front() {
+            let live = self.messages.get(key).is_some_and(|m| m.in_flight && m.receive_seq == seq);
+            if !live {
+                // Deleted (or back already): nothing to do at its deadline, so no event for it.
+                self.queue(node).deadlines.pop_front();
+                continue;
+            }
+            if deadline > now {
+                // A receive made while messages came back may have scheduled it already.
+                let q = self.queue(node);
+                if q.check_at.is_none_or(|t| t > deadline) {
+                    q.check_at = Some(deadline);
+                    self.events.push(deadline, Event::VisibilityCheck { queue: node });
+                }
+                break;
+            }
+            self.queue(node).deadlines.pop_front();
+            self.visibility_expire(key, seq);
+        }
+    }
+
     /// A received message was not deleted in time: it becomes visible again, or is dead-lettered.
-    pub(crate) fn visibility_expire(&mut self, key: Key, receive_seq: u32) {
+    fn visibility_expire(&mut self, key: Key, receive_seq: u32) {
         let (now, from) = (self.now, self.measure_from);
         let Some(m) = self.messages.get_mut(key) else { return };
         if !m.in_flight || m.receive_seq != receive_seq {
@@ -506,6 +584,7 @@ impl Engine {
         q.visible = 0;
         q.arrivals.clear();
         q.returned.clear();
+        // Received messages stay listed: they are lost when their deadline comes.
         q.removed += lost;
         q.depth.add(now, from, -(visible as f64));
         q.consumers.clear();

@@ -9,6 +9,11 @@ pub struct Key {
     generation: u32,
 }
 
+impl Key {
+    /// A key no slab ever gives out: it finds nothing (for work answered before it was stored).
+    pub const NONE: Key = Key { index: u32::MAX, generation: u32::MAX };
+}
+
 #[derive(Debug)]
 struct Entry<T> {
     generation: u32,

@@ -5,14 +5,16 @@
 use hdrhistogram::Histogram;
 
 /// The time average of a level that changes in steps (queue length, busy workers), counted from
-/// `from` on (the end of the warm-up).
+/// `from` on (the end of the warm-up). One integral from time 0 is kept; the part before `from` is
+/// noted once, when time first passes it, so that a change costs one multiplication.
 #[derive(Debug, Clone, Default)]
 pub struct TimeAverage {
     level: f64,
     last: u64,
-    area: f64,
-    /// The area from time 0, warm-up included (for charts).
+    /// The area from time 0 up to `last`, warm-up included (for charts).
     area_all: f64,
+    /// The area from 0 up to `from`, once time has passed `from`.
+    area_before: Option<f64>,
     max: f64,
 }
 
@@ -30,17 +32,23 @@ impl TimeAverage {
     /// Accounts the time up to `now` at the current level.
     #[inline]
     pub fn settle(&mut self, now: u64, from: u64) {
-        let start = self.last.max(from);
-        if now > start {
-            self.area += self.level * (now - start) as f64;
-        }
         if now > self.last {
+            if self.area_before.is_none() && now >= from {
+                self.pass_from(from);
+            }
             self.area_all += self.level * (now - self.last) as f64;
             self.last = now;
+        } else if self.area_before.is_none() && now >= from {
+            self.pass_from(from);
         }
-        if now >= from && self.level > self.max {
-            self.max = self.level;
-        }
+    }
+
+    /// Time reaches `from` for the first time: the area so far is the warm-up's, and the level
+    /// then in force is the first one measured.
+    #[cold]
+    fn pass_from(&mut self, from: u64) {
+        self.area_before = Some(self.area_all + self.level * from.saturating_sub(self.last) as f64);
+        self.max = self.max.max(self.level);
     }
 
     /// The current level.
@@ -48,10 +56,13 @@ impl TimeAverage {
         self.level
     }
 
-    /// The integral of the level over time up to `now` (level × nanoseconds).
+    /// The integral of the level over time up to `now` (level × nanoseconds), from `from` on.
     pub fn area_until(&self, now: u64, from: u64) -> f64 {
-        let start = self.last.max(from);
-        self.area + if now > start { self.level * (now - start) as f64 } else { 0.0 }
+        match self.area_before {
+            Some(before) => self.total_area_until(now) - before,
+            None if now > from => self.level * (now - from) as f64,
+            None => 0.0,
+        }
     }
 
     /// The integral of the level over time from 0 to `now`, warm-up included.

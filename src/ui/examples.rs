@@ -11,6 +11,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("spot-workers.ron", include_str!("../../saves/spot-workers.ron")),
     ("theory/mm10.ron", include_str!("../../saves/theory/mm10.ron")),
     ("theory/erlang-b.ron", include_str!("../../saves/theory/erlang-b.ron")),
+    ("theory/tandem.ron", include_str!("../../saves/theory/tandem.ron")),
 ];
 
 /// The first sentence of each example's description, in [`EXAMPLES`] order (worked out once).
