@@ -5,11 +5,17 @@
 
 use super::call::{Caller, Link, NO_INSTANCE, Phase};
 use super::events::Event;
+use super::faults::Scope;
+use super::kinds::{Behaviour, Gauges, NodeBehaviour, for_kind};
+use super::metrics::{BalancerFigures, LiveNode, NodeFigures};
+use super::queue::Sources;
 use super::slab::Key;
 use super::time::secs_to_nanos;
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
+use crate::cost::NodeUsage;
 use crate::cost::billing::BalancerHour;
-use crate::model::{BalancerAlgorithm, BalancerParams};
+use crate::model::NodeKind;
+use crate::model::{BalancerAlgorithm, BalancerParams, Location};
 use rand::Rng;
 
 /// Clock hours of traffic a balancer keeps apart (connections longer than this are rare).
@@ -185,9 +191,9 @@ impl Engine {
     /// Adds every machine of `to` (or `to` itself) as a target of balancer `balancer`.
     pub(crate) fn add_balancer_targets(&mut self, balancer: u32, to: u32) {
         let Some(link) = self.links[balancer as usize].iter().position(|l| l.to == to) else { return };
-        let machines: Vec<u32> = match &self.nodes[to as usize].behaviour {
-            Behaviour::Instance(s) => s.present_machines().collect(),
-            _ => vec![NO_INSTANCE],
+        let machines: Vec<u32> = match for_kind!(self, to, machines(self, to)) {
+            Some(machines) => machines.into_iter().map(|(m, _)| m).collect(),
+            None => vec![NO_INSTANCE],
         };
         let trusted = self.now == 0;
         let function = matches!(self.nodes[to as usize].behaviour, Behaviour::Function(_));
@@ -224,10 +230,7 @@ impl Engine {
     }
 
     fn balancer(&mut self, node: u32) -> &mut BalancerState {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Balancer(b) => b,
-            _ => unreachable!("node {node} is not a balancer"),
-        }
+        self.state_mut(node)
     }
 
     /// A call reaches the balancer: it picks a healthy target and forwards the call there.
@@ -352,10 +355,96 @@ impl Engine {
     }
 
     fn target_is_up(&self, node: u32, instance: u32) -> bool {
-        let n = &self.nodes[node as usize];
-        match &n.behaviour {
-            Behaviour::Instance(s) => s.machines.get(instance as usize).is_some_and(super::instance::Machine::is_up),
-            _ => n.down_count == 0,
+        for_kind!(self, node, unit_up(self, node, instance))
+    }
+}
+
+impl NodeBehaviour for BalancerState {
+    fn start(engine: &mut Engine, node: u32) {
+        let at = engine.now + engine.balancer(node).interval_ns;
+        engine.events.push(at, Event::HealthCheck { balancer: node });
+    }
+
+    fn arrive(engine: &mut Engine, node: u32, call: Key) {
+        engine.balancer_arrive(node, call);
+    }
+
+    fn downstream_done(engine: &mut Engine, node: u32, call: Key, _failure: Option<FailReason>) {
+        // The call holds the failure already; the balancer accounts the connection and finishes.
+        engine.balancer_complete(node, call);
+    }
+
+    fn abort(engine: &mut Engine, node: u32, call: Key, reason: FailReason) {
+        if let Some(c) = engine.calls.get_mut(call) {
+            c.failure = Some(reason);
         }
+        engine.balancer_complete(node, call);
+    }
+
+    fn pull(_engine: &mut Engine, _node: u32) {}
+
+    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
+        None
+    }
+
+    fn take_down(engine: &mut Engine, node: u32, _machine: Option<u32>, reason: FailReason) {
+        engine.nodes[node as usize].down_count += 1;
+        engine.fail_calls_at(node, None, reason);
+    }
+
+    fn bring_up(engine: &mut Engine, node: u32, _machine: Option<u32>) {
+        let n = &mut engine.nodes[node as usize];
+        n.down_count = n.down_count.saturating_sub(1);
+    }
+
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.nodes[node as usize].down_count > 0
+    }
+
+    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
+        None
+    }
+
+    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
+        !Self::is_down(engine, node)
+    }
+
+    // A regional service: a zone outage leaves it up, an outage of the cloud takes it down.
+    fn in_outage(_engine: &Engine, _node: u32, scope: &Scope, _zone: Option<u8>) -> bool {
+        matches!(scope, Scope::Location(Location::Cloud))
+    }
+
+    fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
+        if let NodeKind::Balancer(p) = kind {
+            engine.balancer(node).retune(p);
+        }
+    }
+
+    fn remove(engine: &mut Engine, node: u32) {
+        Self::take_down(engine, node, None, FailReason::Removed);
+    }
+
+    fn usage(engine: &Engine, node: u32) -> NodeUsage {
+        let b = engine.state::<Self>(node);
+        NodeUsage::Balancer {
+            existed_secs: engine.now as f64 / 1e9,
+            hours: b.hours.clone(),
+            closed_lcu_hours: b.closed_lcu_hours,
+            lcu_scale: 1.0,
+        }
+    }
+
+    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
+        Gauges::default()
+    }
+
+    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
+        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
+    }
+
+    fn figures(engine: &Engine, node: u32, figures: &mut NodeFigures) {
+        let b = engine.state::<Self>(node);
+        let (healthy_targets, targets) = b.healthy_targets();
+        figures.balancer = Some(BalancerFigures { healthy_targets, targets, no_healthy_target: b.no_target });
     }
 }

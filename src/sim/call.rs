@@ -3,8 +3,9 @@
 //! are all calls; what differs is who waits for the answer (the [`Caller`]).
 
 use super::events::Event;
+use super::kinds::for_kind;
 use super::slab::Key;
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
 use crate::model::{Diagram, NodeKind};
 
 /// A node's outgoing edge, as the engine uses it.
@@ -205,15 +206,7 @@ impl Engine {
             self.finish(key, Some(FailReason::Removed));
             return;
         }
-        match self.nodes[target as usize].behaviour {
-            Behaviour::Instance(_) => self.instance_arrive(target, key),
-            Behaviour::Balancer(_) => self.balancer_arrive(target, key),
-            Behaviour::Function(_) => self.function_arrive(target, key),
-            Behaviour::Queue(_) => self.queue_arrive(target, key),
-            Behaviour::Topic(_) => self.topic_arrive(target, key),
-            // Validation refuses edges into clients.
-            Behaviour::Client(_) => self.finish(key, None),
-        }
+        for_kind!(self, target, arrive(self, target, key));
     }
 
     /// The target is done with a call (`failure` says how); the answer starts back.
@@ -302,11 +295,7 @@ impl Engine {
     fn downstream_complete(&mut self, key: Key) {
         let Some(call) = self.calls.get(key) else { return };
         let (node, failure) = (call.target, call.failure);
-        match self.nodes[node as usize].behaviour {
-            Behaviour::Balancer(_) => self.balancer_complete(node, key),
-            Behaviour::Function(_) => self.function_end(node, key, failure),
-            _ => self.finish(key, failure),
-        }
+        for_kind!(self, node, downstream_done(self, node, key, failure));
     }
 
     /// Fails every call being handled at `node` (at instance `instance`, if given), as when the node
@@ -333,23 +322,6 @@ impl Engine {
     }
 
     fn end_call_at_node(&mut self, node: u32, key: Key, reason: FailReason) {
-        match self.nodes[node as usize].behaviour {
-            Behaviour::Function(_) => {
-                let running =
-                    self.calls.get(key).is_some_and(|c| matches!(c.phase, Phase::Working | Phase::Downstream));
-                if running {
-                    self.function_end(node, key, Some(reason));
-                } else {
-                    self.finish(key, Some(reason));
-                }
-            }
-            Behaviour::Balancer(_) => {
-                if let Some(c) = self.calls.get_mut(key) {
-                    c.failure = Some(reason);
-                }
-                self.balancer_complete(node, key);
-            }
-            _ => self.finish(key, Some(reason)),
-        }
+        for_kind!(self, node, abort(self, node, key, reason));
     }
 }

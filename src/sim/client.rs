@@ -3,10 +3,16 @@
 
 use super::call::{Caller, NO_INSTANCE, Payload};
 use super::events::Event;
+use super::faults::Scope;
+use super::kinds::{Behaviour, Gauges, NodeBehaviour};
+use super::metrics::{LiveNode, NodeFigures};
+use super::queue::Sources;
 use super::slab::Key;
 use super::stats::Latencies;
 use super::time::{ms_to_nanos, secs_to_nanos};
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
+use crate::cost::NodeUsage;
+use crate::model::NodeKind;
 use crate::model::{Arrival, ClientParams, TrafficPattern};
 use rand::Rng;
 use rand::SeedableRng;
@@ -156,10 +162,7 @@ impl ClientState {
 
 impl Engine {
     fn client(&mut self, node: u32) -> &mut ClientState {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Client(c) => c,
-            _ => unreachable!("node {node} is not a client"),
-        }
+        self.state_mut(node)
     }
 
     /// Schedules the client's next request, if one comes before the end.
@@ -352,6 +355,78 @@ impl Engine {
     pub(crate) fn requests_in_flight(&self, node: Option<u32>) -> u64 {
         self.requests.iter().filter(|(_, r)| r.measured && node.is_none_or(|n| r.client == n)).count() as u64
     }
+}
+
+impl NodeBehaviour for ClientState {
+    fn start(engine: &mut Engine, node: u32) {
+        engine.schedule_next_request(node);
+    }
+
+    fn arrive(engine: &mut Engine, _node: u32, call: Key) {
+        // Validation refuses edges into clients.
+        engine.finish(call, None);
+    }
+
+    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
+        engine.finish(call, failure);
+    }
+
+    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
+        engine.finish(call, Some(reason));
+    }
+
+    fn pull(_engine: &mut Engine, _node: u32) {}
+
+    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
+        None
+    }
+
+    // Validation refuses faults on clients.
+    fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
+
+    fn bring_up(_engine: &mut Engine, _node: u32, _machine: Option<u32>) {}
+
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.nodes[node as usize].down_count > 0
+    }
+
+    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
+        None
+    }
+
+    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
+        !Self::is_down(engine, node)
+    }
+
+    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
+        false
+    }
+
+    fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
+        if let (Behaviour::Client(c), NodeKind::Client(p)) = (&mut engine.nodes[node as usize].behaviour, kind) {
+            c.retune(p, &engine.message_types);
+            engine.schedule_next_request(node);
+        }
+    }
+
+    fn remove(engine: &mut Engine, node: u32) {
+        let c = engine.client(node);
+        c.epoch = c.epoch.wrapping_add(1);
+    }
+
+    fn usage(engine: &Engine, node: u32) -> NodeUsage {
+        NodeUsage::Client { bytes_out: engine.state::<Self>(node).bytes_out }
+    }
+
+    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
+        Gauges::default()
+    }
+
+    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
+        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
+    }
+
+    fn figures(_engine: &Engine, _node: u32, _figures: &mut NodeFigures) {}
 }
 
 #[cfg(test)]

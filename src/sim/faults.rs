@@ -3,6 +3,7 @@
 //! hand, and the fault log (windows for the report, the Activity tab and the chart bands).
 
 use super::events::Event;
+use super::kinds::for_kind;
 use super::time::{ms_to_nanos, secs_to_nanos};
 use super::{Behaviour, Engine, FailReason};
 use crate::model::{Diagram, Fault, Location};
@@ -57,7 +58,7 @@ struct Outage {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Scope {
+pub(crate) enum Scope {
     Zone(String),
     Location(Location),
 }
@@ -182,15 +183,13 @@ impl Engine {
             }
             (Fault::RandomFailures { .. }, Some(n)) => {
                 self.active_faults.random.push(fault);
-                match &self.nodes[n as usize].behaviour {
-                    Behaviour::Instance(s) => {
-                        let machines: Vec<(u32, u32)> =
-                            s.present_machines().map(|m| (m, s.machines[m as usize].launch)).collect();
+                match for_kind!(self, n, machines(self, n)) {
+                    Some(machines) => {
                         for (m, launch) in machines {
                             self.schedule_random(fault, m as u16, launch, false);
                         }
                     }
-                    _ => self.schedule_random(fault, WHOLE_NODE, 0, false),
+                    None => self.schedule_random(fault, WHOLE_NODE, 0, false),
                 }
             }
             (Fault::LatencySpike { to, extra_ms, .. }, Some(a)) => {
@@ -255,14 +254,7 @@ impl Engine {
         if n.removed {
             return false;
         }
-        match (&n.behaviour, scope) {
-            (Behaviour::Instance(s), Scope::Zone(z)) => {
-                !s.on_premises && zone.is_none_or(|i| s.zones.get(i as usize) == Some(z))
-            }
-            (Behaviour::Instance(s), Scope::Location(l)) => s.on_premises == (*l == Location::OnPremises),
-            (Behaviour::Balancer(_) | Behaviour::Function(_), Scope::Location(Location::Cloud)) => true,
-            _ => false,
-        }
+        for_kind!(self, node, in_outage(self, node, scope, zone))
     }
 
     fn outage_start(&mut self, fault: u32, scope: Scope) {
@@ -362,9 +354,8 @@ impl Engine {
         let (tag, active) = (u32::from(machine), self.active_faults.random.contains(&fault));
         // A whole node, or the machine of that launch if it is still there (not replaced).
         let one = (machine != WHOLE_NODE).then_some(u32::from(machine));
-        let current = one.is_none_or(|m| match &self.nodes[node as usize].behaviour {
-            Behaviour::Instance(s) => s.machines.get(m as usize).is_some_and(|x| x.launch == launch && !x.terminated),
-            _ => false,
+        let current = one.is_none_or(|m| {
+            for_kind!(self, node, machines(self, node)).is_some_and(|machines| machines.contains(&(m, launch)))
         });
         if repair {
             // Logged as over even if the machine was replaced meanwhile.
@@ -390,11 +381,7 @@ impl Engine {
 
     /// Whether a node is down now (for instance nodes: every machine).
     pub fn is_down(&self, node: usize) -> bool {
-        match self.nodes.get(node).map(|n| &n.behaviour) {
-            Some(Behaviour::Instance(s)) => s.running() == 0,
-            Some(_) => self.nodes[node].down_count > 0,
-            None => false,
-        }
+        node < self.nodes.len() && for_kind!(self, node, is_down(self, node as u32))
     }
 
     /// Fails a node now, as a crash would (the live view's right-click); `for_secs` schedules its
@@ -420,35 +407,11 @@ impl Engine {
     }
 
     fn take_down(&mut self, node: u32, instance: Option<u32>, reason: FailReason) {
-        match self.nodes[node as usize].behaviour {
-            Behaviour::Instance(_) => self.instance_down(node, instance, reason),
-            Behaviour::Function(_) => {
-                self.nodes[node as usize].down_count += 1;
-                self.function_down(node, reason);
-            }
-            Behaviour::Balancer(_) => {
-                self.nodes[node as usize].down_count += 1;
-                self.fail_calls_at(node, None, reason);
-            }
-            // Validation refuses faults on clients; queues and topics are managed services that
-            // this model keeps available.
-            Behaviour::Client(_) | Behaviour::Queue(_) | Behaviour::Topic(_) => {}
-        }
+        for_kind!(self, node, take_down(self, node, instance, reason));
     }
 
     fn bring_up(&mut self, node: u32, instance: Option<u32>) {
-        match self.nodes[node as usize].behaviour {
-            Behaviour::Instance(_) => self.instance_up(node, instance),
-            Behaviour::Function(_) => {
-                let n = &mut self.nodes[node as usize];
-                n.down_count = n.down_count.saturating_sub(1);
-                self.function_pull(node);
-            }
-            _ => {
-                let n = &mut self.nodes[node as usize];
-                n.down_count = n.down_count.saturating_sub(1);
-            }
-        }
+        for_kind!(self, node, bring_up(self, node, instance));
     }
 }
 

@@ -5,14 +5,18 @@
 
 use super::call::{Caller, Phase};
 use super::events::Event;
+use super::faults::Scope;
+use super::kinds::{Gauges, KindState, NodeBehaviour, mean_ms};
+use super::metrics::{FunctionFigures, LiveNode, NodeFigures};
 use super::queue::Sources;
 use super::sampler::Sampler;
 use super::slab::Key;
 use super::stats::TimeAverage;
 use super::time::{ms_to_nanos, secs_to_nanos};
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
+use crate::cost::NodeUsage;
 use crate::cost::billing::function_gb_seconds;
-use crate::model::{FunctionArchitecture, FunctionParams};
+use crate::model::{FunctionArchitecture, FunctionParams, Location, NodeKind};
 use std::collections::VecDeque;
 
 /// A function node's running state and totals.
@@ -98,10 +102,7 @@ impl FunctionState {
 
 impl Engine {
     fn function(&mut self, node: u32) -> &mut FunctionState {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Function(f) => f,
-            _ => unreachable!("node {node} is not a function"),
-        }
+        self.state_mut(node)
     }
 
     /// An invocation reaches the function.
@@ -132,7 +133,7 @@ impl Engine {
         call.phase = Phase::Working;
         call.started_at = now;
         let (arrived_at, batch) = (call.arrived_at, call.batch);
-        let Behaviour::Function(f) = &mut self.nodes[node as usize].behaviour else { return };
+        let Some(f) = FunctionState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
         f.running += 1;
         f.concurrency.add(now, from, 1.0);
         f.invocations_all += 1;
@@ -225,5 +226,124 @@ impl Engine {
             self.finish(key, Some(reason));
         }
         self.fail_calls_at(node, None, reason);
+    }
+}
+
+impl NodeBehaviour for FunctionState {
+    fn start(engine: &mut Engine, node: u32) {
+        let (now, from) = (engine.now, engine.measure_from);
+        let f = engine.function(node);
+        f.limit_avg.add(now, from, f64::from(f.limit));
+    }
+
+    fn arrive(engine: &mut Engine, node: u32, call: Key) {
+        engine.function_arrive(node, call);
+    }
+
+    fn downstream_done(engine: &mut Engine, node: u32, call: Key, failure: Option<FailReason>) {
+        engine.function_end(node, call, failure);
+    }
+
+    fn abort(engine: &mut Engine, node: u32, call: Key, reason: FailReason) {
+        let running = engine.calls.get(call).is_some_and(|c| matches!(c.phase, Phase::Working | Phase::Downstream));
+        if running {
+            engine.function_end(node, call, Some(reason));
+        } else {
+            engine.finish(call, Some(reason));
+        }
+    }
+
+    fn pull(engine: &mut Engine, node: u32) {
+        engine.function_pull(node);
+    }
+
+    fn sources(engine: &mut Engine, node: u32) -> Option<&mut Sources> {
+        Some(&mut engine.function(node).sources)
+    }
+
+    fn take_down(engine: &mut Engine, node: u32, _machine: Option<u32>, reason: FailReason) {
+        engine.nodes[node as usize].down_count += 1;
+        engine.function_down(node, reason);
+    }
+
+    fn bring_up(engine: &mut Engine, node: u32, _machine: Option<u32>) {
+        let n = &mut engine.nodes[node as usize];
+        n.down_count = n.down_count.saturating_sub(1);
+        engine.function_pull(node);
+    }
+
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.nodes[node as usize].down_count > 0
+    }
+
+    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
+        None
+    }
+
+    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
+        !Self::is_down(engine, node)
+    }
+
+    // A regional service: a zone outage leaves it up, an outage of the cloud takes it down.
+    fn in_outage(_engine: &Engine, _node: u32, scope: &Scope, _zone: Option<u8>) -> bool {
+        matches!(scope, Scope::Location(Location::Cloud))
+    }
+
+    fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
+        if let NodeKind::Function(p) = kind {
+            let (now, from) = (engine.now, engine.measure_from);
+            engine.function(node).retune(p, now, from);
+            engine.function_pull(node);
+        }
+    }
+
+    fn remove(engine: &mut Engine, node: u32) {
+        Self::take_down(engine, node, None, FailReason::Removed);
+    }
+
+    fn usage(engine: &Engine, node: u32) -> NodeUsage {
+        let f = engine.state::<Self>(node);
+        NodeUsage::Function {
+            invocations: f.invocations_all,
+            gb_seconds_x86: f.gb_seconds[0],
+            gb_seconds_arm: f.gb_seconds[1],
+        }
+    }
+
+    fn gauges(engine: &Engine, node: u32) -> Gauges {
+        let (f, now) = (engine.state::<Self>(node), engine.now);
+        Gauges {
+            depth: f64::from(f.running),
+            busy_area: f.concurrency.total_area_until(now),
+            capacity_area: f.limit_avg.total_area_until(now),
+            ..Gauges::default()
+        }
+    }
+
+    fn live(engine: &Engine, node: u32, utilization: f64) -> LiveNode {
+        let f = engine.state::<Self>(node);
+        LiveNode {
+            utilization,
+            depth: u64::from(f.running),
+            running: f.running,
+            capacity: f.limit,
+            down: Self::is_down(engine, node),
+            ..LiveNode::default()
+        }
+    }
+
+    fn figures(engine: &Engine, node: u32, f: &mut NodeFigures) {
+        let (fs, now, from) = (engine.state::<Self>(node), engine.now, engine.measure_from);
+        f.mean_wait_ms = mean_ms(fs.wait_ns, fs.waits);
+        let capacity = fs.limit_avg.area_until(now, from);
+        f.utilization = if capacity > 0.0 { fs.concurrency.area_until(now, from) / capacity } else { 0.0 };
+        f.function = Some(FunctionFigures {
+            invocations: fs.invocations,
+            throttled: fs.throttled,
+            cold_starts: fs.cold_starts,
+            timeouts: fs.timeouts,
+            concurrent_at_end: fs.running,
+            warm_idle_at_end: fs.warm_idle(now),
+        });
     }
 }

@@ -4,16 +4,19 @@
 
 use super::call::{Caller, NO_INSTANCE, Phase};
 use super::events::Event;
+use super::faults::Scope;
+use super::kinds::{Gauges, KindState, NodeBehaviour, mean_ms};
 use super::meter::InstanceMeter;
+use super::metrics::{InstanceFigures, LiveNode, NodeFigures};
 use super::queue::Sources;
 use super::sampler::Sampler;
 use super::scaling::ScalingState;
 use super::slab::Key;
 use super::stats::TimeAverage;
 use super::time::secs_to_nanos;
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
 use crate::cost::{Catalog, NodeUsage};
-use crate::model::{InstanceParams, PurchaseOption};
+use crate::model::{InstanceParams, Location, NodeKind, PurchaseOption};
 use rand_distr::{Distribution as _, Exp1};
 use std::collections::VecDeque;
 
@@ -209,10 +212,7 @@ impl InstanceState {
 
 impl Engine {
     fn instance(&mut self, node: u32) -> &mut InstanceState {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Instance(s) => s,
-            _ => unreachable!("node {node} is not an instance node"),
-        }
+        self.state_mut(node)
     }
 
     /// A call reaches an instance node: a worker takes it, or it waits, or it is refused.
@@ -265,7 +265,7 @@ impl Engine {
         call.phase = Phase::Working;
         call.started_at = now;
         let arrived_at = call.arrived_at;
-        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let Some(s) = InstanceState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
         let m = &mut s.machines[machine as usize];
         m.slots[slot as usize] = Some(key);
         let epoch = m.epoch;
@@ -415,7 +415,7 @@ impl Engine {
     pub(crate) fn retune_instance(&mut self, node: u32, p: &InstanceParams) {
         let workers = crate::model::validate::workers_per_machine(p, &self.catalog);
         let now = self.now;
-        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return };
+        let Some(s) = InstanceState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
         s.backlog_limit = p.backlog_limit;
         s.zones = p.zone_names().into_iter().take(255).collect();
         s.on_premises = p.purchase.on_premises();
@@ -620,4 +620,122 @@ impl Engine {
 /// Puts a worker slot back after a prefetched message turned out to be gone.
 fn m_restore_slot(engine: &mut Engine, node: u32, machine: u32, slot: u32) {
     engine.instance(node).machines[machine as usize].free.push(slot);
+}
+
+impl NodeBehaviour for InstanceState {
+    fn start(engine: &mut Engine, node: u32) {
+        let (now, from) = (engine.now, engine.measure_from);
+        let s = engine.instance(node);
+        s.start(now, from);
+        let machines: Vec<u32> = s.present_machines().collect();
+        for m in machines {
+            engine.schedule_spot_interruption(node, m);
+        }
+        engine.start_scaling(node);
+    }
+
+    fn arrive(engine: &mut Engine, node: u32, call: Key) {
+        engine.instance_arrive(node, call);
+    }
+
+    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
+        engine.finish(call, failure);
+    }
+
+    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
+        engine.finish(call, Some(reason));
+    }
+
+    fn pull(engine: &mut Engine, node: u32) {
+        engine.instance_pull(node);
+    }
+
+    fn sources(engine: &mut Engine, node: u32) -> Option<&mut Sources> {
+        Some(&mut engine.instance(node).sources)
+    }
+
+    fn take_down(engine: &mut Engine, node: u32, machine: Option<u32>, reason: FailReason) {
+        engine.instance_down(node, machine, reason);
+    }
+
+    fn bring_up(engine: &mut Engine, node: u32, machine: Option<u32>) {
+        engine.instance_up(node, machine);
+    }
+
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.state::<Self>(node).running() == 0
+    }
+
+    fn machines(engine: &Engine, node: u32) -> Option<Vec<(u32, u32)>> {
+        let s = engine.state::<Self>(node);
+        Some(s.present_machines().map(|m| (m, s.machines[m as usize].launch)).collect())
+    }
+
+    fn unit_up(engine: &Engine, node: u32, machine: u32) -> bool {
+        engine.state::<Self>(node).machines.get(machine as usize).is_some_and(Machine::is_up)
+    }
+
+    fn in_outage(engine: &Engine, node: u32, scope: &Scope, zone: Option<u8>) -> bool {
+        let s = engine.state::<Self>(node);
+        match scope {
+            Scope::Zone(z) => !s.on_premises && zone.is_none_or(|i| s.zones.get(i as usize) == Some(z)),
+            Scope::Location(l) => s.on_premises == (*l == Location::OnPremises),
+        }
+    }
+
+    fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
+        if let NodeKind::Instance(p) = kind {
+            engine.retune_instance(node, p);
+        }
+    }
+
+    fn remove(engine: &mut Engine, node: u32) {
+        let machines: Vec<u32> = engine.instance(node).present_machines().collect();
+        engine.terminate_machines(node, &machines, FailReason::Removed);
+    }
+
+    fn usage(engine: &Engine, node: u32) -> NodeUsage {
+        engine.state::<Self>(node).usage(engine.now)
+    }
+
+    fn gauges(engine: &Engine, node: u32) -> Gauges {
+        let (s, now) = (engine.state::<Self>(node), engine.now);
+        let wanted = f64::from(s.desired());
+        let (min, max) = s.scaling.as_ref().map_or((wanted, wanted), |g| (f64::from(g.min), f64::from(g.max)));
+        Gauges {
+            depth: s.backlog_now() as f64,
+            busy_area: s.busy.total_area_until(now),
+            capacity_area: s.capacity.total_area_until(now),
+            running: f64::from(s.running()),
+            warming: f64::from(s.warming()),
+            desired: s.scaling.as_ref().map_or(wanted, |g| f64::from(g.desired)),
+            min,
+            max,
+            oldest_age_secs: 0.0,
+        }
+    }
+
+    fn live(engine: &Engine, node: u32, utilization: f64) -> LiveNode {
+        let s = engine.state::<Self>(node);
+        LiveNode {
+            utilization,
+            depth: s.backlog_now(),
+            running: s.running(),
+            capacity: s.desired(),
+            down: s.running() == 0 && s.warming() == 0,
+            warming: s.warming(),
+            range: s.scaling.as_ref().map(|g| (g.min, g.max)),
+        }
+    }
+
+    fn figures(engine: &Engine, node: u32, f: &mut NodeFigures) {
+        let (s, now, from) = (engine.state::<Self>(node), engine.now, engine.measure_from);
+        f.mean_wait_ms = mean_ms(s.wait_ns, s.waits);
+        f.mean_backlog = s.backlog.mean(now, from);
+        f.max_backlog = s.backlog.max();
+        let capacity = s.capacity.area_until(now, from);
+        f.utilization = if capacity > 0.0 { s.busy.area_until(now, from) / capacity } else { 0.0 };
+        f.instance =
+            Some(InstanceFigures { running: s.running(), desired: s.desired(), workers_per_instance: s.workers });
+    }
 }

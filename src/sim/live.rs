@@ -7,8 +7,9 @@
 //! What only a fresh run can take — another seed, warm-up, sampling interval or fault script, a
 //! queue changing type — is refused with the reason.
 
+use super::kinds::for_kind;
 use super::time::{ms_to_nanos, secs_to_nanos};
-use super::{Behaviour, BuildError, Engine, FailReason};
+use super::{Behaviour, BuildError, Engine};
 use crate::model::validate;
 use crate::model::{Diagram, Edge, NodeKind};
 
@@ -243,30 +244,12 @@ impl Engine {
 
     /// Takes the parameters of `node` for live node `i`.
     fn retune_node(&mut self, i: u32, node: &crate::model::Node) {
-        let (now, from) = (self.now, self.measure_from);
         let changed = self.diagram.nodes[i as usize].kind != node.kind;
         self.diagram.nodes[i as usize] = node.clone();
         if !changed {
             return;
         }
-        match (&mut self.nodes[i as usize].behaviour, &node.kind) {
-            (Behaviour::Client(c), NodeKind::Client(p)) => {
-                c.retune(p, &self.message_types);
-                self.schedule_next_request(i);
-            }
-            (Behaviour::Balancer(b), NodeKind::Balancer(p)) => b.retune(p),
-            (Behaviour::Instance(_), NodeKind::Instance(p)) => self.retune_instance(i, p),
-            (Behaviour::Topic(t), NodeKind::Topic(p)) => {
-                t.retries = p.http_delivery_retries;
-                t.retry_delay_ns = secs_to_nanos(p.http_retry_delay_secs);
-            }
-            (Behaviour::Queue(q), NodeKind::Queue(p)) => q.retune(p),
-            (Behaviour::Function(f), NodeKind::Function(p)) => {
-                f.retune(p, now, from);
-                self.function_pull(i);
-            }
-            _ => {}
-        }
+        for_kind!(self, i, retune(self, i, &node.kind));
     }
 
     /// Takes the latency and filter of `edge` for live edge `e`.
@@ -324,23 +307,7 @@ impl Engine {
         for e in live_edges {
             self.remove_edge(e);
         }
-        match &mut self.nodes[i as usize].behaviour {
-            Behaviour::Client(c) => c.epoch = c.epoch.wrapping_add(1),
-            Behaviour::Balancer(_) => {
-                self.nodes[i as usize].down_count += 1;
-                self.fail_calls_at(i, None, FailReason::Removed);
-            }
-            Behaviour::Instance(s) => {
-                let machines: Vec<u32> = s.present_machines().collect();
-                self.terminate_machines(i, &machines, FailReason::Removed);
-            }
-            Behaviour::Function(_) => {
-                self.nodes[i as usize].down_count += 1;
-                self.function_down(i, FailReason::Removed);
-            }
-            Behaviour::Queue(_) => self.queue_removed(i),
-            Behaviour::Topic(_) => {}
-        }
+        for_kind!(self, i, remove(self, i));
         self.links[i as usize].clear();
         self.nodes[i as usize].removed = true;
         if self.live_ids.get(&self.diagram.nodes[i as usize].id.0) == Some(&i) {

@@ -1,6 +1,8 @@
 //! Sampling on a fixed simulated-time interval into bounded series (for charts and CSV), and the
 //! totals that reports read.
 
+use super::instance::InstanceState;
+use super::kinds::for_kind;
 use super::stats::{Latencies, Mergeable, Series};
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
@@ -261,48 +263,24 @@ impl Engine {
         m.last_fulfilled = fulfilled;
         m.last_lost = lost;
         m.last_t = now;
-        for (i, node) in self.nodes.iter().enumerate() {
+        for i in 0..self.nodes.len() {
             // Areas from the start (warm-up included): charts show the whole run.
-            let (depth, busy, capacity, running) = match &node.behaviour {
-                Behaviour::Instance(s) => (
-                    s.backlog_now() as f64,
-                    s.busy.total_area_until(now),
-                    s.capacity.total_area_until(now),
-                    f64::from(s.running()),
-                ),
-                Behaviour::Queue(q) => (q.visible() as f64, 0.0, 0.0, 0.0),
-                Behaviour::Function(f) => {
-                    (f64::from(f.running), f.concurrency.total_area_until(now), f.limit_avg.total_area_until(now), 0.0)
-                }
-                _ => (0.0, 0.0, 0.0, 0.0),
-            };
-            let (warming, desired, min, max) = match &node.behaviour {
-                Behaviour::Instance(s) => {
-                    let wanted = f64::from(s.desired());
-                    let (min, max) =
-                        s.scaling.as_ref().map_or((wanted, wanted), |g| (f64::from(g.min), f64::from(g.max)));
-                    (f64::from(s.warming()), s.scaling.as_ref().map_or(wanted, |g| f64::from(g.desired)), min, max)
-                }
-                _ => (0.0, 0.0, 0.0, 0.0),
-            };
+            let g = for_kind!(self, i, gauges(self, i as u32));
             let (last_busy, last_capacity) = self.metrics.last_areas[i];
-            let d_capacity = capacity - last_capacity;
-            let utilization = if d_capacity > 0.0 { (busy - last_busy) / d_capacity } else { 0.0 };
-            self.metrics.last_areas[i] = (busy, capacity);
+            let d_capacity = g.capacity_area - last_capacity;
+            let utilization = if d_capacity > 0.0 { (g.busy_area - last_busy) / d_capacity } else { 0.0 };
+            self.metrics.last_areas[i] = (g.busy_area, g.capacity_area);
             self.metrics.nodes[i].push(NodeSample {
                 t_secs: now as f64 / 1e9,
-                depth,
+                depth: g.depth,
                 utilization,
-                running,
-                warming,
-                desired,
-                min,
-                max,
+                running: g.running,
+                warming: g.warming,
+                desired: g.desired,
+                min: g.min,
+                max: g.max,
                 cost_usd: bill.by_node[i],
-                oldest_age_secs: match &node.behaviour {
-                    Behaviour::Queue(q) => q.oldest_visible_at.map_or(0.0, |at| (now - at) as f64 / 1e9),
-                    _ => 0.0,
-                },
+                oldest_age_secs: g.oldest_age_secs,
             });
         }
         self.schedule_sample(now + self.metrics.interval_ns);
@@ -398,9 +376,10 @@ impl Engine {
     pub fn what_if(&self, option: &PurchaseOption) -> Option<(Bill, Bill)> {
         let now = self.now;
         let mut usages = Vec::with_capacity(self.nodes.len());
-        for node in &self.nodes {
-            let usage = match &node.behaviour {
-                Behaviour::Instance(s) => {
+        for i in 0..self.nodes.len() as u32 {
+            // Only instance nodes have purchase options; the rest bill as they are.
+            let usage = match self.state_if::<InstanceState>(i) {
+                Some(s) => {
                     let option = match option {
                         PurchaseOption::OnPremises { .. } => self.catalog.on_premises_for(&s.instance_type),
                         other => other.clone(),
@@ -408,7 +387,7 @@ impl Engine {
                     self.catalog.machine_per_hour(&s.instance_type, &option)?;
                     NodeUsage::Instances(s.usage_as(&option, now))
                 }
-                _ => self.usage_of(node),
+                None => self.usage_of(i),
             };
             usages.push(usage);
         }
@@ -557,73 +536,27 @@ impl Engine {
     /// Figures of every node, in diagram order, as things stand.
     pub fn node_figures(&self) -> Vec<NodeFigures> {
         let (now, from) = (self.now, self.measure_from);
-        let ms = |ns: f64, n: u64| if n > 0 { ns / n as f64 / 1e6 } else { 0.0 };
-        self.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, node)| {
-                let c = &node.counters;
+        (0..self.nodes.len())
+            .map(|i| {
+                let c = &self.nodes[i].counters;
                 let mut f = NodeFigures {
                     arrivals: c.arrivals,
                     completed: c.completed,
                     failed: c.failed,
-                    mean_sojourn_ms: ms(c.sojourn_ns, c.completed + c.failed),
+                    mean_sojourn_ms: mean_ms(c.sojourn_ns, c.completed + c.failed),
                     mean_in_node: c.in_node.mean(now, from),
                     ..NodeFigures::default()
                 };
-                match &node.behaviour {
-                    Behaviour::Instance(s) => {
-                        f.mean_wait_ms = ms(s.wait_ns, s.waits);
-                        f.mean_backlog = s.backlog.mean(now, from);
-                        f.max_backlog = s.backlog.max();
-                        let capacity = s.capacity.area_until(now, from);
-                        f.utilization = if capacity > 0.0 { s.busy.area_until(now, from) / capacity } else { 0.0 };
-                        f.instance = Some(InstanceFigures {
-                            running: s.running(),
-                            desired: s.desired(),
-                            workers_per_instance: s.workers,
-                        });
-                    }
-                    Behaviour::Queue(q) => {
-                        f.mean_wait_ms = ms(q.wait_ns, q.waits);
-                        f.mean_backlog = q.depth.mean(now, from);
-                        f.max_backlog = q.depth.max();
-                    }
-                    Behaviour::Function(fs) => {
-                        f.mean_wait_ms = ms(fs.wait_ns, fs.waits);
-                        let capacity = fs.limit_avg.area_until(now, from);
-                        f.utilization =
-                            if capacity > 0.0 { fs.concurrency.area_until(now, from) / capacity } else { 0.0 };
-                        f.function = Some(FunctionFigures {
-                            invocations: fs.invocations,
-                            throttled: fs.throttled,
-                            cold_starts: fs.cold_starts,
-                            timeouts: fs.timeouts,
-                            concurrent_at_end: fs.running,
-                            warm_idle_at_end: fs.warm_idle(now),
-                        });
-                    }
-                    Behaviour::Topic(t) => {
-                        f.topic = Some(TopicFigures {
-                            published: t.published,
-                            deliveries: t.deliveries,
-                            delivered: t.delivered,
-                            delivery_failures: t.delivery_failures,
-                            filtered_out: t.filtered_out,
-                            deliveries_pending: self.deliveries_pending(i as u32),
-                            loop_detected: t.loop_detected,
-                        });
-                    }
-                    Behaviour::Balancer(b) => {
-                        let (healthy_targets, targets) = b.healthy_targets();
-                        f.balancer = Some(BalancerFigures { healthy_targets, targets, no_healthy_target: b.no_target });
-                    }
-                    Behaviour::Client(_) => {}
-                }
+                for_kind!(self, i, figures(self, i as u32, &mut f));
                 f
             })
             .collect()
     }
+}
+
+/// The mean of `n` durations whose sum is `ns` nanoseconds, in milliseconds (0 for none).
+pub(crate) fn mean_ms(ns: f64, n: u64) -> f64 {
+    if n > 0 { ns / n as f64 / 1e6 } else { 0.0 }
 }
 
 /// What a node is doing right now, for the badges of a live canvas.
@@ -648,32 +581,10 @@ pub struct LiveNode {
 impl Engine {
     /// What every node is doing now, in diagram order.
     pub fn live_nodes(&self) -> Vec<LiveNode> {
-        self.nodes
-            .iter()
-            .enumerate()
-            .map(|(i, node)| {
+        (0..self.nodes.len())
+            .map(|i| {
                 let utilization = self.metrics.nodes[i].points().last().map_or(0.0, |p| p.utilization);
-                match &node.behaviour {
-                    Behaviour::Instance(s) => LiveNode {
-                        utilization,
-                        depth: s.backlog_now(),
-                        running: s.running(),
-                        capacity: s.desired(),
-                        down: s.running() == 0 && s.warming() == 0,
-                        warming: s.warming(),
-                        range: s.scaling.as_ref().map(|g| (g.min, g.max)),
-                    },
-                    Behaviour::Queue(q) => LiveNode { depth: q.visible(), ..LiveNode::default() },
-                    Behaviour::Function(f) => LiveNode {
-                        utilization,
-                        depth: u64::from(f.running),
-                        running: f.running,
-                        capacity: f.limit,
-                        down: node.down_count > 0,
-                        ..LiveNode::default()
-                    },
-                    _ => LiveNode { down: node.down_count > 0, ..LiveNode::default() },
-                }
+                for_kind!(self, i, live(self, i as u32, utilization))
             })
             .collect()
     }

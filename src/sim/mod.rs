@@ -24,6 +24,7 @@ mod events;
 mod faults;
 mod function;
 mod instance;
+mod kinds;
 mod live;
 mod meter;
 mod metrics;
@@ -55,6 +56,7 @@ use client::{ClientState, Request};
 use events::{Event, EventQueue};
 use function::FunctionState;
 use instance::InstanceState;
+pub(crate) use kinds::Behaviour;
 use metrics::Metrics;
 use queue::{Message, QueueState, Receive, Sources};
 use rand::SeedableRng;
@@ -193,19 +195,6 @@ pub enum RunStatus {
     BudgetExhausted,
     /// The run stopped for good before its end (see [`Engine::stopped`]).
     Stopped,
-}
-
-/// Per-kind state of a node. One per node and never moved in the hot path, so the size of the
-/// largest variant (a client's histograms) costs nothing worth boxing for.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum Behaviour {
-    Client(ClientState),
-    Balancer(BalancerState),
-    Instance(InstanceState),
-    Topic(TopicState),
-    Queue(QueueState),
-    Function(FunctionState),
 }
 
 /// Counters every node keeps, whatever its kind.
@@ -452,24 +441,7 @@ impl Engine {
     /// Starts what a node does on its own: a client's first request, a balancer's health checks,
     /// an instance node's machines.
     pub(crate) fn start_node(&mut self, i: u32) {
-        let (now, from) = (self.now, self.measure_from);
-        match &mut self.nodes[i as usize].behaviour {
-            Behaviour::Client(_) => self.schedule_next_request(i),
-            Behaviour::Balancer(b) => {
-                let at = now + b.interval_ns;
-                self.events.push(at, Event::HealthCheck { balancer: i });
-            }
-            Behaviour::Instance(s) => {
-                s.start(now, from);
-                let machines: Vec<u32> = s.present_machines().collect();
-                for m in machines {
-                    self.schedule_spot_interruption(i, m);
-                }
-                self.start_scaling(i);
-            }
-            Behaviour::Function(f) => f.limit_avg.add(now, from, f64::from(f.limit)),
-            Behaviour::Queue(_) | Behaviour::Topic(_) => {}
-        }
+        kinds::for_kind!(self, i, start(self, i));
     }
 
     /// Schedules the next sample at `at`, if it comes before the end.
@@ -496,11 +468,7 @@ impl Engine {
 
     /// The queues a consumer reads, if `node` can consume.
     pub(crate) fn sources_of(&mut self, node: u32) -> Option<&mut Sources> {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Instance(s) => Some(&mut s.sources),
-            Behaviour::Function(f) => Some(&mut f.sources),
-            _ => None,
-        }
+        kinds::for_kind!(self, node, sources(self, node))
     }
 
     /// Simulated time now.
@@ -694,30 +662,12 @@ impl Engine {
 
     /// What each node has used so far, for billing.
     pub fn usages(&self) -> Vec<NodeUsage> {
-        self.nodes.iter().map(|n| self.usage_of(n)).collect()
+        (0..self.nodes.len() as u32).map(|i| self.usage_of(i)).collect()
     }
 
-    pub(crate) fn usage_of(&self, node: &NodeState) -> NodeUsage {
-        let now = self.now;
-        match &node.behaviour {
-            Behaviour::Client(c) => NodeUsage::Client { bytes_out: c.bytes_out },
-            Behaviour::Instance(s) => s.usage(now),
-            Behaviour::Balancer(b) => NodeUsage::Balancer {
-                existed_secs: now as f64 / 1e9,
-                hours: b.hours.clone(),
-                closed_lcu_hours: b.closed_lcu_hours,
-                lcu_scale: 1.0,
-            },
-            Behaviour::Queue(q) => NodeUsage::Queue { fifo: q.fifo, billable_requests: q.billable_requests },
-            Behaviour::Topic(t) => {
-                NodeUsage::Topic { billable_publishes: t.billable_publishes, http_deliveries: t.http_deliveries }
-            }
-            Behaviour::Function(f) => NodeUsage::Function {
-                invocations: f.invocations_all,
-                gb_seconds_x86: f.gb_seconds[0],
-                gb_seconds_arm: f.gb_seconds[1],
-            },
-        }
+    /// What node `i` has used so far, for billing.
+    pub(crate) fn usage_of(&self, i: u32) -> NodeUsage {
+        kinds::for_kind!(self, i, usage(self, i))
     }
 
     fn measured(&self, at: u64) -> bool {

@@ -5,12 +5,16 @@
 
 use super::call::Payload;
 use super::events::Event;
+use super::faults::Scope;
+use super::kinds::{Behaviour, Gauges, NodeBehaviour, for_kind, mean_ms};
+use super::metrics::{LiveNode, NodeFigures};
 use super::slab::{Key, Slab};
 use super::stats::TimeAverage;
 use super::time::secs_to_nanos;
-use super::{Behaviour, Engine};
+use super::{Engine, FailReason};
+use crate::cost::NodeUsage;
 use crate::cost::billing::chunked_requests;
-use crate::model::{QueueParams, QueueType};
+use crate::model::{NodeKind, QueueParams, QueueType};
 use smallvec::SmallVec;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -197,10 +201,7 @@ impl QueueState {
 
 impl Engine {
     fn queue(&mut self, node: u32) -> &mut QueueState {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Queue(q) => q,
-            _ => unreachable!("node {node} is not a queue"),
-        }
+        self.state_mut(node)
     }
 
     /// A send reaches the queue: the message is stored and the sender gets its acknowledgement.
@@ -293,11 +294,7 @@ impl Engine {
         q.next_consumer = (start + 1) % n;
         for k in 0..n {
             let consumer = self.queue(node).consumers[(start + k) % n];
-            match self.nodes[consumer as usize].behaviour {
-                Behaviour::Instance(_) => self.instance_pull(consumer),
-                Behaviour::Function(_) => self.function_pull(consumer),
-                _ => {}
-            }
+            for_kind!(self, consumer, pull(self, consumer));
             if self.queue(node).visible() == 0 {
                 break;
             }
@@ -408,11 +405,7 @@ impl Engine {
     }
 
     fn sources(&mut self, consumer: u32) -> &mut Sources {
-        match &mut self.nodes[consumer as usize].behaviour {
-            Behaviour::Instance(s) => &mut s.sources,
-            Behaviour::Function(f) => &mut f.sources,
-            _ => unreachable!("node {consumer} does not consume from queues"),
-        }
+        self.sources_of(consumer).unwrap_or_else(|| unreachable!("node {consumer} does not consume from queues"))
     }
 
     /// What message `index` of a receive carries, if it still exists.
@@ -636,5 +629,83 @@ impl Engine {
     /// Counted messages still in the queue (visible or received), found by looking at each one.
     pub(crate) fn messages_present(&self, node: u32) -> u64 {
         self.messages.iter().filter(|(_, m)| m.queue == node && m.measured).count() as u64
+    }
+}
+
+impl NodeBehaviour for QueueState {
+    fn start(_engine: &mut Engine, _node: u32) {}
+
+    fn arrive(engine: &mut Engine, node: u32, call: Key) {
+        engine.queue_arrive(node, call);
+    }
+
+    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
+        engine.finish(call, failure);
+    }
+
+    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
+        engine.finish(call, Some(reason));
+    }
+
+    fn pull(_engine: &mut Engine, _node: u32) {}
+
+    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
+        None
+    }
+
+    // A managed service that this model keeps available.
+    fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
+
+    fn bring_up(_engine: &mut Engine, _node: u32, _machine: Option<u32>) {}
+
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.nodes[node as usize].down_count > 0
+    }
+
+    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
+        None
+    }
+
+    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
+        !Self::is_down(engine, node)
+    }
+
+    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
+        false
+    }
+
+    fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
+        if let NodeKind::Queue(p) = kind {
+            engine.queue(node).retune(p);
+        }
+    }
+
+    fn remove(engine: &mut Engine, node: u32) {
+        engine.queue_removed(node);
+    }
+
+    fn usage(engine: &Engine, node: u32) -> NodeUsage {
+        let q = engine.state::<Self>(node);
+        NodeUsage::Queue { fifo: q.fifo, billable_requests: q.billable_requests }
+    }
+
+    fn gauges(engine: &Engine, node: u32) -> Gauges {
+        let q = engine.state::<Self>(node);
+        Gauges {
+            depth: q.visible() as f64,
+            oldest_age_secs: q.oldest_visible_at.map_or(0.0, |at| (engine.now - at) as f64 / 1e9),
+            ..Gauges::default()
+        }
+    }
+
+    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
+        LiveNode { depth: engine.state::<Self>(node).visible(), ..LiveNode::default() }
+    }
+
+    fn figures(engine: &Engine, node: u32, f: &mut NodeFigures) {
+        let (q, now, from) = (engine.state::<Self>(node), engine.now, engine.measure_from);
+        f.mean_wait_ms = mean_ms(q.wait_ns, q.waits);
+        f.mean_backlog = q.depth.mean(now, from);
+        f.max_backlog = q.depth.max();
     }
 }

@@ -9,7 +9,11 @@
 //! fixed changes for ranges of the metric. Predictive scaling launches, ahead of time, what the
 //! clients' traffic patterns will need `lead_secs` from now. Every change is an [`Activity`].
 
+use super::client::ClientState;
 use super::events::Event;
+use super::instance::InstanceState;
+use super::kinds::KindState;
+use super::queue::QueueState;
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
 use crate::model::{AutoScaling, ScalingMetric};
@@ -77,10 +81,7 @@ impl ScalingState {
 
 impl Engine {
     fn scaling(&mut self, node: u32) -> Option<&mut ScalingState> {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Instance(s) => s.scaling.as_mut(),
-            _ => None,
-        }
+        InstanceState::of_mut(&mut self.nodes[node as usize].behaviour).and_then(|s| s.scaling.as_mut())
     }
 
     /// Starts a group's evaluations and scheduled actions.
@@ -128,10 +129,7 @@ impl Engine {
                 })
             }
             Some((m, v)) => {
-                let serving = match &self.nodes[node as usize].behaviour {
-                    Behaviour::Instance(s) => s.running(),
-                    _ => 0,
-                };
+                let serving = self.state_if::<InstanceState>(node).map_or(0, InstanceState::running);
                 // Target tracking: the capacity that would bring the metric to the target.
                 let base = f64::from(serving.max(1));
                 let wanted = ((base * v / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
@@ -189,13 +187,8 @@ impl Engine {
                 }
             }
             ScalingMetric::BacklogPerInstance => {
-                let waiting: u64 = sources
-                    .iter()
-                    .map(|&q| match &self.nodes[q as usize].behaviour {
-                        Behaviour::Queue(q) => q.visible(),
-                        _ => 0,
-                    })
-                    .sum();
+                let waiting: u64 =
+                    sources.iter().map(|&q| self.state_if::<QueueState>(q).map_or(0, QueueState::visible)).sum();
                 waiting as f64 / f64::from(serving.max(1))
             }
         }
@@ -236,9 +229,9 @@ impl Engine {
     fn planned_rate(&self, clients: &[u32], t: u64) -> f64 {
         clients
             .iter()
-            .map(|&c| match &self.nodes[c as usize].behaviour {
-                Behaviour::Client(s) => super::client::rate_at(&s.params, t as f64 / 1e9) * s.surge(),
-                _ => 0.0,
+            .map(|&c| {
+                self.state_if::<ClientState>(c)
+                    .map_or(0.0, |s| super::client::rate_at(&s.params, t as f64 / 1e9) * s.surge())
             })
             .sum()
     }
@@ -255,13 +248,7 @@ impl Engine {
         let (workers, service_secs) = (f64::from(s.workers.max(1)), s.mean_service_ms / 1000.0 * slow);
         let Some(g) = s.scaling.as_ref() else { return (0, String::new()) };
         let (arrived_before, sent_before) = g.last_forecast;
-        let sent: u64 = clients
-            .iter()
-            .map(|&c| match &self.nodes[c as usize].behaviour {
-                Behaviour::Client(s) => s.generated_all,
-                _ => 0,
-            })
-            .sum();
+        let sent: u64 = clients.iter().map(|&c| self.state_if::<ClientState>(c).map_or(0, |s| s.generated_all)).sum();
         // Arrivals at this node per client request over the last period (1 before any).
         let (new_sent, new_arrived) = (sent.saturating_sub(sent_before), arrivals.saturating_sub(arrived_before));
         let ratio = if new_sent > 0 && new_arrived > 0 { new_arrived as f64 / new_sent as f64 } else { 1.0 };

@@ -4,10 +4,16 @@
 
 use super::call::{Caller, NO_INSTANCE, Payload};
 use super::events::Event;
+use super::faults::Scope;
+use super::kinds::{Gauges, NodeBehaviour};
+use super::metrics::{LiveNode, NodeFigures, TopicFigures};
+use super::queue::Sources;
 use super::slab::Key;
 use super::time::secs_to_nanos;
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
+use crate::cost::NodeUsage;
 use crate::cost::billing::chunked_requests;
+use crate::model::NodeKind;
 use crate::model::TopicParams;
 
 /// One copy of a published message on its way to one subscriber.
@@ -60,10 +66,7 @@ impl TopicState {
 
 impl Engine {
     fn topic(&mut self, node: u32) -> &mut TopicState {
-        match &mut self.nodes[node as usize].behaviour {
-            Behaviour::Topic(t) => t,
-            _ => unreachable!("node {node} is not a topic"),
-        }
+        self.state_mut(node)
     }
 
     /// A publish reaches the topic: acknowledged, then fanned out.
@@ -160,5 +163,85 @@ impl Engine {
     /// Deliveries of `node` published after warm-up and not yet delivered or failed.
     pub(crate) fn deliveries_pending(&self, node: u32) -> u64 {
         self.deliveries.iter().filter(|(_, d)| d.topic == node && d.measured).count() as u64
+    }
+}
+
+impl NodeBehaviour for TopicState {
+    fn start(_engine: &mut Engine, _node: u32) {}
+
+    fn arrive(engine: &mut Engine, node: u32, call: Key) {
+        engine.topic_arrive(node, call);
+    }
+
+    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
+        engine.finish(call, failure);
+    }
+
+    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
+        engine.finish(call, Some(reason));
+    }
+
+    fn pull(_engine: &mut Engine, _node: u32) {}
+
+    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
+        None
+    }
+
+    // A managed service that this model keeps available.
+    fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
+
+    fn bring_up(_engine: &mut Engine, _node: u32, _machine: Option<u32>) {}
+
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.nodes[node as usize].down_count > 0
+    }
+
+    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
+        None
+    }
+
+    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
+        !Self::is_down(engine, node)
+    }
+
+    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
+        false
+    }
+
+    fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
+        if let NodeKind::Topic(p) = kind {
+            let t = engine.topic(node);
+            t.retries = p.http_delivery_retries;
+            t.retry_delay_ns = secs_to_nanos(p.http_retry_delay_secs);
+        }
+    }
+
+    // Copies on their way still arrive; nothing is published to it any more.
+    fn remove(_engine: &mut Engine, _node: u32) {}
+
+    fn usage(engine: &Engine, node: u32) -> NodeUsage {
+        let t = engine.state::<Self>(node);
+        NodeUsage::Topic { billable_publishes: t.billable_publishes, http_deliveries: t.http_deliveries }
+    }
+
+    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
+        Gauges::default()
+    }
+
+    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
+        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
+    }
+
+    fn figures(engine: &Engine, node: u32, f: &mut NodeFigures) {
+        let t = engine.state::<Self>(node);
+        f.topic = Some(TopicFigures {
+            published: t.published,
+            deliveries: t.deliveries,
+            delivered: t.delivered,
+            delivery_failures: t.delivery_failures,
+            filtered_out: t.filtered_out,
+            deliveries_pending: engine.deliveries_pending(node),
+            loop_detected: t.loop_detected,
+        });
     }
 }
