@@ -69,18 +69,7 @@ impl Diagram {
 
     /// The availability zones its instance nodes run in, each once, in order.
     pub fn zones(&self) -> std::collections::BTreeSet<String> {
-        self.nodes
-            .iter()
-            .filter_map(|n| match &n.kind {
-                NodeKind::Instance(p) => Some(p.zone_names()),
-                NodeKind::Client(_)
-                | NodeKind::Balancer(_)
-                | NodeKind::Topic(_)
-                | NodeKind::Queue(_)
-                | NodeKind::Function(_) => None,
-            })
-            .flatten()
-            .collect()
+        self.nodes.iter().flat_map(|n| n.kind.zone_names()).collect()
     }
 }
 
@@ -474,6 +463,23 @@ impl NodeKind {
             Self::Topic(_) => Kind::Topic,
             Self::Queue(_) => Kind::Queue,
             Self::Function(_) => Kind::Function,
+        }
+    }
+
+    /// The named parts that can fail inside the node (an instance node's components).
+    pub fn components(&self) -> &[String] {
+        match self {
+            Self::Instance(p) => &p.components,
+            Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => &[],
+        }
+    }
+
+    /// The availability zones the node's machines run in, in order (none for kinds without
+    /// machines of their own).
+    pub fn zone_names(&self) -> Vec<String> {
+        match self {
+            Self::Instance(p) => p.zone_names(),
+            Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => Vec::new(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! by side as rows of a table that the command line prints and the window shows.
 
 use super::Report;
-use crate::model::{Diagram, Fault, Node, NodeId, NodeKind};
+use crate::model::{Diagram, Fault, Node, NodeId};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -57,10 +57,7 @@ fn node_named<'a>(d: &'a Diagram, name: &str) -> Option<&'a Node> {
 
 /// The instance node of `d` that has a component called `name`.
 fn component_owner<'a>(d: &'a Diagram, name: &str) -> Option<&'a Node> {
-    d.nodes.iter().find(|n| match &n.kind {
-        NodeKind::Instance(p) => p.components.iter().any(|c| c.eq_ignore_ascii_case(name)),
-        _ => false,
-    })
+    d.nodes.iter().find(|n| n.kind.components().iter().any(|c| c.eq_ignore_ascii_case(name)))
 }
 
 /// The same fault, aimed at what `d` calls the same thing: a node of that id or name stays a node
@@ -93,10 +90,7 @@ pub fn retarget(fault: &Fault, d: &Diagram) -> Result<Fault, String> {
             }
         }
         Fault::ComponentFailure { node, component: c, at_secs, for_secs } => {
-            let owns = node_named(d, &node.0).is_some_and(|n| match &n.kind {
-                NodeKind::Instance(p) => p.components.contains(c),
-                _ => false,
-            });
+            let owns = node_named(d, &node.0).is_some_and(|n| n.kind.components().contains(c));
             if owns {
                 *node = node_named(d, &node.0).map_or_else(|| node.clone(), |n| n.id.clone());
             } else if let Some(owner) = component(c) {
@@ -292,6 +286,7 @@ pub fn to_text(c: &Comparison) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::NodeKind;
     use crate::model::file::from_ron_str;
 
     fn example(name: &str) -> Diagram {

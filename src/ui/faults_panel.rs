@@ -34,17 +34,12 @@ fn new_fault(kind: usize, d: &Diagram) -> Option<Fault> {
         0 => Fault::Crash { node: first(&Kind::all_that(Kind::can_fail))?, instance: None, at_secs, for_secs },
         1 => Fault::Slow { node: first(&Kind::all_that(Kind::does_work))?, at_secs, for_secs, factor: 3.0 },
         2 => {
-            let (node, component) = d.nodes.iter().find_map(|n| match &n.kind {
-                NodeKind::Instance(p) => p.components.first().map(|c| (n.id.clone(), c.clone())),
-                _ => None,
-            })?;
+            let (node, component) =
+                d.nodes.iter().find_map(|n| n.kind.components().first().map(|c| (n.id.clone(), c.clone())))?;
             Fault::ComponentFailure { node, component, at_secs, for_secs }
         }
         3 => {
-            let zone = d.nodes.iter().find_map(|n| match &n.kind {
-                NodeKind::Instance(p) => p.zone_names().first().cloned(),
-                _ => None,
-            })?;
+            let zone = d.zones().into_iter().next()?;
             Fault::ZoneOutage { zone, at_secs, for_secs }
         }
         4 => Fault::LocationOutage { location: Location::Cloud, at_secs, for_secs },
@@ -271,10 +266,7 @@ fn target_fields(ui: &mut egui::Ui, f: &mut Fault, d: &Diagram, i: usize) {
         Fault::ComponentFailure { node, component, .. } => {
             let with_components: Vec<Kind> = vec![Kind::Instance];
             node_combo(ui, ("fault-node", i), node, d, &with_components);
-            let components = match d.node(node).map(|n| &n.kind) {
-                Some(NodeKind::Instance(p)) => p.components.clone(),
-                _ => Vec::new(),
-            };
+            let components = d.node(node).map(|n| n.kind.components().to_vec()).unwrap_or_default();
             labelled_combo(ui, "component", ("fault-component", i), component.clone(), |ui| {
                 for c in components {
                     ui.selectable_value(component, c.clone(), c);

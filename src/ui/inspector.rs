@@ -642,12 +642,18 @@ fn edge_inspector(
     ui.heading("Connection");
     ui.label(format!("From {} to {}", label(&edge.from), label(&edge.to)));
     let kinds = (diagram.node(&edge.from).map(|n| n.kind.kind()), diagram.node(&edge.to).map(|n| n.kind.kind()));
-    let meaning = match kinds {
-        (Some(Kind::Queue), Some(Kind::Queue)) => "dead-letter queue: messages that failed too often go here",
-        (Some(Kind::Queue), _) => "consumer: polls the queue and takes messages when free",
-        (Some(Kind::Topic), _) => "subscription: gets a copy of every accepted message",
-        (_, Some(Kind::Queue | Kind::Topic)) => "asynchronous message: the sender waits only for the acknowledgement",
-        _ => "synchronous call: the caller waits for the answer",
+    // What check allows between two kinds: from a queue (to its dead-letter queue, or to a
+    // consumer), from a topic (a subscription), into a queue or topic (a message), or a call.
+    let meaning = if kinds.0 == Some(Kind::Queue) && edge.dead_letter {
+        "dead-letter queue: messages that failed too often go here"
+    } else if kinds.0 == Some(Kind::Queue) {
+        "consumer: polls the queue and takes messages when free"
+    } else if kinds.0 == Some(Kind::Topic) {
+        "subscription: gets a copy of every accepted message"
+    } else if kinds.1.is_some_and(Kind::takes_messages) {
+        "asynchronous message: the sender waits only for the acknowledgement"
+    } else {
+        "synchronous call: the caller waits for the answer"
     };
     ui.weak(meaning);
     egui::CollapsingHeader::new("What is this?").show(ui, |ui| ui.label(help::EDGE_HELP));
