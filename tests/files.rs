@@ -389,3 +389,32 @@ fn a_saved_file_is_as_readable_as_any_new_file_and_a_replaced_one_keeps_its_perm
     file::save(&Diagram::default(), &saved).unwrap();
     assert_eq!(mode(&saved), 0o640);
 }
+
+#[test]
+fn each_problem_names_the_field_it_is_about() {
+    // The field is what the problem is about, not every name its sentence mentions.
+    let field_of = |d: &Diagram, words: &str| {
+        check(d, &Catalog::embedded()).into_iter().find(|p| p.message.contains(words)).map(|p| p.field)
+    };
+    let mut d = base();
+    if let NodeKind::Client(p) = &mut d.nodes[0].kind {
+        p.retries = 2;
+        p.backoff_base_ms = 10.0;
+        p.backoff_max_ms = 5.0;
+        p.pattern =
+            cloud_sandbox::model::TrafficPattern::Ramp { to_rate_per_sec: -1.0, start_secs: 0.0, ramp_secs: 10.0 };
+    }
+    assert_eq!(field_of(&d, "is below backoff_base_ms"), Some(Some("backoff_max_ms")));
+    assert_eq!(field_of(&d, "ramp:"), Some(Some("pattern")));
+
+    let mut d = base();
+    if let NodeKind::Instance(p) = &mut d.nodes[1].kind {
+        p.auto_scaling = Some(cloud_sandbox::model::AutoScaling { min: 5, max: 2, ..Default::default() });
+    }
+    assert_eq!(field_of(&d, "must not be more than max"), Some(Some("auto_scaling.min")));
+
+    // About the node as a whole: no field.
+    let mut d = base();
+    d.nodes.push(node("s", servers(1, 1, 1.0)));
+    assert_eq!(field_of(&d, "more than one node"), Some(None));
+}

@@ -1176,3 +1176,26 @@ fn the_inspector_lists_every_problem_of_a_node_even_one_without_a_field() {
     assert_eq!(h.query_all_by_label_contains("this id is used by more than one node").count(), 2);
     assert_eq!(h.query_all_by_label_contains("'m99.huge' is not in the pricing catalog").count(), 2);
 }
+
+#[test]
+fn a_problem_is_shown_at_its_own_field_once() {
+    // "backoff_max_ms (5) is below backoff_base_ms (10)" names two fields; it is about the
+    // maximum, and the inspector used to show it under both (it looked for field names in the
+    // text). A ramp's problem names rate fields but is about the pattern. Each is shown once in
+    // the inspector (and once in the Problems tab).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backoff.ron");
+    let mut d = file::load(std::path::Path::new("saves/web-app.ron")).unwrap();
+    let client = d.nodes.iter_mut().find(|n| n.kind.kind() == cloud_sandbox::model::Kind::Client).unwrap();
+    client.name = "Shoppers".to_owned();
+    if let NodeKind::Client(p) = &mut client.kind {
+        p.retries = 2;
+        p.backoff_base_ms = 10.0;
+        p.backoff_max_ms = 5.0;
+    }
+    std::fs::write(&path, file::to_ron_string(&d).unwrap()).unwrap();
+    let mut h = harness(SandboxApp::headless(Some(path)));
+    h.get_by_role_and_label(Role::Button, "Shoppers").click();
+    h.run();
+    assert_eq!(h.query_all_by_label_contains("backoff_max_ms (5) is below backoff_base_ms (10)").count(), 2);
+}

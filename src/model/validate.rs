@@ -49,11 +49,19 @@ pub enum Severity {
     Warning,
 }
 
+/// The field of a problem about its place as a whole (see [`Problem::at`]).
+pub const NO_FIELD: &str = "";
+
 /// One thing wrong with a diagram.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Where it is.
     pub place: Place,
+    /// The field of the node, edge or scenario it is about, as the file names it
+    /// (`"rate_per_sec"`, `"auto_scaling.max"`, `"purchase"`, `"pattern"` …); `None` when it is
+    /// about the whole thing (an id used twice, an edge nothing may draw). The inspector shows
+    /// a problem at the field of this name.
+    pub field: Option<&'static str>,
     /// What is wrong, in a sentence.
     pub message: String,
     /// Whether it stops the diagram from running.
@@ -63,12 +71,19 @@ pub struct Problem {
 impl Problem {
     /// A problem that stops the diagram from running.
     pub fn error(place: Place, message: impl Into<String>) -> Self {
-        Self { place, message: message.into(), severity: Severity::Error }
+        Self { place, field: None, message: message.into(), severity: Severity::Error }
     }
 
     /// Something that lets the diagram run, probably not as meant.
     pub fn warning(place: Place, message: impl Into<String>) -> Self {
-        Self { place, message: message.into(), severity: Severity::Warning }
+        Self { place, field: None, message: message.into(), severity: Severity::Warning }
+    }
+
+    /// The same problem, about field `field` ([`NO_FIELD`]: about the whole place).
+    #[must_use]
+    pub fn at(mut self, field: &'static str) -> Self {
+        self.field = (field != NO_FIELD).then_some(field);
+        self
     }
 
     /// Whether it is only a warning.
@@ -241,7 +256,7 @@ pub fn check(diagram: &Diagram, catalog: &dyn Offerings) -> Vec<Problem> {
 /// Limits on the diagram as a whole, so that its memory has a ceiling whatever the file holds
 /// (each node's own limits are checked with the node).
 fn check_totals(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) {
-    let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
+    let mut bad = |field: &'static str, message: String| out.push(Problem::error(Place::Scenario, message).at(field));
     let counted = [
         (d.nodes.len(), MAX_NODES, "nodes"),
         (d.edges.len(), MAX_EDGES, "edges"),
@@ -249,11 +264,10 @@ fn check_totals(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) {
     ];
     for (n, most, what) in counted {
         if n > most {
-            bad(format!(
-                "the diagram has {} {what}; at most {}",
-                super::grouped(n as u64),
-                super::grouped(most as u64)
-            ));
+            bad(
+                NO_FIELD,
+                format!("the diagram has {} {what}; at most {}", super::grouped(n as u64), super::grouped(most as u64)),
+            );
         }
     }
     let (mut workers, mut machines, mut groups) = (0u64, 0u64, 0u64);
@@ -279,7 +293,7 @@ fn check_totals(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) {
     ];
     for (n, most, what) in totals {
         if n > most {
-            bad(format!("the diagram has {} {what}; at most {}", super::grouped(n), super::grouped(most)));
+            bad(NO_FIELD, format!("the diagram has {} {what}; at most {}", super::grouped(n), super::grouped(most)));
         }
     }
 }
@@ -433,24 +447,30 @@ fn check_time_bounds(d: &Diagram, out: &mut Vec<Problem>) {
 
 fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
     let s = &d.scenario;
-    let mut bad = |message: String| out.push(Problem::error(Place::Scenario, message));
+    let mut bad = |field: &'static str, message: String| out.push(Problem::error(Place::Scenario, message).at(field));
     if !(s.duration_secs.is_finite() && s.duration_secs > 0.0) {
-        bad(format!("duration_secs must be above 0, not {}", s.duration_secs));
+        bad("duration_secs", format!("duration_secs must be above 0, not {}", s.duration_secs));
     }
     if !finite_at_least(s.warmup_secs, 0.0) {
-        bad(format!("warmup_secs must be 0 or more, not {}", s.warmup_secs));
+        bad("warmup_secs", format!("warmup_secs must be 0 or more, not {}", s.warmup_secs));
     } else if s.duration_secs.is_finite() && s.warmup_secs >= s.duration_secs {
-        bad(format!(
-            "warmup_secs ({}) must be shorter than duration_secs ({}), or nothing is measured",
-            s.warmup_secs, s.duration_secs
-        ));
+        bad(
+            "warmup_secs",
+            format!(
+                "warmup_secs ({}) must be shorter than duration_secs ({}), or nothing is measured",
+                s.warmup_secs, s.duration_secs
+            ),
+        );
     }
     if !(s.sample_interval_secs.is_finite() && s.sample_interval_secs >= 0.01) {
-        bad(format!("sample_interval_secs must be at least 0.01, not {}", s.sample_interval_secs));
+        bad(
+            "sample_interval_secs",
+            format!("sample_interval_secs must be at least 0.01, not {}", s.sample_interval_secs),
+        );
     }
 }
 
-fn check_distribution(what: &str, d: &Distribution, bad: &mut impl FnMut(String)) {
+fn check_distribution(what: &'static str, d: &Distribution, bad: &mut impl FnMut(&'static str, String)) {
     let ok = match *d {
         Distribution::Constant { ms } => finite_at_least(ms, 0.0),
         Distribution::Exponential { mean_ms } => mean_ms.is_finite() && mean_ms > 0.0,
@@ -459,114 +479,136 @@ fn check_distribution(what: &str, d: &Distribution, bad: &mut impl FnMut(String)
         }
         Distribution::Uniform { min_ms, max_ms } => {
             if finite_at_least(min_ms, 0.0) && max_ms.is_finite() && max_ms < min_ms {
-                bad(format!("{what}: max_ms ({max_ms}) is below min_ms ({min_ms})"));
+                bad(what, format!("{what}: max_ms ({max_ms}) is below min_ms ({min_ms})"));
                 return;
             }
             finite_at_least(min_ms, 0.0) && finite_at_least(max_ms, 0.0)
         }
     };
     if !ok {
-        bad(format!("{what}: times must be finite and not negative (means above 0): {d:?}"));
+        bad(what, format!("{what}: times must be finite and not negative (means above 0): {d:?}"));
     }
 }
 
 fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> BTreeMap<NodeId, Kind> {
     let mut kinds = BTreeMap::new();
     for node in &d.nodes {
-        let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
+        let mut bad = |field: &'static str, message: String| {
+            out.push(Problem::error(Place::Node(node.id.clone()), message).at(field))
+        };
         if node.id.0.trim().is_empty() {
-            bad("the id is empty".to_owned());
+            bad(NO_FIELD, "the id is empty".to_owned());
         }
         if kinds.insert(node.id.clone(), node.kind.kind()).is_some() {
-            bad("this id is used by more than one node".to_owned());
+            bad(NO_FIELD, "this id is used by more than one node".to_owned());
         }
         match &node.kind {
             NodeKind::Client(p) => {
                 if !finite_at_least(p.rate_per_sec, 0.0) {
-                    bad(format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
+                    bad("rate_per_sec", format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
                 }
                 if p.rate_per_sec > MAX_RATE_PER_SEC {
-                    bad(format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
+                    bad("rate_per_sec", format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
                 } else if p.peak_rate_per_sec() > MAX_RATE_PER_SEC {
-                    bad(format!(
-                        "the traffic pattern peaks at {} requests a second; at most 10,000,000",
-                        p.peak_rate_per_sec()
-                    ));
+                    bad(
+                        "pattern",
+                        format!(
+                            "the traffic pattern peaks at {} requests a second; at most 10,000,000",
+                            p.peak_rate_per_sec()
+                        ),
+                    );
                 }
                 if let Some(t) = p.timeout_ms
                     && !(t.is_finite() && t > 0.0)
                 {
-                    bad(format!("timeout_ms must be above 0, not {t}"));
+                    bad("timeout_ms", format!("timeout_ms must be above 0, not {t}"));
                 }
                 if p.retries > MAX_RETRIES {
-                    bad(format!("retries must be at most 100, not {}", p.retries));
+                    bad("retries", format!("retries must be at most 100, not {}", p.retries));
                 }
                 if !finite_at_least(p.backoff_base_ms, 0.0) || !finite_at_least(p.backoff_max_ms, 0.0) {
-                    bad("backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
+                    bad("backoff_base_ms", "backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
                 } else if p.retries > 0 && p.backoff_base_ms < 1.0 {
                     // Retries at the same instant could keep simulated time from moving.
-                    bad(format!(
-                        "backoff_base_ms must be at least 1 ms when there are retries, not {}",
-                        p.backoff_base_ms
-                    ));
+                    bad(
+                        "backoff_base_ms",
+                        format!(
+                            "backoff_base_ms must be at least 1 ms when there are retries, not {}",
+                            p.backoff_base_ms
+                        ),
+                    );
                 } else if p.backoff_max_ms < p.backoff_base_ms {
-                    bad(format!(
-                        "backoff_max_ms ({}) is below backoff_base_ms ({})",
-                        p.backoff_max_ms, p.backoff_base_ms
-                    ));
+                    bad(
+                        "backoff_max_ms",
+                        format!(
+                            "backoff_max_ms ({}) is below backoff_base_ms ({})",
+                            p.backoff_max_ms, p.backoff_base_ms
+                        ),
+                    );
                 }
                 for t in &p.message_types {
                     if !(t.weight.is_finite() && t.weight > 0.0) {
-                        bad(format!("message type '{}': weight must be above 0", t.name));
+                        bad("message_types", format!("message type '{}': weight must be above 0", t.name));
                     }
                 }
                 check_pattern(&p.pattern, &mut bad);
             }
             NodeKind::Balancer(p) => {
                 if !(5.0..=300.0).contains(&p.health_check_interval_secs) {
-                    bad(format!(
-                        "health_check_interval_secs must be between 5 and 300, not {}",
-                        p.health_check_interval_secs
-                    ));
+                    bad(
+                        "health_check_interval_secs",
+                        format!(
+                            "health_check_interval_secs must be between 5 and 300, not {}",
+                            p.health_check_interval_secs
+                        ),
+                    );
                 }
                 if p.rules_per_request > 100 {
-                    bad(format!(
-                        "rules_per_request must be at most 100 (a listener's limit), not {}",
-                        p.rules_per_request
-                    ));
+                    bad(
+                        "rules_per_request",
+                        format!(
+                            "rules_per_request must be at most 100 (a listener's limit), not {}",
+                            p.rules_per_request
+                        ),
+                    );
                 }
                 for (name, v) in
                     [("unhealthy_threshold", p.unhealthy_threshold), ("healthy_threshold", p.healthy_threshold)]
                 {
                     if !(2..=10).contains(&v) {
-                        bad(format!("{name} must be between 2 and 10, not {v}"));
+                        bad(name, format!("{name} must be between 2 and 10, not {v}"));
                     }
                 }
             }
             NodeKind::Instance(p) => {
                 if catalog.vcpus(&p.instance_type).is_none() {
-                    bad(format!("instance type '{}' is not in the pricing catalog", p.instance_type));
+                    bad("instance_type", format!("instance type '{}' is not in the pricing catalog", p.instance_type));
                 }
                 if p.count == 0 {
-                    bad("count must be at least 1".to_owned());
+                    bad("count", "count must be at least 1".to_owned());
                 }
                 if p.count > 65_535 {
-                    bad(format!("count must be at most 65,535, not {}", p.count));
+                    bad("count", format!("count must be at most 65,535, not {}", p.count));
                 }
                 // Workers as the run will have them: the type's vCPUs unless given, on as many
                 // machines as the node can ever run (a group's maximum, raised by its actions).
                 let workers = workers_per_machine(p, catalog);
                 let machines = p.auto_scaling.as_ref().map_or(p.count, most_machines);
                 if u64::from(workers) * u64::from(machines) > MAX_WORKERS_PER_NODE {
-                    bad(format!(
-                        "{machines} machines (the most this node can run) × {workers} workers each is {}; at most \
+                    bad(
+                        "workers_per_instance",
+                        format!(
+                            "{machines} machines (the most this node can run) × {workers} workers each is {}; at most \
                          1,000,000 workers per node",
-                        u64::from(workers) * u64::from(machines)
-                    ));
+                            u64::from(workers) * u64::from(machines)
+                        ),
+                    );
                 }
                 match p.workers_per_instance {
-                    Some(0) => bad("workers_per_instance must be at least 1".to_owned()),
-                    Some(w) if w > 65_535 => bad(format!("workers_per_instance must be at most 65,535, not {w}")),
+                    Some(0) => bad("workers_per_instance", "workers_per_instance must be at least 1".to_owned()),
+                    Some(w) if w > 65_535 => {
+                        bad("workers_per_instance", format!("workers_per_instance must be at most 65,535, not {w}"))
+                    }
                     _ => {}
                 }
                 check_distribution("service_time", &p.service_time, &mut bad);
@@ -577,59 +619,80 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
                 let mut seen = BTreeSet::new();
                 for c in &p.components {
                     if !seen.insert(c) {
-                        bad(format!("component '{c}' is listed twice"));
+                        bad("components", format!("component '{c}' is listed twice"));
                     }
                 }
             }
             NodeKind::Topic(p) => {
                 if p.http_delivery_retries > MAX_RETRIES {
-                    bad(format!("http_delivery_retries must be at most 100, not {}", p.http_delivery_retries));
+                    bad(
+                        "http_delivery_retries",
+                        format!("http_delivery_retries must be at most 100, not {}", p.http_delivery_retries),
+                    );
                 }
                 if !finite_at_least(p.http_retry_delay_secs, 0.0) {
-                    bad(format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs));
+                    bad(
+                        "http_retry_delay_secs",
+                        format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs),
+                    );
                 } else if p.http_delivery_retries > 0 && p.http_retry_delay_secs < 0.001 {
-                    bad(format!(
-                        "http_retry_delay_secs must be at least 0.001 when there are retries, not {}",
-                        p.http_retry_delay_secs
-                    ));
+                    bad(
+                        "http_retry_delay_secs",
+                        format!(
+                            "http_retry_delay_secs must be at least 0.001 when there are retries, not {}",
+                            p.http_retry_delay_secs
+                        ),
+                    );
                 }
             }
             NodeKind::Queue(p) => {
                 if !(0.0..=43_200.0).contains(&p.visibility_timeout_secs) {
-                    bad(format!(
-                        "visibility_timeout_secs must be between 0 and 43,200 (12 h), not {}",
-                        p.visibility_timeout_secs
-                    ));
+                    bad(
+                        "visibility_timeout_secs",
+                        format!(
+                            "visibility_timeout_secs must be between 0 and 43,200 (12 h), not {}",
+                            p.visibility_timeout_secs
+                        ),
+                    );
                 }
                 if !(60.0..=1_209_600.0).contains(&p.retention_secs) {
-                    bad(format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", p.retention_secs));
+                    bad(
+                        "retention_secs",
+                        format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", p.retention_secs),
+                    );
                 }
                 if p.max_receives == Some(0) {
-                    bad("max_receives must be at least 1".to_owned());
+                    bad("max_receives", "max_receives must be at least 1".to_owned());
                 }
                 if !(1..=10).contains(&p.batch_size) {
-                    bad(format!("batch_size must be between 1 and 10, not {}", p.batch_size));
+                    bad("batch_size", format!("batch_size must be between 1 and 10, not {}", p.batch_size));
                 }
                 if p.message_groups == 0 || p.message_groups > MAX_FIFO_GROUPS {
-                    bad(format!("message_groups must be at least 1 and at most 100,000, not {}", p.message_groups));
+                    bad(
+                        "message_groups",
+                        format!("message_groups must be at least 1 and at most 100,000, not {}", p.message_groups),
+                    );
                 }
             }
             NodeKind::Function(p) => {
                 if !(128..=10_240).contains(&p.memory_mb) {
-                    bad(format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
+                    bad("memory_mb", format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
                 }
                 if p.concurrency_limit == 0 {
-                    bad("concurrency_limit must be at least 1".to_owned());
+                    bad("concurrency_limit", "concurrency_limit must be at least 1".to_owned());
                 }
                 check_distribution("duration", &p.duration, &mut bad);
                 if !finite_at_least(p.cold_start_ms, 0.0) {
-                    bad(format!("cold_start_ms must be 0 or more, not {}", p.cold_start_ms));
+                    bad("cold_start_ms", format!("cold_start_ms must be 0 or more, not {}", p.cold_start_ms));
                 }
                 if !finite_at_least(p.idle_expiry_secs, 0.0) {
-                    bad(format!("idle_expiry_secs must be 0 or more, not {}", p.idle_expiry_secs));
+                    bad("idle_expiry_secs", format!("idle_expiry_secs must be 0 or more, not {}", p.idle_expiry_secs));
                 }
                 if !(p.timeout_secs > 0.0 && p.timeout_secs <= 900.0) {
-                    bad(format!("timeout_secs must be above 0 and at most 900, not {}", p.timeout_secs));
+                    bad(
+                        "timeout_secs",
+                        format!("timeout_secs must be above 0 and at most 900, not {}", p.timeout_secs),
+                    );
                 }
             }
         }
@@ -649,53 +712,71 @@ fn most_machines(g: &super::AutoScaling) -> u32 {
 }
 
 /// An Auto Scaling group's bounds and times must make sense.
-fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String)) {
+fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(&'static str, String)) {
     if g.max == 0 || g.max > 65_535 {
-        bad(format!("auto_scaling.max must be between 1 and 65,535, not {}", g.max));
+        bad("auto_scaling.max", format!("auto_scaling.max must be between 1 and 65,535, not {}", g.max));
     }
     if g.min > g.max {
-        bad(format!("auto_scaling.min ({}) must not be more than max ({})", g.min, g.max));
+        bad("auto_scaling.min", format!("auto_scaling.min ({}) must not be more than max ({})", g.min, g.max));
     }
     if let Some(d) = g.desired
         && (d < g.min || d > g.max)
     {
-        bad(format!("auto_scaling.desired ({d}) must be between min ({}) and max ({})", g.min, g.max));
+        bad(
+            "auto_scaling.desired",
+            format!("auto_scaling.desired ({d}) must be between min ({}) and max ({})", g.min, g.max),
+        );
     }
     if count != 1 {
-        bad(format!(
-            "count ({count}) does not apply to an Auto Scaling group: it starts at auto_scaling.desired (or min)"
-        ));
+        bad(
+            "count",
+            format!(
+                "count ({count}) does not apply to an Auto Scaling group: it starts at auto_scaling.desired (or min)"
+            ),
+        );
     }
     let utilisation = g.metric == Some(super::ScalingMetric::Utilization);
     if !(g.target.is_finite() && g.target > 0.0) || (utilisation && g.target > 1.0) {
-        bad(format!(
-            "auto_scaling.target must be above 0{}, not {}",
-            if utilisation { " and at most 1 (a share of capacity)" } else { "" },
-            g.target
-        ));
+        bad(
+            "auto_scaling.target",
+            format!(
+                "auto_scaling.target must be above 0{}, not {}",
+                if utilisation { " and at most 1 (a share of capacity)" } else { "" },
+                g.target
+            ),
+        );
     }
     if !(g.evaluation_secs.is_finite() && (1.0..=86_400.0).contains(&g.evaluation_secs)) {
-        bad(format!("auto_scaling.evaluation_secs must be between 1 and 86,400, not {}", g.evaluation_secs));
+        bad(
+            "auto_scaling.evaluation_secs",
+            format!("auto_scaling.evaluation_secs must be between 1 and 86,400, not {}", g.evaluation_secs),
+        );
     }
-    for (name, v) in [
-        ("cooldown_secs", g.cooldown_secs),
-        ("warmup_secs", g.warmup_secs),
-        ("health_check_grace_secs", g.health_check_grace_secs),
+    for (field, v) in [
+        ("auto_scaling.cooldown_secs", g.cooldown_secs),
+        ("auto_scaling.warmup_secs", g.warmup_secs),
+        ("auto_scaling.health_check_grace_secs", g.health_check_grace_secs),
     ] {
         if !(v.is_finite() && (0.0..=MAX_SECS).contains(&v)) {
-            bad(format!("auto_scaling.{name} must be 0 or more (and finite), not {v}"));
+            bad(field, format!("{field} must be 0 or more (and finite), not {v}"));
         }
     }
     if !g.steps.is_empty() && g.metric.is_none() {
-        bad("auto_scaling.steps need a metric to read (Utilization or BacklogPerInstance)".to_owned());
+        bad(
+            "auto_scaling.steps",
+            "auto_scaling.steps need a metric to read (Utilization or BacklogPerInstance)".to_owned(),
+        );
     }
     for (i, s) in g.steps.iter().enumerate() {
         let to = s.to.unwrap_or(f64::INFINITY);
         if !(s.from.is_finite() && s.from >= 0.0 && to > s.from) {
-            bad(format!("auto_scaling.steps[{i}]: from {} ..< to {to} is not a range of the metric", s.from));
+            bad(
+                "auto_scaling.steps",
+                format!("auto_scaling.steps[{i}]: from {} ..< to {to} is not a range of the metric", s.from),
+            );
         }
         if s.change == 0 {
-            bad(format!("auto_scaling.steps[{i}]: change must not be 0"));
+            bad("auto_scaling.steps", format!("auto_scaling.steps[{i}]: change must not be 0"));
         }
     }
     // Overlaps, in order of where the steps start: each against the one reaching furthest before it
@@ -708,7 +789,7 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String
         if let Some((j, reach)) = furthest
             && from < reach
         {
-            bad(format!("auto_scaling.steps[{}] and steps[{}] overlap", j.min(k), j.max(k)));
+            bad("auto_scaling.steps", format!("auto_scaling.steps[{}] and steps[{}] overlap", j.min(k), j.max(k)));
         }
         if furthest.is_none_or(|(_, reach)| to > reach) {
             furthest = Some((k, to));
@@ -716,31 +797,43 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(String
     }
     if let Some(p) = &g.predictive {
         if !(p.lead_secs.is_finite() && (0.0..=MAX_SECS).contains(&p.lead_secs)) {
-            bad(format!("auto_scaling.predictive.lead_secs must be 0 or more, not {}", p.lead_secs));
+            bad(
+                "auto_scaling.predictive",
+                format!("auto_scaling.predictive.lead_secs must be 0 or more, not {}", p.lead_secs),
+            );
         }
         if !(p.utilization.is_finite() && p.utilization > 0.0 && p.utilization <= 1.0) {
-            bad(format!("auto_scaling.predictive.utilization must be above 0 and at most 1, not {}", p.utilization));
+            bad(
+                "auto_scaling.predictive",
+                format!("auto_scaling.predictive.utilization must be above 0 and at most 1, not {}", p.utilization),
+            );
         }
     }
     for a in &g.scheduled {
         if !(a.at_secs.is_finite() && (0.0..=MAX_SECS).contains(&a.at_secs)) {
-            bad(format!("auto_scaling.scheduled: at_secs must be 0 or more, not {}", a.at_secs));
+            bad(
+                "auto_scaling.scheduled",
+                format!("auto_scaling.scheduled: at_secs must be 0 or more, not {}", a.at_secs),
+            );
         }
         let (min, max) = (a.min.unwrap_or(g.min), a.max.unwrap_or(g.max));
         if min > max || max == 0 || max > 65_535 {
-            bad(format!("auto_scaling.scheduled at {} s: min {min} and max {max} do not make a range", a.at_secs));
+            bad(
+                "auto_scaling.scheduled",
+                format!("auto_scaling.scheduled at {} s: min {min} and max {max} do not make a range", a.at_secs),
+            );
         }
     }
 }
 
 /// The purchase option must exist in the catalog for the node's type, with sensible figures.
-fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut impl FnMut(String)) {
+fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut impl FnMut(&'static str, String)) {
     use super::PurchaseOption;
     if catalog.vcpus(&p.instance_type).is_none() {
         return;
     }
     if let Some(why) = catalog.lacks(&p.instance_type, &p.purchase) {
-        bad(format!("purchase: {why}"));
+        bad("purchase", format!("purchase: {why}"));
     }
     match &p.purchase {
         PurchaseOption::OnDemand
@@ -751,7 +844,7 @@ fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut 
             if let Some(r) = interruptions_per_hour
                 && !(r.is_finite() && (0.0..=60.0).contains(r))
             {
-                bad(format!("purchase: interruptions_per_hour must be between 0 and 60, not {r}"));
+                bad("purchase", format!("purchase: interruptions_per_hour must be between 0 and 60, not {r}"));
             }
         }
         PurchaseOption::OnPremises { hardware_usd, amortisation_years, running_usd_per_hour } => {
@@ -760,17 +853,20 @@ fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut 
                 ("running_usd_per_hour", *running_usd_per_hour, MAX_RUNNING_USD_PER_HOUR, "1,000,000"),
             ] {
                 if !(v.is_finite() && (0.0..=most).contains(&v)) {
-                    bad(format!("purchase: {name} must be from 0 to {written}, not {v}"));
+                    bad("purchase", format!("purchase: {name} must be from 0 to {written}, not {v}"));
                 }
             }
             if !(amortisation_years.is_finite() && (0.1..=50.0).contains(amortisation_years)) {
-                bad(format!("purchase: amortisation_years must be between 0.1 and 50, not {amortisation_years}"));
+                bad(
+                    "purchase",
+                    format!("purchase: amortisation_years must be between 0.1 and 50, not {amortisation_years}"),
+                );
             }
         }
     }
 }
 
-fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {
+fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(&'static str, String)) {
     match pattern {
         TrafficPattern::Constant => {}
         TrafficPattern::Ramp { to_rate_per_sec, start_secs, ramp_secs } => {
@@ -778,15 +874,15 @@ fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {
                 || !finite_at_least(*start_secs, 0.0)
                 || !finite_at_least(*ramp_secs, 0.0)
             {
-                bad("ramp: to_rate_per_sec, start_secs and ramp_secs must be 0 or more".to_owned());
+                bad("pattern", "ramp: to_rate_per_sec, start_secs and ramp_secs must be 0 or more".to_owned());
             }
         }
         TrafficPattern::Diurnal { amplitude, period_secs, peak_at_secs } => {
             if !(0.0..=1.0).contains(amplitude) {
-                bad(format!("diurnal: amplitude must be between 0 and 1, not {amplitude}"));
+                bad("pattern", format!("diurnal: amplitude must be between 0 and 1, not {amplitude}"));
             }
             if !period_secs.is_finite() || *period_secs <= 0.0 || !peak_at_secs.is_finite() {
-                bad("diurnal: period_secs must be above 0 and peak_at_secs finite".to_owned());
+                bad("pattern", "diurnal: period_secs must be above 0 and peak_at_secs finite".to_owned());
             }
         }
         TrafficPattern::Spike { at_secs, duration_secs, multiplier } => {
@@ -794,15 +890,15 @@ fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(String)) {
                 || !finite_at_least(*duration_secs, 0.0)
                 || !finite_at_least(*multiplier, 0.0)
             {
-                bad("spike: at_secs, duration_secs and multiplier must be 0 or more".to_owned());
+                bad("pattern", "spike: at_secs, duration_secs and multiplier must be 0 or more".to_owned());
             }
         }
         TrafficPattern::Steps(steps) => {
             if steps.iter().any(|s| !finite_at_least(s.at_secs, 0.0) || !finite_at_least(s.rate_per_sec, 0.0)) {
-                bad("steps: every at_secs and rate_per_sec must be 0 or more".to_owned());
+                bad("pattern", "steps: every at_secs and rate_per_sec must be 0 or more".to_owned());
             }
             if steps.windows(2).any(|w| w[1].at_secs < w[0].at_secs) {
-                bad("steps: at_secs must be in increasing order".to_owned());
+                bad("pattern", "steps: at_secs must be in increasing order".to_owned());
             }
         }
     }
@@ -837,11 +933,19 @@ fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Ve
     let (to_queue, to_topic) = (reaching(Kind::Queue), reaching(Kind::Topic));
     for node in &d.nodes {
         let NodeKind::Client(p) = &node.kind else { continue };
-        let mut bad = |message: String| out.push(Problem::error(Place::Node(node.id.clone()), message));
+        let mut bad = |field: &'static str, message: String| {
+            out.push(Problem::error(Place::Node(node.id.clone()), message).at(field))
+        };
         if to_queue.contains(&node.id) && p.request_bytes > MAX_QUEUE_MESSAGE_BYTES {
-            bad(format!("request_bytes {} is more than a queue message may hold (1 MiB, 1,048,576)", p.request_bytes));
+            bad(
+                "request_bytes",
+                format!("request_bytes {} is more than a queue message may hold (1 MiB, 1,048,576)", p.request_bytes),
+            );
         } else if to_topic.contains(&node.id) && p.request_bytes > MAX_TOPIC_MESSAGE_BYTES {
-            bad(format!("request_bytes {} is more than a topic message may hold (256 KB, 262,144)", p.request_bytes));
+            bad(
+                "request_bytes",
+                format!("request_bytes {} is more than a topic message may hold (256 KB, 262,144)", p.request_bytes),
+            );
         }
     }
     let queue_readers: BTreeSet<&NodeId> =
@@ -864,29 +968,29 @@ fn check_edges(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Vec<Proble
     let mut dead_letter_targets: BTreeMap<&NodeId, usize> = BTreeMap::new();
     for (index, edge) in d.edges.iter().enumerate() {
         let place = || Place::Edge { index, from: edge.from.clone(), to: edge.to.clone() };
-        let mut bad = |message: String| out.push(Problem::error(place(), message));
+        let mut bad = |field: &'static str, message: String| out.push(Problem::error(place(), message).at(field));
         let (from, to) = (kinds.get(&edge.from), kinds.get(&edge.to));
         for (end, id, kind) in [("from", &edge.from, from), ("to", &edge.to, to)] {
             if kind.is_none() {
-                bad(format!("{end} names node '{id}', which does not exist"));
+                bad(NO_FIELD, format!("{end} names node '{id}', which does not exist"));
             }
         }
         if !finite_at_least(edge.latency_ms, 0.0) {
-            bad(format!("latency_ms must be 0 or more, not {}", edge.latency_ms));
+            bad("latency_ms", format!("latency_ms must be 0 or more, not {}", edge.latency_ms));
         }
         let (Some(&from), Some(&to)) = (from, to) else { continue };
         if edge.from == edge.to {
-            bad("an edge cannot connect a node to itself".to_owned());
+            bad(NO_FIELD, "an edge cannot connect a node to itself".to_owned());
             continue;
         }
         if !seen.insert((&edge.from, &edge.to)) {
-            bad("the same two nodes are connected twice in this direction".to_owned());
+            bad(NO_FIELD, "the same two nodes are connected twice in this direction".to_owned());
         }
         if let Some(reason) = wiring_refusal(from, to, edge.dead_letter) {
-            bad(reason);
+            bad(NO_FIELD, reason);
         }
         if !edge.filter.is_empty() && from != Kind::Topic {
-            bad("only an edge from a topic (a subscription) can have a filter".to_owned());
+            bad("filter", "only an edge from a topic (a subscription) can have a filter".to_owned());
         }
         if edge.dead_letter {
             *dead_letter_targets.entry(&edge.from).or_default() += 1;

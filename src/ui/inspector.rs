@@ -58,7 +58,7 @@ impl<'a> Form<'a> {
             if add(ui, label) {
                 self.changed = Some(key);
             }
-            for (p, shown) in self.problems.iter().zip(&mut self.shown).filter(|(p, _)| p.message.contains(key)) {
+            for (p, shown) in self.problems.iter().zip(&mut self.shown).filter(|(p, _)| p.field == Some(key)) {
                 ui.colored_label(self.warning, &p.message);
                 *shown = true;
             }

@@ -6,16 +6,16 @@ use super::*;
 use crate::model::{PredictiveScaling, ScalingStep};
 
 pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScaling) {
-    form.integer(ui, F("min", "Minimum", "Fewest machines"), &mut g.min, 0, 65_535);
-    form.integer(ui, F("max", "Maximum", "Most machines"), &mut g.max, 1, 65_535);
+    form.integer(ui, F("auto_scaling.min", "Minimum", "Fewest machines"), &mut g.min, 0, 65_535);
+    form.integer(ui, F("auto_scaling.max", "Maximum", "Most machines"), &mut g.max, 1, 65_535);
     form.optional_int(
         ui,
-        F("desired", "Start with", "Machines at the start"),
+        F("auto_scaling.desired", "Start with", "Machines at the start"),
         &mut g.desired,
         "the minimum",
         g.min.max(1),
     );
-    form.row(ui, F("metric", "Track", "What the group keeps near its target"), |ui, label| {
+    form.row(ui, F("auto_scaling.metric", "Track", "What the group keeps near its target"), |ui, label| {
         let mut changed = false;
         let names = [
             (None, "nothing (scheduled only)"),
@@ -39,7 +39,7 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
         changed
     });
     if g.metric == Some(ScalingMetric::Utilization) {
-        form.row(ui, F("target", "Target", "Utilisation to keep"), |ui, label| {
+        form.row(ui, F("auto_scaling.target", "Target", "Utilisation to keep"), |ui, label| {
             let mut percent = g.target * 100.0;
             let changed = ui
                 .add(DragValue::new(&mut percent).range(1.0..=100.0).speed(0.5).suffix(" %"))
@@ -51,107 +51,123 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
             changed
         });
     } else if g.metric.is_some() {
-        form.number(ui, F("target", "Target", "Waiting messages per machine to keep"), &mut g.target, "messages", 1e6);
+        form.number(
+            ui,
+            F("auto_scaling.target", "Target", "Waiting messages per machine to keep"),
+            &mut g.target,
+            "messages",
+            1e6,
+        );
     }
     form.number(
         ui,
-        F("evaluation_secs", "Evaluate every", "Period of the metric"),
+        F("auto_scaling.evaluation_secs", "Evaluate every", "Period of the metric"),
         &mut g.evaluation_secs,
         "s",
         86_400.0,
     );
     form.number(
         ui,
-        F("cooldown_secs", "Cooldown", "No scaling in for this long after a change"),
+        F("auto_scaling.cooldown_secs", "Cooldown", "No scaling in for this long after a change"),
         &mut g.cooldown_secs,
         "s",
         86_400.0,
     );
     form.number(
         ui,
-        F("warmup_secs", "Warm-up", "A new machine is billed at once but serves after this"),
+        F("auto_scaling.warmup_secs", "Warm-up", "A new machine is billed at once but serves after this"),
         &mut g.warmup_secs,
         "s",
         3600.0,
     );
     form.number(
         ui,
-        F("health_check_grace_secs", "Replace after", "A machine down this long is replaced"),
+        F("auto_scaling.health_check_grace_secs", "Replace after", "A machine down this long is replaced"),
         &mut g.health_check_grace_secs,
         "s",
         86_400.0,
     );
     if g.metric.is_some() {
-        form.row(ui, F("steps", "Policy", "Target tracking, or step scaling by ranges of the metric"), |ui, label| {
-            let mut changed = false;
-            let stepped = !g.steps.is_empty();
-            let text = if stepped { "step scaling" } else { "target tracking" };
-            egui::ComboBox::from_id_salt(label.with("policy"))
-                .selected_text(text)
-                .show_ui(ui, |ui| {
-                    if ui.selectable_label(!stepped, "target tracking").clicked() && stepped {
-                        g.steps.clear();
-                        changed = true;
-                    }
-                    if ui.selectable_label(stepped, "step scaling").clicked() && !stepped {
-                        // Around the target: well above adds 2, above adds 1, well below removes 1.
-                        let t = g.target;
-                        g.steps = vec![
-                            ScalingStep { from: t * 4.0 / 3.0, to: None, change: 2 },
-                            ScalingStep { from: t, to: Some(t * 4.0 / 3.0), change: 1 },
-                            ScalingStep { from: 0.0, to: Some(t / 2.0), change: -1 },
-                        ];
-                        changed = true;
-                    }
-                })
-                .response
-                .labelled_by(label);
-            for (i, s) in g.steps.iter_mut().enumerate() {
+        form.row(
+            ui,
+            F("auto_scaling.steps", "Policy", "Target tracking, or step scaling by ranges of the metric"),
+            |ui, label| {
+                let mut changed = false;
+                let stepped = !g.steps.is_empty();
+                let text = if stepped { "step scaling" } else { "target tracking" };
+                egui::ComboBox::from_id_salt(label.with("policy"))
+                    .selected_text(text)
+                    .show_ui(ui, |ui| {
+                        if ui.selectable_label(!stepped, "target tracking").clicked() && stepped {
+                            g.steps.clear();
+                            changed = true;
+                        }
+                        if ui.selectable_label(stepped, "step scaling").clicked() && !stepped {
+                            // Around the target: well above adds 2, above adds 1, well below removes 1.
+                            let t = g.target;
+                            g.steps = vec![
+                                ScalingStep { from: t * 4.0 / 3.0, to: None, change: 2 },
+                                ScalingStep { from: t, to: Some(t * 4.0 / 3.0), change: 1 },
+                                ScalingStep { from: 0.0, to: Some(t / 2.0), change: -1 },
+                            ];
+                            changed = true;
+                        }
+                    })
+                    .response
+                    .labelled_by(label);
+                for (i, s) in g.steps.iter_mut().enumerate() {
+                    ui.horizontal(|ui| {
+                        let id = ui.weak("from").id;
+                        changed |=
+                            ui.add(DragValue::new(&mut s.from).speed(0.01).range(0.0..=1e6)).labelled_by(id).changed();
+                        let mut bounded = s.to.is_some();
+                        if ui.checkbox(&mut bounded, "to").changed() {
+                            s.to = bounded.then_some(s.from * 2.0 + 0.1);
+                            changed = true;
+                        }
+                        if let Some(to) = &mut s.to {
+                            ui.push_id(("step-to", i), |ui| {
+                                changed |= ui.add(DragValue::new(to).speed(0.01).range(0.0..=1e6)).changed();
+                            });
+                        }
+                        let id = ui.weak("change").id;
+                        changed |= ui
+                            .add(DragValue::new(&mut s.change).speed(0.1).range(-1000..=1000))
+                            .labelled_by(id)
+                            .changed();
+                    });
+                }
+                changed
+            },
+        );
+    }
+    form.row(
+        ui,
+        F("auto_scaling.predictive", "Predictive", "Launch ahead of the traffic pattern's demand"),
+        |ui, label| {
+            let mut on = g.predictive.is_some();
+            let mut changed = ui.checkbox(&mut on, "").labelled_by(label).changed();
+            if changed {
+                g.predictive = on.then(PredictiveScaling::default);
+            }
+            if let Some(p) = &mut g.predictive {
                 ui.horizontal(|ui| {
-                    let id = ui.weak("from").id;
-                    changed |=
-                        ui.add(DragValue::new(&mut s.from).speed(0.01).range(0.0..=1e6)).labelled_by(id).changed();
-                    let mut bounded = s.to.is_some();
-                    if ui.checkbox(&mut bounded, "to").changed() {
-                        s.to = bounded.then_some(s.from * 2.0 + 0.1);
+                    let id = ui.weak("look ahead").id;
+                    changed |= ui
+                        .add(DragValue::new(&mut p.lead_secs).range(0.0..=86_400.0).suffix(" s"))
+                        .labelled_by(id)
+                        .changed();
+                    let id = ui.weak("at").id;
+                    let mut percent = p.utilization * 100.0;
+                    if ui.add(DragValue::new(&mut percent).range(1.0..=100.0).suffix(" %")).labelled_by(id).changed() {
+                        p.utilization = percent / 100.0;
                         changed = true;
                     }
-                    if let Some(to) = &mut s.to {
-                        ui.push_id(("step-to", i), |ui| {
-                            changed |= ui.add(DragValue::new(to).speed(0.01).range(0.0..=1e6)).changed();
-                        });
-                    }
-                    let id = ui.weak("change").id;
-                    changed |=
-                        ui.add(DragValue::new(&mut s.change).speed(0.1).range(-1000..=1000)).labelled_by(id).changed();
                 });
             }
             changed
-        });
-    }
-    form.row(ui, F("predictive", "Predictive", "Launch ahead of the traffic pattern's demand"), |ui, label| {
-        let mut on = g.predictive.is_some();
-        let mut changed = ui.checkbox(&mut on, "").labelled_by(label).changed();
-        if changed {
-            g.predictive = on.then(PredictiveScaling::default);
-        }
-        if let Some(p) = &mut g.predictive {
-            ui.horizontal(|ui| {
-                let id = ui.weak("look ahead").id;
-                changed |= ui
-                    .add(DragValue::new(&mut p.lead_secs).range(0.0..=86_400.0).suffix(" s"))
-                    .labelled_by(id)
-                    .changed();
-                let id = ui.weak("at").id;
-                let mut percent = p.utilization * 100.0;
-                if ui.add(DragValue::new(&mut percent).range(1.0..=100.0).suffix(" %")).labelled_by(id).changed() {
-                    p.utilization = percent / 100.0;
-                    changed = true;
-                }
-            });
-        }
-        changed
-    });
+        },
+    );
     if !g.scheduled.is_empty() {
         ui.label("Scheduled");
         ui.weak(format!("{} action(s), edited in the file", g.scheduled.len()));
@@ -162,7 +178,7 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
 pub(super) fn instance_type_field(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, value: &mut String) {
     form.row(
         ui,
-        F("instance type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"),
+        F("instance_type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"),
         |ui, label| {
             let mut changed = false;
             egui::ComboBox::from_id_salt("instance_type")
