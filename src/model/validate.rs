@@ -494,7 +494,7 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
     let mut kinds = BTreeMap::new();
     for node in &d.nodes {
         let mut bad = |field: &'static str, message: String| {
-            out.push(Problem::error(Place::Node(node.id.clone()), message).at(field))
+            out.push(Problem::error(Place::Node(node.id.clone()), message).at(field));
         };
         if node.id.0.trim().is_empty() {
             bad(NO_FIELD, "the id is empty".to_owned());
@@ -607,7 +607,7 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
                 match p.workers_per_instance {
                     Some(0) => bad("workers_per_instance", "workers_per_instance must be at least 1".to_owned()),
                     Some(w) if w > 65_535 => {
-                        bad("workers_per_instance", format!("workers_per_instance must be at most 65,535, not {w}"))
+                        bad("workers_per_instance", format!("workers_per_instance must be at most 65,535, not {w}"));
                     }
                     _ => {}
                 }
@@ -934,7 +934,7 @@ fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Ve
     for node in &d.nodes {
         let NodeKind::Client(p) = &node.kind else { continue };
         let mut bad = |field: &'static str, message: String| {
-            out.push(Problem::error(Place::Node(node.id.clone()), message).at(field))
+            out.push(Problem::error(Place::Node(node.id.clone()), message).at(field));
         };
         if to_queue.contains(&node.id) && p.request_bytes > MAX_QUEUE_MESSAGE_BYTES {
             bad(

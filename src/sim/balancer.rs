@@ -8,7 +8,6 @@ use super::events::Event;
 use super::faults::Scope;
 use super::kinds::{Behaviour, Gauges, NodeBehaviour, for_kind};
 use super::metrics::{BalancerFigures, LiveNode, NodeFigures};
-use super::queue::Sources;
 use super::slab::Key;
 use super::time::secs_to_nanos;
 use super::{Engine, FailReason};
@@ -382,10 +381,6 @@ impl NodeBehaviour for BalancerState {
     }
 
     fn pull(_engine: &mut Engine, _node: u32) {}
-
-    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
-        None
-    }
 
     fn take_down(engine: &mut Engine, node: u32, _machine: Option<u32>, reason: FailReason) {
         engine.nodes[node as usize].down_count += 1;

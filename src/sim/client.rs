@@ -6,7 +6,6 @@ use super::events::Event;
 use super::faults::Scope;
 use super::kinds::{Behaviour, Gauges, NodeBehaviour};
 use super::metrics::{LiveNode, NodeFigures};
-use super::queue::Sources;
 use super::slab::Key;
 use super::stats::Latencies;
 use super::time::{ms_to_nanos, secs_to_nanos};
@@ -376,10 +375,6 @@ impl NodeBehaviour for ClientState {
     }
 
     fn pull(_engine: &mut Engine, _node: u32) {}
-
-    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
-        None
-    }
 
     // Validation refuses faults on clients.
     fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}

@@ -90,33 +90,57 @@ impl Ord for Scheduled {
 pub struct EventQueue {
     heap: BinaryHeap<Scheduled>,
     next_seq: u64,
+    /// The top of `heap` was handed out by [`Self::pop`] and is gone: the next push takes its
+    /// place (one sift down, where a pop and a push would cost a sift to the bottom and one up —
+    /// most events schedule another at once), or the next look at the queue removes it.
+    taken: bool,
 }
 
 impl EventQueue {
     /// Schedules `event` at `time` (nanoseconds).
     pub fn push(&mut self, time: u64, event: Event) {
-        self.heap.push(Scheduled { time, seq: self.next_seq, event });
+        let item = Scheduled { time, seq: self.next_seq, event };
         self.next_seq += 1;
+        if self.taken {
+            self.taken = false;
+            if let Some(mut top) = self.heap.peek_mut() {
+                *top = item;
+                return;
+            }
+        }
+        self.heap.push(item);
+    }
+
+    /// Removes the event handed out last, if nothing has taken its place.
+    fn settle(&mut self) {
+        if self.taken {
+            self.taken = false;
+            self.heap.pop();
+        }
     }
 
     /// The time of the earliest pending event.
-    pub fn peek_time(&self) -> Option<u64> {
+    pub fn peek_time(&mut self) -> Option<u64> {
+        self.settle();
         self.heap.peek().map(|s| s.time)
     }
 
     /// Removes and returns the earliest pending event.
     pub fn pop(&mut self) -> Option<(u64, Event)> {
-        self.heap.pop().map(|s| (s.time, s.event))
+        self.settle();
+        let top = self.heap.peek().map(|s| (s.time, s.event))?;
+        self.taken = true;
+        Some(top)
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - usize::from(self.taken)
     }
 
     /// Whether nothing is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 

@@ -8,7 +8,6 @@ use super::events::Event;
 use super::faults::Scope;
 use super::kinds::{Gauges, KindState, NodeBehaviour, mean_ms};
 use super::metrics::{FunctionFigures, LiveNode, NodeFigures};
-use super::queue::Sources;
 use super::sampler::Sampler;
 use super::slab::Key;
 use super::stats::TimeAverage;
@@ -35,8 +34,6 @@ pub(crate) struct FunctionState {
     idle_since: VecDeque<u64>,
     /// Asynchronous invocations waiting for room.
     waiting: VecDeque<Key>,
-    /// Queues this function consumes from.
-    pub sources: Sources,
     /// Executions over time.
     pub concurrency: TimeAverage,
     /// Totals for invocations arriving after warm-up.
@@ -68,7 +65,6 @@ impl FunctionState {
             running: 0,
             idle_since: VecDeque::new(),
             waiting: VecDeque::new(),
-            sources: Sources::default(),
             concurrency: TimeAverage::default(),
             invocations: 0,
             throttled: 0,
@@ -255,10 +251,6 @@ impl NodeBehaviour for FunctionState {
 
     fn pull(engine: &mut Engine, node: u32) {
         engine.function_pull(node);
-    }
-
-    fn sources(engine: &mut Engine, node: u32) -> Option<&mut Sources> {
-        Some(&mut engine.function(node).sources)
     }
 
     fn take_down(engine: &mut Engine, node: u32, _machine: Option<u32>, reason: FailReason) {

@@ -8,7 +8,6 @@ use super::faults::Scope;
 use super::kinds::{Gauges, KindState, NodeBehaviour, mean_ms};
 use super::meter::InstanceMeter;
 use super::metrics::{InstanceFigures, LiveNode, NodeFigures};
-use super::queue::Sources;
 use super::sampler::Sampler;
 use super::scaling::ScalingState;
 use super::slab::Key;
@@ -87,8 +86,6 @@ pub(crate) struct InstanceState {
     sampler: Sampler,
     pub machines: Vec<Machine>,
     next_machine: usize,
-    /// Queues this node consumes from.
-    pub sources: Sources,
     /// Busy workers over time.
     pub busy: TimeAverage,
     /// Workers of running machines over time.
@@ -134,7 +131,6 @@ impl InstanceState {
                 .map(|i| Machine { zone: (i as usize % zones) as u8, ..Machine::new(workers, 0) })
                 .collect(),
             next_machine: 0,
-            sources: Sources::default(),
             busy: TimeAverage::default(),
             capacity: TimeAverage::default(),
             backlog: TimeAverage::default(),
@@ -648,10 +644,6 @@ impl NodeBehaviour for InstanceState {
 
     fn pull(engine: &mut Engine, node: u32) {
         engine.instance_pull(node);
-    }
-
-    fn sources(engine: &mut Engine, node: u32) -> Option<&mut Sources> {
-        Some(&mut engine.instance(node).sources)
     }
 
     fn take_down(engine: &mut Engine, node: u32, machine: Option<u32>, reason: FailReason) {

@@ -3,7 +3,8 @@
 //! Each node's running state is a [`Behaviour`], one variant per kind. Every kind's state type
 //! implements [`NodeBehaviour`] in that kind's own file (`client.rs`, `balancer.rs`, `instance.rs`,
 //! `queue.rs`, `topic.rs`, `function.rs`): starting, a call arriving, its downstream answers, a
-//! call cut short, taking queue messages, going down and up, a live retune, deletion, usage for
+//! call cut short, taking queue messages (the queues a node reads are kept with every node, in
+//! `NodeState::sources`), going down and up, a live retune, deletion, usage for
 //! billing, the chart sample's gauges, the canvas badges and the report's figures. [`for_kind!`]
 //! is the one `match` that turns "node i" into "that kind's implementation", statically (no
 //! virtual call on the hot path); [`KindState`] is the one way to reach a kind's state from a node.
@@ -23,7 +24,7 @@ use super::function::FunctionState;
 use super::instance::InstanceState;
 pub(crate) use super::metrics::mean_ms;
 use super::metrics::{LiveNode, NodeFigures};
-use super::queue::{QueueState, Sources};
+use super::queue::QueueState;
 use super::slab::Key;
 use super::topic::TopicState;
 use super::{Engine, FailReason};
@@ -155,9 +156,6 @@ pub(crate) trait NodeBehaviour: KindState {
     /// A queue the node reads has visible messages: it takes what it has room for. (Only
     /// consumers are ever asked: see [`Self::sources`].)
     fn pull(engine: &mut Engine, node: u32);
-
-    /// The queues the node reads, if it can consume from queues.
-    fn sources(engine: &mut Engine, node: u32) -> Option<&mut Sources>;
 
     /// The node (its machine `machine`, or all of it) goes down for `reason`.
     fn take_down(engine: &mut Engine, node: u32, machine: Option<u32>, reason: FailReason);

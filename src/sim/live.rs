@@ -281,9 +281,7 @@ impl Engine {
             }
         } else if let Behaviour::Queue(q) = &mut self.nodes[from as usize].behaviour {
             q.consumers.retain(|&c| c != to);
-            if let Some(sources) = self.sources_of(to) {
-                sources.queues.retain(|&q| q != from);
-            }
+            self.sources_of(to).queues.retain(|&q| q != from);
         } else {
             self.links[from as usize].retain(|l| l.edge != e);
             if let Behaviour::Balancer(b) = &mut self.nodes[from as usize].behaviour {

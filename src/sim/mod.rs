@@ -225,6 +225,9 @@ pub(crate) struct NodeState {
     pub slow_factor: f64,
     /// Deleted from the diagram during the run; kept so that its totals still count.
     pub removed: bool,
+    /// The queues it reads (only consumers — instances, functions — have any: `check` allows
+    /// queue edges to nothing else), and which it polls next.
+    pub sources: Sources,
 }
 
 /// The running simulation of one diagram.
@@ -387,6 +390,7 @@ impl Engine {
             down_count: 0,
             slow_factor: 1.0,
             removed: false,
+            sources: Sources::default(),
         });
         self.links.push(Vec::new());
         self.metrics.add_node();
@@ -420,9 +424,7 @@ impl Engine {
                 let at = q.consumers.partition_point(|&c| c < to);
                 q.consumers.insert(at, to);
             }
-            if let Some(sources) = self.sources_of(to) {
-                sources.queues.push(from);
-            }
+            self.sources_of(to).queues.push(from);
         } else {
             let link = Link {
                 to,
@@ -466,9 +468,9 @@ impl Engine {
         self.live_ids.get(id).copied()
     }
 
-    /// The queues a consumer reads, if `node` can consume.
-    pub(crate) fn sources_of(&mut self, node: u32) -> Option<&mut Sources> {
-        kinds::for_kind!(self, node, sources(self, node))
+    /// The queues `node` reads (none unless it is a consumer).
+    pub(crate) fn sources_of(&mut self, node: u32) -> &mut Sources {
+        &mut self.nodes[node as usize].sources
     }
 
     /// Simulated time now.

@@ -387,25 +387,22 @@ impl Engine {
     /// A consumer polls the queues it reads, in turn from where it left off, until one hands it
     /// messages; returns that receive and how many messages it holds.
     pub(crate) fn poll_sources(&mut self, consumer: u32) -> Option<(Key, u32)> {
-        let (n, start) = (self.sources(consumer).queues.len(), self.sources(consumer).next);
+        let sources = &self.nodes[consumer as usize].sources;
+        let (n, start) = (sources.queues.len(), sources.next);
         for k in 0..n {
-            let queue = self.sources(consumer).queues[(start + k) % n];
+            let queue = self.nodes[consumer as usize].sources.queues[(start + k) % n];
             let q = self.queue(queue);
             if q.visible == 0 {
                 continue;
             }
             let batch = q.batch_size;
             if let Some(got) = self.receive(queue, batch) {
-                self.sources(consumer).next = (start + k + 1) % n;
+                self.nodes[consumer as usize].sources.next = (start + k + 1) % n;
                 self.count_edge(queue, consumer, u64::from(got.1));
                 return Some(got);
             }
         }
         None
-    }
-
-    fn sources(&mut self, consumer: u32) -> &mut Sources {
-        self.sources_of(consumer).unwrap_or_else(|| unreachable!("node {consumer} does not consume from queues"))
     }
 
     /// What message `index` of a receive carries, if it still exists.
@@ -648,10 +645,6 @@ impl NodeBehaviour for QueueState {
     }
 
     fn pull(_engine: &mut Engine, _node: u32) {}
-
-    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
-        None
-    }
 
     // A managed service that this model keeps available.
     fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}

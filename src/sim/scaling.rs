@@ -168,11 +168,11 @@ impl Engine {
     /// The metric's value over the last evaluation period.
     fn metric_value(&mut self, node: u32, metric: ScalingMetric) -> f64 {
         let now = self.now;
+        let sources = self.nodes[node as usize].sources.queues.clone();
         let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return 0.0 };
         let serving = s.running();
         let (busy, capacity) = (s.busy.total_area_until(now), s.capacity.total_area_until(now));
         let backlog = s.backlog_now();
-        let sources = s.sources.queues.clone();
         let Some(g) = s.scaling.as_mut() else { return 0.0 };
         let (last_busy, last_capacity) = std::mem::replace(&mut g.last_areas, (busy, capacity));
         match metric {

@@ -7,7 +7,6 @@ use super::events::Event;
 use super::faults::Scope;
 use super::kinds::{Gauges, NodeBehaviour};
 use super::metrics::{LiveNode, NodeFigures, TopicFigures};
-use super::queue::Sources;
 use super::slab::Key;
 use super::time::secs_to_nanos;
 use super::{Engine, FailReason};
@@ -182,10 +181,6 @@ impl NodeBehaviour for TopicState {
     }
 
     fn pull(_engine: &mut Engine, _node: u32) {}
-
-    fn sources(_engine: &mut Engine, _node: u32) -> Option<&mut Sources> {
-        None
-    }
 
     // A managed service that this model keeps available.
     fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
