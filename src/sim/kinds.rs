@@ -20,14 +20,14 @@ use super::balancer::BalancerState;
 use super::call::NO_INSTANCE;
 use super::client::ClientState;
 use super::faults::Scope;
+pub(crate) use super::figures::mean_ms;
 use super::function::FunctionState;
 use super::instance::InstanceState;
-pub(crate) use super::metrics::mean_ms;
-use super::metrics::{LiveNode, NodeFigures};
 use super::queue::QueueState;
 use super::slab::Key;
 use super::topic::TopicState;
 use super::{Engine, FailReason};
+use super::{LiveNode, NodeFigures};
 use crate::cost::NodeUsage;
 use crate::model::NodeKind;
 

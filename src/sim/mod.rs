@@ -16,12 +16,15 @@
 //! Each node kind's behaviour lives in its own file; [`call`] carries requests and answers
 //! between them.
 
+mod badges;
 mod balancer;
+mod bill;
 mod call;
 mod client;
 pub mod clock;
 mod events;
 mod faults;
+mod figures;
 mod function;
 mod instance;
 mod kinds;
@@ -37,12 +40,13 @@ pub mod time;
 mod topic;
 mod work;
 
+pub use badges::LiveNode;
 pub use faults::FaultWindow;
-pub use live::{LiveChange, StructureChange};
-pub use metrics::{
-    BalancerFigures, COST_OPTIONS, ClientTotals, FunctionFigures, GlobalSample, InstanceFigures, LiveNode, NodeFigures,
-    NodeSample, QueueTotals, SERIES_CAPACITY, TopicFigures,
+pub use figures::{
+    BalancerFigures, ClientTotals, FunctionFigures, InstanceFigures, NodeFigures, QueueTotals, TopicFigures,
 };
+pub use live::{LiveChange, StructureChange};
+pub use metrics::{COST_OPTIONS, GlobalSample, NodeSample, SERIES_CAPACITY};
 pub use scaling::Activity;
 pub use time::SimTime;
 pub use work::WorkTotals;

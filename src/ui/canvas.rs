@@ -7,7 +7,7 @@
 //! middle button) to pan; Ctrl+wheel zooms around the pointer, the wheel alone pans; double-click
 //! a node to rename it; right-click a node for its menu.
 
-use super::app::{Action, Selection};
+use super::action::{Action, Selection};
 use super::theme::{self, GRID, HANDLE_RADIUS, NODE_SIZE, Palette};
 use crate::model::edit::Edit;
 use crate::model::{Diagram, Kind, Node, NodeId};

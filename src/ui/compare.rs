@@ -3,7 +3,7 @@
 //! compare` does) and run in lock-step on one clock: both canvases live side by side, the charts
 //! overlaid, and the same table as the command line prints.
 
-use super::app::{Action, SPEEDS, Selection, speed_label};
+use super::action::{Action, SPEEDS, Selection, speed_label};
 use super::canvas::{self, CanvasView};
 use super::charts::{self as charts, Corner, HiddenLines, side_colour};
 use super::examples::EXAMPLES;

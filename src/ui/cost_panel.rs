@@ -3,7 +3,7 @@
 //! purchase option; and the Savings Plan commitment that would have cost least, from the run's
 //! hourly usage (as AWS Cost Explorer recommends one from past usage).
 
-use super::app::Action;
+use super::action::Action;
 use super::live::LiveRun;
 use crate::cost::Bill;
 use crate::cost::whatif::{offered_options, recommend_commitment};

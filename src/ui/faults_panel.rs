@@ -2,7 +2,7 @@
 //! they happened beneath it, and every fault editable in place: add one of each kind, change its
 //! target, time and strength, delete it, or set it off now in the running simulation.
 
-use super::app::Action;
+use super::action::Action;
 use super::live::LiveRun;
 use super::theme::Palette;
 use crate::model::edit::Edit;

@@ -1,7 +1,7 @@
 //! File dialogs. Native dialogs (rfd) run on their own thread so the window never blocks; when no
 //! dialog is available (no desktop portal, no zenity), an in-app path prompt takes over.
 
-use super::app::Action;
+use super::action::Action;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! sensible ranges and drop-downs, the concept it stands for, and its problems marked at the field.
 //! Changes become `Edit`s; successive changes of one field merge into one undo step.
 
-use super::app::{Action, Selection};
+use super::action::{Action, Selection};
 use super::{help, purchase, theme};
 use crate::cost::Catalog;
 use crate::model::edit::Edit;

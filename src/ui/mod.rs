@@ -3,8 +3,9 @@
 //! [`app::SandboxApp`] holds the three kinds of state apart: the document (a
 //! [`crate::model::edit::Document`], changed only through `Edit`s), the view (pan, zoom,
 //! selection) and the preferences (theme, panels, recent files; saved by eframe, never the
-//! diagram). Panels emit [`app::Action`]s; [`app::SandboxApp::handle`] applies them in one place.
+//! diagram). Panels emit [`action::Action`]s; [`app::SandboxApp::handle`] applies them in one place.
 
+pub mod action;
 pub mod app;
 mod canvas;
 mod charts;
@@ -23,7 +24,8 @@ mod purchase;
 mod report_window;
 pub mod theme;
 
-pub use app::{Action, SandboxApp};
+pub use action::Action;
+pub use app::SandboxApp;
 
 use std::path::PathBuf;
 

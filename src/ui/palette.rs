@@ -1,6 +1,6 @@
 //! The node palette: drag a kind onto the canvas, or click it to add one in the middle of the view.
 
-use super::app::Action;
+use super::action::Action;
 use super::canvas::CanvasView;
 use super::{help, theme};
 use crate::model::Kind;

@@ -1,6 +1,6 @@
 //! The problems list: what `check` finds, live. Clicking a problem selects its node.
 
-use super::app::Action;
+use super::action::Action;
 use super::theme::Palette;
 use crate::model::validate::{Place, Problem};
 

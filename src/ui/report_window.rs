@@ -1,7 +1,7 @@
 //! The Report window: the figures `cloud-sandbox run` prints, laid out as tables that fit the
 //! window (nodes by the names the canvas shows), copyable as text, JSON or Markdown.
 
-use super::app::Action;
+use super::action::Action;
 use crate::report::markdown::{NODE_COLUMNS, failures, node_rows, summary};
 use crate::report::{Report, to_text};
 
