@@ -871,8 +871,15 @@ fn a_purchase_option_chosen_in_the_inspector_changes_the_running_bill_at_once() 
     }
     h.run();
     let bill = h.state().run.as_ref().unwrap().engine.bill();
-    assert!(bill.by_purchase_option.get("spot").is_some_and(|c| *c > 0.0), "{:?}", bill.by_purchase_option);
-    assert!(bill.by_purchase_option.get("on_demand").is_some_and(|c| *c > 0.0), "the first two minutes");
+    assert!(
+        bill.by_purchase_option.get(&cloud_sandbox::model::OptionKind::Spot).is_some_and(|c| *c > 0.0),
+        "{:?}",
+        bill.by_purchase_option
+    );
+    assert!(
+        bill.by_purchase_option.get(&cloud_sandbox::model::OptionKind::OnDemand).is_some_and(|c| *c > 0.0),
+        "the first two minutes"
+    );
     // The picker: back to on demand.
     h.get_by_role_and_label(Role::ComboBox, "Purchase").scroll_to_me();
     h.run();
@@ -1198,4 +1205,22 @@ fn a_problem_is_shown_at_its_own_field_once() {
     h.get_by_role_and_label(Role::Button, "Shoppers").click();
     h.run();
     assert_eq!(h.query_all_by_label_contains("backoff_max_ms (5) is below backoff_base_ms (10)").count(), 2);
+}
+
+#[test]
+fn a_connection_from_a_queue_offers_no_latency_the_engine_would_ignore() {
+    // A consumer polls its queue: the engine gives that connection no travel time, so the
+    // inspector must not offer a latency there (it did, and the number did nothing); a call
+    // connection keeps it.
+    let d = file::load(std::path::Path::new("saves/theory/tandem.ron")).unwrap();
+    let consumer = d.edges.iter().position(|e| e.from.0 == "queue").unwrap();
+    let call = d.edges.iter().position(|e| e.from.0 == "balancer").unwrap();
+    let mut h = harness(SandboxApp::headless(Some("saves/theory/tandem.ron".into())));
+    h.state_mut().selection.edge = Some(consumer);
+    h.run();
+    assert!(h.query_by_label("Latency").is_none());
+    assert!(h.query_by_label_contains("No network delay is modelled here").is_some());
+    h.state_mut().selection.edge = Some(call);
+    h.run();
+    assert!(h.query_by_label("Latency").is_some());
 }

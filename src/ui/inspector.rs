@@ -658,14 +658,22 @@ fn edge_inspector(
     ui.weak(meaning);
     egui::CollapsingHeader::new("What is this?").show(ui, |ui| ui.label(help::EDGE_HELP));
     let mut edited = edge.clone();
+    // A consumer polls its queue and a dead-letter move happens in the queue itself: the engine
+    // gives such a connection no travel time, so it offers no latency to set.
+    let from_queue = kinds.0 == Some(Kind::Queue);
+    if from_queue {
+        ui.weak("No network delay is modelled here: the queue hands its messages over directly.");
+    }
     egui::Grid::new("edge-form").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
-        form.number(
-            ui,
-            F("latency_ms", "Latency", "One-way network delay; a call pays it there and back"),
-            &mut edited.latency_ms,
-            "ms",
-            60_000.0,
-        );
+        if !from_queue {
+            form.number(
+                ui,
+                F("latency_ms", "Latency", "One-way network delay; a call pays it there and back"),
+                &mut edited.latency_ms,
+                "ms",
+                60_000.0,
+            );
+        }
         if kinds.0 == Some(Kind::Topic) {
             form.list(
                 ui,
