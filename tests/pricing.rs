@@ -11,8 +11,8 @@ mod common;
 use cloud_sandbox::cost::{Bill, BillOptions, Catalog};
 use cloud_sandbox::model::{
     Arrival, BalancerParams, ClientParams, Diagram, Distribution, Fault, FunctionArchitecture, FunctionParams,
-    InstanceParams, NodeId, NodeKind, Payment, PurchaseOption, QueueParams, QueueType, RateStep, ReservedClass,
-    SavingsPlanKind, TopicParams, TrafficPattern,
+    InstanceParams, NodeId, NodeKind, OptionKind, Payment, PurchaseOption, QueueParams, QueueType, RateStep,
+    ReservedClass, SavingsPlanKind, TopicParams, TrafficPattern,
 };
 use cloud_sandbox::sim::{Engine, RunOptions};
 use common::*;
@@ -115,7 +115,7 @@ fn worked_example_a_four_m5_large_behind_an_alb_for_a_month() {
     cents(service(&bill, "EC2") + service(&bill, "Elastic Load Balancing"), 302.585, "EC2 + ALB");
     // The answers went out to the internet: 730,000 bytes at $0.09 per GB.
     cents(service(&bill, "Data transfer"), 730_000.0 / 1e9 * 0.09, "data transfer");
-    assert_eq!(bill.by_purchase_option.keys().copied().collect::<Vec<_>>(), vec!["on_demand"]);
+    assert_eq!(bill.by_purchase_option.keys().copied().collect::<Vec<_>>(), vec![OptionKind::OnDemand]);
     // With the free tier: 750 ALB hours and 15 LCU-hours a month are free; EC2 is not covered.
     let free = with_free_tier(&e);
     cents(service(&free, "Elastic Load Balancing"), (730.0 - 15.0) * 0.008, "ALB with free tier");
@@ -133,7 +133,7 @@ fn worked_example_a_on_reserved_instances() {
     let bill = e.bill();
     cents(service(&bill, "EC2"), 175.20, "EC2 on 1-year standard no-upfront");
     cents(service(&bill, "EC2") + service(&bill, "Elastic Load Balancing"), 197.465, "total");
-    assert_eq!(bill.by_purchase_option.keys().copied().collect::<Vec<_>>(), vec!["reserved"]);
+    assert_eq!(bill.by_purchase_option.keys().copied().collect::<Vec<_>>(), vec![OptionKind::Reserved]);
     // 3-year Standard, All Upfront: $949 spread over 26,280 hours = 0.036111/h; 105.44, total 127.71.
     let e = example_a(standard(3, Payment::AllUpfront));
     let bill = e.bill();
@@ -324,8 +324,8 @@ fn changing_the_purchase_option_during_a_run_bills_each_period_at_its_rate() {
     let spot = 0.096 * (1.0 - e.catalog().purchase.spot.discount);
     cents(service(&e.bill(), "EC2"), 2.0 * 0.096 + 2.0 * spot, "an hour on demand, an hour on spot");
     let by = &e.bill().by_purchase_option;
-    cents(by["on_demand"], 2.0 * 0.096, "on-demand part");
-    cents(by["spot"], 2.0 * spot, "spot part");
+    cents(by[&OptionKind::OnDemand], 2.0 * 0.096, "on-demand part");
+    cents(by[&OptionKind::Spot], 2.0 * spot, "spot part");
 }
 
 #[test]

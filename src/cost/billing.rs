@@ -6,7 +6,7 @@
 //! check against the published examples.
 
 use super::catalog::Catalog;
-use crate::model::PurchaseOption;
+use crate::model::{OptionKind, PurchaseOption};
 use std::collections::BTreeMap;
 
 /// Seconds in an hour.
@@ -130,13 +130,13 @@ impl InstanceLine {
     }
 
     /// The cost of the line and the purchase option it counts under.
-    pub fn cost(&self, catalog: &Catalog) -> (f64, &'static str) {
+    pub fn cost(&self, catalog: &Catalog) -> (f64, OptionKind) {
         let on_demand = |t: &str| catalog.instance_type(t).map_or(0.0, |t| t.on_demand_per_hour);
         match self {
             Self::Launch { instance_type, option, running_secs } => {
                 let t = instance_type.as_str();
                 let rate = catalog.machine_per_hour(t, option).unwrap_or_else(|| on_demand(t));
-                (running_secs.max(INSTANCE_MINIMUM_SECS) * rate / HOUR_SECS, option.name())
+                (running_secs.max(INSTANCE_MINIMUM_SECS) * rate / HOUR_SECS, option.kind())
             }
             Self::Committed { instance_type, option, unit_hours } => {
                 let t = instance_type.as_str();
@@ -144,10 +144,10 @@ impl InstanceLine {
                     PurchaseOption::DedicatedHost => catalog.dedicated_host(t).map_or(0.0, |h| h.on_demand_per_hour),
                     other => catalog.machine_per_hour(t, other).unwrap_or_else(|| on_demand(t)),
                 };
-                (unit_hours * rate, option.name())
+                (unit_hours * rate, option.kind())
             }
             Self::Overflow { instance_type, running_secs } => {
-                (running_secs * on_demand(instance_type) / HOUR_SECS, PurchaseOption::OnDemand.name())
+                (running_secs * on_demand(instance_type) / HOUR_SECS, OptionKind::OnDemand)
             }
         }
     }
@@ -371,7 +371,7 @@ pub struct Bill {
     /// Cost per service name.
     pub by_service: BTreeMap<Service, f64>,
     /// EC2 cost per purchase option (`on_demand`, `reserved`, …).
-    pub by_purchase_option: BTreeMap<&'static str, f64>,
+    pub by_purchase_option: BTreeMap<OptionKind, f64>,
     /// What the free tier took off.
     pub free_tier_savings: f64,
 }

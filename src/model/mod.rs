@@ -13,8 +13,9 @@ use std::fmt;
 
 pub use params::{
     Arrival, AutoScaling, BalancerAlgorithm, BalancerParams, ClientParams, Distribution, FunctionArchitecture,
-    FunctionParams, InstanceParams, MessageType, Payment, PredictiveScaling, PurchaseOption, QueueParams, QueueType,
-    RateStep, ReservedClass, SavingsPlanKind, ScalingMetric, ScalingStep, ScheduledAction, TopicParams, TrafficPattern,
+    FunctionParams, InstanceParams, MessageType, OptionKind, Payment, PredictiveScaling, PurchaseOption, QueueParams,
+    QueueType, RateStep, ReservedClass, SavingsPlanKind, ScalingMetric, ScalingStep, ScheduledAction, TopicParams,
+    TrafficPattern,
 };
 
 /// The file format version this program reads and writes.

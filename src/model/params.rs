@@ -433,17 +433,64 @@ pub enum PurchaseOption {
     },
 }
 
-impl PurchaseOption {
-    /// A short name, as the report's `by_purchase_option` uses it.
-    pub fn name(&self) -> &'static str {
+/// The kinds of purchase option, without their settings: what bills, cost series and the
+/// picker are keyed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OptionKind {
+    OnDemand,
+    Reserved,
+    SavingsPlan,
+    Spot,
+    DedicatedHost,
+    OnPremises,
+}
+
+impl OptionKind {
+    /// Every kind, in the order of the cost charts and the inspector's picker.
+    pub const ALL: [Self; 6] =
+        [Self::OnDemand, Self::Reserved, Self::SavingsPlan, Self::Spot, Self::DedicatedHost, Self::OnPremises];
+
+    /// The name reports use (the keys of `by_purchase_option`): `on_demand`, `savings_plan` …
+    pub fn name(self) -> &'static str {
         match self {
             Self::OnDemand => "on_demand",
-            Self::Reserved { .. } => "reserved",
-            Self::SavingsPlan { .. } => "savings_plan",
-            Self::Spot { .. } => "spot",
+            Self::Reserved => "reserved",
+            Self::SavingsPlan => "savings_plan",
+            Self::Spot => "spot",
             Self::DedicatedHost => "dedicated_host",
-            Self::OnPremises { .. } => "on_premises",
+            Self::OnPremises => "on_premises",
         }
+    }
+
+    /// The name a person reads: "On demand", "Savings plan" …
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::OnDemand => "On demand",
+            Self::Reserved => "Reserved",
+            Self::SavingsPlan => "Savings plan",
+            Self::Spot => "Spot",
+            Self::DedicatedHost => "Dedicated host",
+            Self::OnPremises => "On premises",
+        }
+    }
+}
+
+impl PurchaseOption {
+    /// Which kind of option this is.
+    pub fn kind(&self) -> OptionKind {
+        match self {
+            Self::OnDemand => OptionKind::OnDemand,
+            Self::Reserved { .. } => OptionKind::Reserved,
+            Self::SavingsPlan { .. } => OptionKind::SavingsPlan,
+            Self::Spot { .. } => OptionKind::Spot,
+            Self::DedicatedHost => OptionKind::DedicatedHost,
+            Self::OnPremises { .. } => OptionKind::OnPremises,
+        }
+    }
+
+    /// A short name, as the report's `by_purchase_option` uses it.
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
 
     /// A short description for a person: "Reserved std 1 y, no upfront".

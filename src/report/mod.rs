@@ -260,7 +260,7 @@ impl Report {
                 },
                 by_node: diagram.nodes.iter().zip(&bill.by_node).map(|(n, c)| (n.id.0.clone(), *c)).collect(),
                 by_service: bill.by_service.iter().map(|(s, c)| (s.name().to_owned(), *c)).collect(),
-                by_purchase_option: bill.by_purchase_option.iter().map(|(s, c)| ((*s).to_owned(), *c)).collect(),
+                by_purchase_option: bill.by_purchase_option.iter().map(|(k, c)| (k.name().to_owned(), *c)).collect(),
             },
             nodes,
             scaling_activities: engine.activities().iter().cloned().collect(),

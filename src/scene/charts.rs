@@ -357,9 +357,6 @@ pub fn fault_bands(engine: &Engine) -> Vec<(f64, f64)> {
     engine.fault_log().iter().map(|w| (w.start_secs, w.end_secs.unwrap_or(now).max(w.start_secs))).collect()
 }
 
-/// The purchase options, as shown.
-const OPTION_NAMES: [&str; 6] = ["on demand", "reserved", "savings plan", "spot", "dedicated host", "on premises"];
-
 /// A count of the samples as a rate per second, thinned to `points`.
 fn rate(global: &[GlobalSample], count: fn(&GlobalSample) -> u64, points: usize) -> Vec<[f64; 2]> {
     thin_mean(global.iter().map(|s| [s.t_secs, count(s) as f64 / s.interval_secs.max(1e-9)]).collect(), points)
@@ -509,7 +506,9 @@ fn cost_lines(global: &[GlobalSample], breakdown: CostBreakdown, points: usize, 
             |s| s.cost_by_service,
             lines,
         ),
-        CostBreakdown::ByPurchaseOption => stack(&OPTION_NAMES, |s| s.cost_by_option, lines),
+        CostBreakdown::ByPurchaseOption => {
+            stack(&crate::model::OptionKind::ALL.map(crate::model::OptionKind::label), |s| s.cost_by_option, lines);
+        }
     }
 }
 

@@ -11,10 +11,6 @@ use serde::Serialize;
 /// Points kept per series before older ones are merged pairwise.
 pub const SERIES_CAPACITY: usize = 4096;
 
-/// The services the cost series are broken down by, in order.
-/// The purchase options EC2 cost series are broken down by, in order.
-pub const COST_OPTIONS: [&str; 6] = ["on_demand", "reserved", "savings_plan", "spot", "dedicated_host", "on_premises"];
-
 /// One sample of the whole system.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct GlobalSample {
@@ -52,7 +48,7 @@ pub struct GlobalSample {
     /// The same by service, in the order of [`crate::cost::billing::Service::ALL`].
     #[serde(skip)]
     pub cost_by_service: [f64; 6],
-    /// EC2 cost by purchase option, in the order of [`COST_OPTIONS`].
+    /// EC2 cost by purchase option, in the order of [`OptionKind::ALL`](crate::model::OptionKind::ALL).
     #[serde(skip)]
     pub cost_by_option: [f64; 6],
 }
@@ -214,7 +210,8 @@ impl Engine {
             cost_usd: bill.total,
             cost_by_service: crate::cost::billing::Service::ALL
                 .map(|s| bill.by_service.get(&s).copied().unwrap_or(0.0)),
-            cost_by_option: COST_OPTIONS.map(|name| bill.by_purchase_option.get(name).copied().unwrap_or(0.0)),
+            cost_by_option: crate::model::OptionKind::ALL
+                .map(|k| bill.by_purchase_option.get(&k).copied().unwrap_or(0.0)),
         });
         m.last_succeeded = succeeded;
         m.last_failed = failed;

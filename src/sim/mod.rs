@@ -46,7 +46,7 @@ pub use figures::{
     BalancerFigures, ClientTotals, FunctionFigures, InstanceFigures, NodeFigures, QueueTotals, TopicFigures,
 };
 pub use live::{LiveChange, StructureChange};
-pub use metrics::{COST_OPTIONS, GlobalSample, NodeSample, SERIES_CAPACITY};
+pub use metrics::{GlobalSample, NodeSample, SERIES_CAPACITY};
 pub use scaling::Activity;
 pub use time::SimTime;
 pub use work::WorkTotals;

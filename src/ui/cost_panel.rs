@@ -139,8 +139,8 @@ pub fn show(ui: &mut Ui, run: &LiveRun, free_tier: bool, cache: &mut CostCache, 
             if bill.by_purchase_option.is_empty() {
                 ui.weak("no instances");
             }
-            for (name, cost) in &bill.by_purchase_option {
-                ui.label(format!("{}: ${cost:.4}", name.replace('_', " ")));
+            for (kind, cost) in &bill.by_purchase_option {
+                ui.label(format!("{}: ${cost:.4}", kind.label()));
             }
             let ui = &mut columns[2];
             ui.strong("Nodes by cost");

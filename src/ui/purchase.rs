@@ -5,32 +5,20 @@
 use super::inspector::combo;
 use crate::cost::Catalog;
 use crate::cost::whatif::offered_options;
-use crate::model::{Payment, PurchaseOption, ReservedClass, SavingsPlanKind};
+use crate::model::{OptionKind, Payment, PurchaseOption, ReservedClass, SavingsPlanKind};
 use egui::{DragValue, Ui};
 
-/// The kinds of option, in the picker's order.
-const KINDS: [&str; 6] = ["On demand", "Reserved", "Savings plan", "Spot", "Dedicated host", "On premises"];
-
-fn kind_index(option: &PurchaseOption) -> usize {
-    match option {
-        PurchaseOption::OnDemand => 0,
-        PurchaseOption::Reserved { .. } => 1,
-        PurchaseOption::SavingsPlan { .. } => 2,
-        PurchaseOption::Spot { .. } => 3,
-        PurchaseOption::DedicatedHost => 4,
-        PurchaseOption::OnPremises { .. } => 5,
-    }
-}
-
 /// The option a kind starts as when picked.
-fn starting(kind: usize, catalog: &Catalog, instance_type: &str) -> PurchaseOption {
+fn starting(kind: OptionKind, catalog: &Catalog, instance_type: &str) -> PurchaseOption {
     match kind {
-        1 => PurchaseOption::Reserved { class: ReservedClass::Standard, term_years: 1, payment: Payment::NoUpfront },
-        2 => PurchaseOption::SavingsPlan { plan: SavingsPlanKind::Compute, term_years: 1 },
-        3 => PurchaseOption::Spot { interruptions_per_hour: None },
-        4 => PurchaseOption::DedicatedHost,
-        5 => catalog.on_premises_for(instance_type),
-        _ => PurchaseOption::OnDemand,
+        OptionKind::OnDemand => PurchaseOption::OnDemand,
+        OptionKind::Reserved => {
+            PurchaseOption::Reserved { class: ReservedClass::Standard, term_years: 1, payment: Payment::NoUpfront }
+        }
+        OptionKind::SavingsPlan => PurchaseOption::SavingsPlan { plan: SavingsPlanKind::Compute, term_years: 1 },
+        OptionKind::Spot => PurchaseOption::Spot { interruptions_per_hour: None },
+        OptionKind::DedicatedHost => PurchaseOption::DedicatedHost,
+        OptionKind::OnPremises => catalog.on_premises_for(instance_type),
     }
 }
 
@@ -70,12 +58,12 @@ pub fn field(
     option: &mut PurchaseOption,
 ) -> bool {
     let mut changed = false;
-    let current = kind_index(option);
+    let current = option.kind();
     egui::ComboBox::from_id_salt(label.with("purchase"))
-        .selected_text(KINDS[current])
+        .selected_text(current.label())
         .show_ui(ui, |ui| {
-            for (k, name) in KINDS.iter().enumerate() {
-                if ui.selectable_label(k == current, *name).clicked() && k != current {
+            for k in OptionKind::ALL {
+                if ui.selectable_label(k == current, k.label()).clicked() && k != current {
                     *option = starting(k, catalog, instance_type);
                     changed = true;
                 }
