@@ -6,10 +6,10 @@
 use super::call::{Caller, Link, NO_INSTANCE, Phase};
 use super::events::Event;
 use super::faults::Scope;
-use super::kinds::{Behaviour, Gauges, NodeBehaviour, for_kind};
+use super::kinds::{Behaviour, NodeBehaviour, for_kind};
 use super::slab::Key;
 use super::time::secs_to_nanos;
-use super::{BalancerFigures, LiveNode, NodeFigures};
+use super::{BalancerFigures, NodeFigures};
 use super::{Engine, FailReason};
 use crate::cost::NodeUsage;
 use crate::cost::billing::BalancerHour;
@@ -380,8 +380,6 @@ impl NodeBehaviour for BalancerState {
         engine.balancer_complete(node, call);
     }
 
-    fn pull(_engine: &mut Engine, _node: u32) {}
-
     fn take_down(engine: &mut Engine, node: u32, _machine: Option<u32>, reason: FailReason) {
         engine.nodes[node as usize].down_count += 1;
         engine.fail_calls_at(node, None, reason);
@@ -390,18 +388,6 @@ impl NodeBehaviour for BalancerState {
     fn bring_up(engine: &mut Engine, node: u32, _machine: Option<u32>) {
         let n = &mut engine.nodes[node as usize];
         n.down_count = n.down_count.saturating_sub(1);
-    }
-
-    fn is_down(engine: &Engine, node: u32) -> bool {
-        engine.nodes[node as usize].down_count > 0
-    }
-
-    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
-        None
-    }
-
-    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
-        !Self::is_down(engine, node)
     }
 
     // A regional service: a zone outage leaves it up, an outage of the cloud takes it down.
@@ -427,14 +413,6 @@ impl NodeBehaviour for BalancerState {
             closed_lcu_hours: b.closed_lcu_hours,
             lcu_scale: 1.0,
         }
-    }
-
-    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
-        Gauges::default()
-    }
-
-    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
-        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
     }
 
     fn figures(engine: &Engine, node: u32, figures: &mut NodeFigures) {

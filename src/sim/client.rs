@@ -3,13 +3,11 @@
 
 use super::call::{Caller, NO_INSTANCE, Payload};
 use super::events::Event;
-use super::faults::Scope;
-use super::kinds::{Behaviour, Gauges, NodeBehaviour};
+use super::kinds::{Behaviour, NodeBehaviour};
 use super::slab::Key;
 use super::stats::Latencies;
 use super::time::{ms_to_nanos, secs_to_nanos};
 use super::{Engine, FailReason};
-use super::{LiveNode, NodeFigures};
 use crate::cost::NodeUsage;
 use crate::model::NodeKind;
 use crate::model::{Arrival, ClientParams, TrafficPattern};
@@ -366,36 +364,10 @@ impl NodeBehaviour for ClientState {
         engine.finish(call, None);
     }
 
-    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
-        engine.finish(call, failure);
-    }
-
-    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
-        engine.finish(call, Some(reason));
-    }
-
-    fn pull(_engine: &mut Engine, _node: u32) {}
-
     // Validation refuses faults on clients.
     fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
 
     fn bring_up(_engine: &mut Engine, _node: u32, _machine: Option<u32>) {}
-
-    fn is_down(engine: &Engine, node: u32) -> bool {
-        engine.nodes[node as usize].down_count > 0
-    }
-
-    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
-        None
-    }
-
-    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
-        !Self::is_down(engine, node)
-    }
-
-    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
-        false
-    }
 
     fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
         if let (Behaviour::Client(c), NodeKind::Client(p)) = (&mut engine.nodes[node as usize].behaviour, kind) {
@@ -412,16 +384,6 @@ impl NodeBehaviour for ClientState {
     fn usage(engine: &Engine, node: u32) -> NodeUsage {
         NodeUsage::Client { bytes_out: engine.state::<Self>(node).bytes_out }
     }
-
-    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
-        Gauges::default()
-    }
-
-    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
-        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
-    }
-
-    fn figures(_engine: &Engine, _node: u32, _figures: &mut NodeFigures) {}
 }
 
 #[cfg(test)]

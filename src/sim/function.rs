@@ -264,18 +264,6 @@ impl NodeBehaviour for FunctionState {
         engine.function_pull(node);
     }
 
-    fn is_down(engine: &Engine, node: u32) -> bool {
-        engine.nodes[node as usize].down_count > 0
-    }
-
-    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
-        None
-    }
-
-    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
-        !Self::is_down(engine, node)
-    }
-
     // A regional service: a zone outage leaves it up, an outage of the cloud takes it down.
     fn in_outage(_engine: &Engine, _node: u32, scope: &Scope, _zone: Option<u8>) -> bool {
         matches!(scope, Scope::Location(Location::Cloud))

@@ -634,14 +634,6 @@ impl NodeBehaviour for InstanceState {
         engine.instance_arrive(node, call);
     }
 
-    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
-        engine.finish(call, failure);
-    }
-
-    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
-        engine.finish(call, Some(reason));
-    }
-
     fn pull(engine: &mut Engine, node: u32) {
         engine.instance_pull(node);
     }

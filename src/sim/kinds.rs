@@ -137,6 +137,12 @@ pub(crate) struct Gauges {
 /// What the engine asks of a node of one kind. Every function takes the engine and the node's
 /// index, so that a kind can reach the core (schedule events, send calls, open work) while it
 /// changes its own state; [`KindState`] finds that state.
+///
+/// What every kind must decide has no default: how it starts, takes a call, goes down and up, is
+/// retuned and deleted, and what it costs. The functions with a default describe a node that is
+/// one unit (no machines of its own), finishes a call when its downstream answers are in, reads no
+/// queue, survives a zone outage and shows nothing beyond the counters every node keeps; a kind
+/// that is more than that overrides them.
 pub(crate) trait NodeBehaviour: KindState {
     /// Starts what the node does on its own: a client's first request, a balancer's health
     /// checks, an instance node's machines. Once, after the node is wired.
@@ -147,15 +153,19 @@ pub(crate) trait NodeBehaviour: KindState {
 
     /// Every downstream answer of `call`, which the node is handling, is in; `failure` is the
     /// first failure among them.
-    fn downstream_done(engine: &mut Engine, node: u32, call: Key, failure: Option<FailReason>);
+    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
+        engine.finish(call, failure);
+    }
 
     /// `call`, which the node is handling, ends now for `reason`: the node (or its machine) went
     /// down or was deleted.
-    fn abort(engine: &mut Engine, node: u32, call: Key, reason: FailReason);
+    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
+        engine.finish(call, Some(reason));
+    }
 
     /// A queue the node reads has visible messages: it takes what it has room for. (Only
-    /// consumers are ever asked: see [`Self::sources`].)
-    fn pull(engine: &mut Engine, node: u32);
+    /// consumers are ever asked: `check` allows queue edges to nothing else.)
+    fn pull(_engine: &mut Engine, _node: u32) {}
 
     /// The node (its machine `machine`, or all of it) goes down for `reason`.
     fn take_down(engine: &mut Engine, node: u32, machine: Option<u32>, reason: FailReason);
@@ -164,18 +174,27 @@ pub(crate) trait NodeBehaviour: KindState {
     fn bring_up(engine: &mut Engine, node: u32, machine: Option<u32>);
 
     /// Whether the node is down now (an instance node: every machine).
-    fn is_down(engine: &Engine, node: u32) -> bool;
+    fn is_down(engine: &Engine, node: u32) -> bool {
+        engine.nodes[node as usize].down_count > 0
+    }
 
     /// The machines of the node that serve, fail and are balanced one by one (an instance node's
     /// machines not terminated), each with its launch number; `None` when the node is one unit.
-    fn machines(engine: &Engine, node: u32) -> Option<Vec<(u32, u32)>>;
+    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
+        None
+    }
 
-    /// Whether machine `machine` of the node (or the node itself, for [`NO_INSTANCE`]) is up.
-    fn unit_up(engine: &Engine, node: u32, machine: u32) -> bool;
+    /// Whether machine `machine` of the node (or the node itself, for
+    /// [`NO_INSTANCE`](super::call::NO_INSTANCE)) is up.
+    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
+        !Self::is_down(engine, node)
+    }
 
     /// Whether an outage of `scope` covers the node (for an instance node: its machines in zone
     /// index `zone`, or any of its machines for `None`).
-    fn in_outage(engine: &Engine, node: u32, scope: &Scope, zone: Option<u8>) -> bool;
+    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
+        false
+    }
 
     /// The node takes the parameters of `kind` (of its own kind) at the current time.
     fn retune(engine: &mut Engine, node: u32, kind: &NodeKind);
@@ -187,13 +206,17 @@ pub(crate) trait NodeBehaviour: KindState {
     fn usage(engine: &Engine, node: u32) -> NodeUsage;
 
     /// What the node shows in a chart sample now.
-    fn gauges(engine: &Engine, node: u32) -> Gauges;
+    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
+        Gauges::default()
+    }
 
     /// What the node's badges show now; `utilization` is the last sample's.
-    fn live(engine: &Engine, node: u32, utilization: f64) -> LiveNode;
+    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
+        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
+    }
 
     /// The node's own figures for the report, beside the counters every node keeps.
-    fn figures(engine: &Engine, node: u32, figures: &mut NodeFigures);
+    fn figures(_engine: &Engine, _node: u32, _figures: &mut NodeFigures) {}
 }
 
 impl Engine {

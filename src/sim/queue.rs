@@ -5,7 +5,6 @@
 
 use super::call::Payload;
 use super::events::Event;
-use super::faults::Scope;
 use super::kinds::{Behaviour, Gauges, NodeBehaviour, for_kind, mean_ms};
 use super::slab::{Key, Slab};
 use super::stats::TimeAverage;
@@ -636,36 +635,10 @@ impl NodeBehaviour for QueueState {
         engine.queue_arrive(node, call);
     }
 
-    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
-        engine.finish(call, failure);
-    }
-
-    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
-        engine.finish(call, Some(reason));
-    }
-
-    fn pull(_engine: &mut Engine, _node: u32) {}
-
     // A managed service that this model keeps available.
     fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
 
     fn bring_up(_engine: &mut Engine, _node: u32, _machine: Option<u32>) {}
-
-    fn is_down(engine: &Engine, node: u32) -> bool {
-        engine.nodes[node as usize].down_count > 0
-    }
-
-    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
-        None
-    }
-
-    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
-        !Self::is_down(engine, node)
-    }
-
-    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
-        false
-    }
 
     fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
         if let NodeKind::Queue(p) = kind {

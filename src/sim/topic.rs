@@ -4,12 +4,11 @@
 
 use super::call::{Caller, NO_INSTANCE, Payload};
 use super::events::Event;
-use super::faults::Scope;
-use super::kinds::{Gauges, NodeBehaviour};
+use super::kinds::NodeBehaviour;
 use super::slab::Key;
 use super::time::secs_to_nanos;
 use super::{Engine, FailReason};
-use super::{LiveNode, NodeFigures, TopicFigures};
+use super::{NodeFigures, TopicFigures};
 use crate::cost::NodeUsage;
 use crate::cost::billing::chunked_requests;
 use crate::model::NodeKind;
@@ -172,36 +171,10 @@ impl NodeBehaviour for TopicState {
         engine.topic_arrive(node, call);
     }
 
-    fn downstream_done(engine: &mut Engine, _node: u32, call: Key, failure: Option<FailReason>) {
-        engine.finish(call, failure);
-    }
-
-    fn abort(engine: &mut Engine, _node: u32, call: Key, reason: FailReason) {
-        engine.finish(call, Some(reason));
-    }
-
-    fn pull(_engine: &mut Engine, _node: u32) {}
-
     // A managed service that this model keeps available.
     fn take_down(_engine: &mut Engine, _node: u32, _machine: Option<u32>, _reason: FailReason) {}
 
     fn bring_up(_engine: &mut Engine, _node: u32, _machine: Option<u32>) {}
-
-    fn is_down(engine: &Engine, node: u32) -> bool {
-        engine.nodes[node as usize].down_count > 0
-    }
-
-    fn machines(_engine: &Engine, _node: u32) -> Option<Vec<(u32, u32)>> {
-        None
-    }
-
-    fn unit_up(engine: &Engine, node: u32, _machine: u32) -> bool {
-        !Self::is_down(engine, node)
-    }
-
-    fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
-        false
-    }
 
     fn retune(engine: &mut Engine, node: u32, kind: &NodeKind) {
         if let NodeKind::Topic(p) = kind {
@@ -217,14 +190,6 @@ impl NodeBehaviour for TopicState {
     fn usage(engine: &Engine, node: u32) -> NodeUsage {
         let t = engine.state::<Self>(node);
         NodeUsage::Topic { billable_publishes: t.billable_publishes, http_deliveries: t.http_deliveries }
-    }
-
-    fn gauges(_engine: &Engine, _node: u32) -> Gauges {
-        Gauges::default()
-    }
-
-    fn live(engine: &Engine, node: u32, _utilization: f64) -> LiveNode {
-        LiveNode { down: Self::is_down(engine, node), ..LiveNode::default() }
     }
 
     fn figures(engine: &Engine, node: u32, f: &mut NodeFigures) {
