@@ -121,7 +121,7 @@ impl Engine {
             // The hot path of a send to a queue: stored and acknowledged in the same instant, so
             // no call is kept for it (the queue's counters see an arrival finished at once).
             self.count_arrival(to);
-            self.count_finished_at_once(to, None);
+            self.count_finished(to, self.now, None);
             self.queue_store(to, payload);
             self.answer(caller, None, edge);
             self.dispatch_queue(to);
@@ -171,17 +171,19 @@ impl Engine {
         key
     }
 
-    /// A call that arrived at `node` now finishes there now (see [`Self::finish`]).
-    fn count_finished_at_once(&mut self, node: u32, failure: Option<FailReason>) {
+    /// A call that arrived at `node` at `arrived_at` finishes there now: it leaves the node, and
+    /// one that arrived after warm-up counts as completed or failed, with its time there.
+    fn count_finished(&mut self, node: u32, arrived_at: u64, failure: Option<FailReason>) {
         let (now, from) = (self.now, self.measure_from);
         let c = &mut self.nodes[node as usize].counters;
         c.in_node.add(now, from, -1.0);
-        if now >= from {
+        if arrived_at >= from {
             if failure.is_some() {
                 c.failed += 1;
             } else {
                 c.completed += 1;
             }
+            c.sojourn_ns += (now - arrived_at) as f64;
         }
     }
 
@@ -211,7 +213,7 @@ impl Engine {
 
     /// The target is done with a call (`failure` says how); the answer starts back.
     pub(crate) fn finish(&mut self, key: Key, failure: Option<FailReason>) {
-        let (now, from) = (self.now, self.measure_from);
+        let now = self.now;
         let Some(call) = self.calls.get_mut(key) else { return };
         if call.phase == Phase::Done {
             return;
@@ -219,16 +221,7 @@ impl Engine {
         call.phase = Phase::Done;
         call.failure = failure;
         let (target, arrived_at, back_ns) = (call.target, call.arrived_at, call.back_ns);
-        let c = &mut self.nodes[target as usize].counters;
-        c.in_node.add(now, from, -1.0);
-        if arrived_at >= from {
-            if failure.is_some() {
-                c.failed += 1;
-            } else {
-                c.completed += 1;
-            }
-            c.sojourn_ns += (now - arrived_at) as f64;
-        }
+        self.count_finished(target, arrived_at, failure);
         if back_ns == 0 {
             self.respond(key);
         } else {

@@ -11,9 +11,10 @@
 //!
 //! The engine core — events, calls, requests, the random stream, the work ledger — calls kinds
 //! only through here, and kinds reach each other only through the core (a queue asks a consumer
-//! to [`NodeBehaviour::pull`], whatever kind the consumer is). So a new kind is a variant of
-//! [`Behaviour`], an arm of [`for_kind!`] and of [`KindState`]'s list, and an `impl
-//! NodeBehaviour` — and the compiler names each place until all are there.
+//! to [`NodeBehaviour::pull`], whatever kind the consumer is). So a new kind is a line of
+//! `kinds!` (which declares [`Behaviour`] and each [`KindState`]), an arm of [`for_kind!`], and an
+//! `impl NodeBehaviour` with what has no default — and the compiler names each place until all
+//! are there.
 
 use super::balancer::BalancerState;
 #[allow(unused_imports)] // named in the documentation
@@ -30,19 +31,6 @@ use super::{Engine, FailReason};
 use super::{LiveNode, NodeFigures};
 use crate::cost::NodeUsage;
 use crate::model::NodeKind;
-
-/// Per-kind state of a node. One per node and never moved in the hot path, so the size of the
-/// largest variant (a client's histograms) costs nothing worth boxing for.
-#[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum Behaviour {
-    Client(ClientState),
-    Balancer(BalancerState),
-    Instance(InstanceState),
-    Topic(TopicState),
-    Queue(QueueState),
-    Function(FunctionState),
-}
 
 /// Calls [`NodeBehaviour`]'s `$method` of node `$node`'s kind: `for_kind!(engine, node,
 /// arrive(engine, node, call))` is `<QueueState as NodeBehaviour>::arrive(engine, node, call)` for
@@ -81,8 +69,17 @@ pub(crate) trait KindState: Sized {
     fn of_mut(behaviour: &mut Behaviour) -> Option<&mut Self>;
 }
 
-macro_rules! kind_states {
+/// Declares [`Behaviour`] with one variant per kind and each kind's [`KindState`], from one list.
+macro_rules! kinds {
     ($($variant:ident($state:ty)),* $(,)?) => {
+        /// Per-kind state of a node. One per node and never moved in the hot path, so the size of
+        /// the largest variant (a client's histograms) costs nothing worth boxing for.
+        #[derive(Debug)]
+        #[allow(clippy::large_enum_variant)]
+        pub(crate) enum Behaviour {
+            $($variant($state)),*
+        }
+
         $(
             impl KindState for $state {
                 fn of(behaviour: &Behaviour) -> Option<&Self> {
@@ -93,17 +90,10 @@ macro_rules! kind_states {
                 }
             }
         )*
-        /// Every variant has a state type above (a new variant without one does not compile).
-        #[allow(dead_code)]
-        fn every_kind_has_a_state(b: &Behaviour) {
-            match b {
-                $(Behaviour::$variant(_) => {})*
-            }
-        }
     };
 }
 
-kind_states! {
+kinds! {
     Client(ClientState),
     Balancer(BalancerState),
     Instance(InstanceState),

@@ -207,14 +207,13 @@ impl Engine {
     pub(crate) fn queue_arrive(&mut self, node: u32, key: Key) {
         let Some(call) = self.calls.get(key) else { return };
         let payload = call.payload;
-        let chunk = self.catalog.queue.chunk_bytes;
-        let q = self.queue(node);
-        q.billable_requests += chunked_requests(payload.request_bytes, chunk);
         if payload.hops >= super::MAX_HOPS {
             // Round a loop once too often: acknowledged, then dead-lettered (or dropped) and its
             // work lost, so that a loop cannot fill the memory.
             let measured = self.measured(self.now);
+            let chunk = self.catalog.queue.chunk_bytes;
             let q = self.queue(node);
+            q.billable_requests += chunked_requests(payload.request_bytes, chunk);
             q.loop_detected += u64::from(measured);
             let dlq = q.dead_letter;
             self.work_open(payload.work);
@@ -227,7 +226,7 @@ impl Engine {
             }
             return;
         }
-        self.enqueue(node, payload);
+        self.queue_store(node, payload);
         self.finish(key, None);
         self.dispatch_queue(node);
     }
@@ -239,8 +238,8 @@ impl Engine {
         matches!(n.behaviour, Behaviour::Queue(_)) && !n.removed && payload.hops < super::MAX_HOPS
     }
 
-    /// Stores a message sent to the queue `node` now, as [`Self::queue_arrive`] does for a send
-    /// that [`Self::queue_takes_at_once`] accepts (billed the same, without a call).
+    /// Stores (and bills) a message sent to the queue `node` now: for [`Self::queue_arrive`], and
+    /// for a send that [`Self::queue_takes_at_once`] accepts without a call.
     pub(crate) fn queue_store(&mut self, node: u32, payload: Payload) {
         let chunk = self.catalog.queue.chunk_bytes;
         self.queue(node).billable_requests += chunked_requests(payload.request_bytes, chunk);

@@ -32,14 +32,12 @@ impl TimeAverage {
     /// Accounts the time up to `now` at the current level.
     #[inline]
     pub fn settle(&mut self, now: u64, from: u64) {
+        if self.area_before.is_none() && now >= from {
+            self.pass_from(from);
+        }
         if now > self.last {
-            if self.area_before.is_none() && now >= from {
-                self.pass_from(from);
-            }
             self.area_all += self.level * (now - self.last) as f64;
             self.last = now;
-        } else if self.area_before.is_none() && now >= from {
-            self.pass_from(from);
         }
     }
 
