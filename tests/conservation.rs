@@ -9,8 +9,9 @@ mod common;
 use cloud_sandbox::cost::Catalog;
 use cloud_sandbox::model::validate::{check, wiring_refusal};
 use cloud_sandbox::model::{
-    BalancerAlgorithm, BalancerParams, ClientParams, Diagram, Distribution, Edge, Fault, FunctionParams,
-    InstanceParams, NodeKind, QueueParams, QueueType, TopicParams,
+    BalancerAlgorithm, BalancerParams, ClientParams, Cluster, ContainersParams, Diagram, Distribution, Edge, Fault,
+    FunctionParams, InstanceParams, LaunchType, NodeKind, Placement, PurchaseOption, QueueParams, QueueType,
+    TopicParams,
 };
 use cloud_sandbox::sim::{Engine, RunOptions, SimTime};
 use common::*;
@@ -109,6 +110,36 @@ fn service_kind() -> impl Strategy<Value = NodeKind> {
                 retention_secs: retention,
             })
         ),
+        (1..4u32, 1..4u32, 0..3u8, 0..3u32, 1..4u32, 0.0..5.0f64, 0.0..10.0f64, any::<bool>(), 1.0..60.0f64).prop_map(
+            |(tasks, workers, launch, instances, extra, start, boot, spread, mean)| {
+                let launch_type = [LaunchType::Fargate, LaunchType::FargateSpot, LaunchType::Ec2][launch as usize];
+                NodeKind::Containers(ContainersParams {
+                    launch_type,
+                    tasks,
+                    workers_per_task: workers,
+                    cpu: 0.5,
+                    memory_gb: 1.0,
+                    service_time: Distribution::Exponential { mean_ms: mean },
+                    start_secs: Some(start),
+                    zones: vec!["a".into(), "b".into()],
+                    cluster: Cluster {
+                        instances,
+                        max_instances: instances + extra,
+                        boot_secs: boot,
+                        scale_in_after_secs: 5.0,
+                        placement: if spread { Placement::Spread } else { Placement::Binpack },
+                        // Spot instances interrupted often enough to be seen in a short run.
+                        purchase: if spread {
+                            PurchaseOption::Spot { interruptions_per_hour: Some(30.0) }
+                        } else {
+                            PurchaseOption::OnDemand
+                        },
+                        ..Cluster::default()
+                    },
+                    ..ContainersParams::default()
+                })
+            }
+        ),
         (1..8u32, 1.0..150.0f64, 0.0..300.0f64, 0.05..2.0f64).prop_map(|(limit, mean, cold, timeout)| {
             NodeKind::Function(FunctionParams {
                 concurrency_limit: limit,
@@ -169,7 +200,10 @@ fn random_diagram() -> impl Strategy<Value = Diagram> {
                     NodeKind::Instance(p) if p.count > 1 && at > 30.0 => {
                         Fault::Crash { node: n.id.clone(), instance: Some(1), at_secs: at, for_secs: Some(len) }
                     }
-                    NodeKind::Instance(_) | NodeKind::Function(_) | NodeKind::Balancer(_) => {
+                    NodeKind::Containers(p) if p.tasks > 1 && at > 20.0 => {
+                        Fault::Crash { node: n.id.clone(), instance: Some(1), at_secs: at, for_secs: Some(len) }
+                    }
+                    NodeKind::Instance(_) | NodeKind::Function(_) | NodeKind::Balancer(_) | NodeKind::Containers(_) => {
                         Fault::Crash { node: n.id.clone(), instance: None, at_secs: at, for_secs: Some(len) }
                     }
                     _ => continue,
@@ -218,6 +252,15 @@ proptest! {
         for n in &mut edited.nodes {
             if let NodeKind::Instance(p) = &mut n.kind {
                 p.count = count;
+            }
+            // A container service gets the count, and every other one moves between Fargate and
+            // EC2 (a redeployment).
+            if let NodeKind::Containers(p) = &mut n.kind {
+                p.tasks = count;
+                if count % 2 == 0 {
+                    p.launch_type =
+                        if p.launch_type == LaunchType::Ec2 { LaunchType::Fargate } else { LaunchType::Ec2 };
+                }
             }
         }
         let faulted = |id: &cloud_sandbox::model::NodeId| d.scenario.faults.iter().any(|f| f.nodes().contains(&id));

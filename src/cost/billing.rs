@@ -89,6 +89,72 @@ pub enum NodeUsage {
         /// The same on arm64 (the architecture can change during a run).
         gb_seconds_arm: f64,
     },
+    /// A container service: its Fargate tasks, its cluster's EC2 instances, its EKS control plane.
+    Containers(ContainerUsage),
+}
+
+/// What a container service used.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContainerUsage {
+    /// Fargate: each task's run, billed by its requested size.
+    pub tasks: Vec<TaskRun>,
+    /// EC2 launch type: the cluster's instances, billed as an instance node's machines.
+    pub hosts: Vec<InstanceLine>,
+    /// Hours of an EKS control plane in standard support, and in extended support.
+    pub eks_hours: f64,
+    pub eks_extended_hours: f64,
+}
+
+/// One run of one Fargate task, from the start of its image download to its stop.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskRun {
+    /// Seconds it has run (so far, or until it stopped).
+    pub running_secs: f64,
+    /// Requested vCPU and memory (GB), as billed (EKS pods already rounded up).
+    pub vcpu: f64,
+    pub memory_gb: f64,
+    /// Ephemeral storage, GB (20 are included).
+    pub storage_gb: f64,
+    /// On Graviton (arm64).
+    pub arm: bool,
+    /// On Fargate Spot.
+    pub spot: bool,
+}
+
+impl TaskRun {
+    /// The task's price per hour of running.
+    pub fn per_hour(&self, catalog: &Catalog) -> f64 {
+        let r = &catalog.containers;
+        let (per_vcpu, per_gb) = if self.arm {
+            (r.fargate_arm_per_vcpu_hour, r.fargate_arm_per_gb_hour)
+        } else {
+            (r.fargate_x86_per_vcpu_hour, r.fargate_x86_per_gb_hour)
+        };
+        let storage = (self.storage_gb - crate::model::containers::FARGATE_INCLUDED_STORAGE_GB).max(0.0);
+        let full = self.vcpu * per_vcpu + self.memory_gb * per_gb + storage * r.fargate_storage_per_gb_hour;
+        if self.spot { full * (1.0 - r.fargate_spot_discount) } else { full }
+    }
+
+    /// What the run costs: whole seconds (rounded up), at least the minimum.
+    pub fn cost(&self, catalog: &Catalog) -> f64 {
+        let secs = (self.running_secs - 1e-9).ceil().max(catalog.containers.fargate_minimum_secs);
+        secs / HOUR_SECS * self.per_hour(catalog)
+    }
+}
+
+impl ContainerUsage {
+    /// The cost by service: Fargate, EC2 (the cluster's instances) and EKS.
+    pub fn by_service(&self, catalog: &Catalog) -> [(Service, f64); 3] {
+        let r = &catalog.containers;
+        [
+            (Service::Fargate, self.tasks.iter().map(|t| t.cost(catalog)).sum()),
+            (Service::Ec2, self.hosts.iter().map(|l| l.cost(catalog).0).sum()),
+            (
+                Service::Eks,
+                self.eks_hours * r.eks_per_cluster_hour + self.eks_extended_hours * r.eks_extended_per_cluster_hour,
+            ),
+        ]
+    }
 }
 
 /// One line of an instance node's bill.
@@ -161,27 +227,7 @@ impl NodeUsage {
         let n = |v: u64| (v as f64 * factor).round() as u64;
         match self {
             Self::Client { bytes_out } => Self::Client { bytes_out: n(*bytes_out) },
-            Self::Instances(lines) => Self::Instances(
-                lines
-                    .iter()
-                    .map(|l| match l {
-                        InstanceLine::Launch { instance_type, option, running_secs } => InstanceLine::Launch {
-                            instance_type: instance_type.clone(),
-                            option: option.clone(),
-                            running_secs: running_secs * factor,
-                        },
-                        InstanceLine::Committed { instance_type, option, unit_hours } => InstanceLine::Committed {
-                            instance_type: instance_type.clone(),
-                            option: option.clone(),
-                            unit_hours: unit_hours * factor,
-                        },
-                        InstanceLine::Overflow { instance_type, running_secs } => InstanceLine::Overflow {
-                            instance_type: instance_type.clone(),
-                            running_secs: running_secs * factor,
-                        },
-                    })
-                    .collect(),
-            ),
+            Self::Instances(lines) => Self::Instances(scaled_lines(lines, factor)),
             Self::Balancer { existed_secs, hours, closed_lcu_hours, lcu_scale } => Self::Balancer {
                 existed_secs: existed_secs * factor,
                 hours: hours.clone(),
@@ -199,8 +245,36 @@ impl NodeUsage {
                 gb_seconds_x86: gb_seconds_x86 * factor,
                 gb_seconds_arm: gb_seconds_arm * factor,
             },
+            Self::Containers(u) => Self::Containers(ContainerUsage {
+                tasks: u.tasks.iter().map(|t| TaskRun { running_secs: t.running_secs * factor, ..*t }).collect(),
+                hosts: scaled_lines(&u.hosts, factor),
+                eks_hours: u.eks_hours * factor,
+                eks_extended_hours: u.eks_extended_hours * factor,
+            }),
         }
     }
+}
+
+/// Instance lines `factor` times as long.
+fn scaled_lines(lines: &[InstanceLine], factor: f64) -> Vec<InstanceLine> {
+    lines
+        .iter()
+        .map(|l| match l {
+            InstanceLine::Launch { instance_type, option, running_secs } => InstanceLine::Launch {
+                instance_type: instance_type.clone(),
+                option: option.clone(),
+                running_secs: running_secs * factor,
+            },
+            InstanceLine::Committed { instance_type, option, unit_hours } => InstanceLine::Committed {
+                instance_type: instance_type.clone(),
+                option: option.clone(),
+                unit_hours: unit_hours * factor,
+            },
+            InstanceLine::Overflow { instance_type, running_secs } => {
+                InstanceLine::Overflow { instance_type: instance_type.clone(), running_secs: running_secs * factor }
+            }
+        })
+        .collect()
 }
 
 /// An AWS service a bill has lines for.
@@ -216,13 +290,26 @@ pub enum Service {
     Sns,
     /// Functions.
     Lambda,
+    /// Container tasks on AWS Fargate.
+    Fargate,
+    /// EKS control planes.
+    Eks,
     /// Data out to the internet.
     DataTransfer,
 }
 
 impl Service {
     /// Every service, in the order bills and charts list them.
-    pub const ALL: [Self; 6] = [Self::Ec2, Self::LoadBalancing, Self::Sqs, Self::Sns, Self::Lambda, Self::DataTransfer];
+    pub const ALL: [Self; 8] = [
+        Self::Ec2,
+        Self::Fargate,
+        Self::Eks,
+        Self::LoadBalancing,
+        Self::Sqs,
+        Self::Sns,
+        Self::Lambda,
+        Self::DataTransfer,
+    ];
 
     /// The name reports use (and AWS bills): "Elastic Load Balancing".
     pub fn name(self) -> &'static str {
@@ -232,6 +319,8 @@ impl Service {
             Self::Sqs => "SQS",
             Self::Sns => "SNS",
             Self::Lambda => "Lambda",
+            Self::Fargate => "Fargate",
+            Self::Eks => "EKS",
             Self::DataTransfer => "Data transfer",
         }
     }
@@ -240,11 +329,14 @@ impl Service {
     pub fn short_name(self) -> &'static str {
         match self {
             Self::LoadBalancing => "Load balancing",
-            Self::Ec2 | Self::Sqs | Self::Sns | Self::Lambda | Self::DataTransfer => self.name(),
+            Self::Ec2 | Self::Sqs | Self::Sns | Self::Lambda | Self::Fargate | Self::Eks | Self::DataTransfer => {
+                self.name()
+            }
         }
     }
 
-    /// The service a node's cost is listed under.
+    /// The service a node's cost is listed under (a container service's is split: see
+    /// [`ContainerUsage::by_service`]; this is its main one).
     pub fn of(usage: &NodeUsage) -> Self {
         match usage {
             NodeUsage::Client { .. } => Self::DataTransfer,
@@ -253,6 +345,8 @@ impl Service {
             NodeUsage::Queue { .. } => Self::Sqs,
             NodeUsage::Topic { .. } => Self::Sns,
             NodeUsage::Function { .. } => Self::Lambda,
+            NodeUsage::Containers(u) if u.tasks.is_empty() && !u.hosts.is_empty() => Self::Ec2,
+            NodeUsage::Containers(_) => Self::Fargate,
         }
     }
 }
@@ -312,7 +406,7 @@ fn covered_units(usage: &NodeUsage, catalog: &Catalog) -> Vec<(Allowance, f64, f
         NodeUsage::Client { bytes_out } => {
             vec![(Allowance::DataOutGb, *bytes_out as f64 / 1e9, catalog.data_transfer.out_per_gb)]
         }
-        NodeUsage::Instances(_) => Vec::new(),
+        NodeUsage::Instances(_) | NodeUsage::Containers(_) => Vec::new(),
         NodeUsage::Balancer { existed_secs, hours, closed_lcu_hours, lcu_scale } => {
             let r = &catalog.balancer;
             let lcu: f64 = (closed_lcu_hours + hours.iter().map(|h| h.lcu_hours(catalog)).sum::<f64>()) * lcu_scale;
@@ -348,6 +442,7 @@ fn covered_units(usage: &NodeUsage, catalog: &Catalog) -> Vec<(Allowance, f64, f
 pub fn node_cost(usage: &NodeUsage, catalog: &Catalog) -> f64 {
     match usage {
         NodeUsage::Instances(lines) => lines.iter().map(|l| l.cost(catalog).0).sum(),
+        NodeUsage::Containers(u) => u.by_service(catalog).iter().map(|(_, c)| c).sum(),
         other => covered_units(other, catalog).iter().map(|(_, units, price)| units * price).sum(),
     }
 }
@@ -410,13 +505,27 @@ impl Bill {
             let cost = cost.max(0.0);
             bill.total += cost;
             bill.by_node.push(cost);
-            if let NodeUsage::Instances(lines) = usage {
-                for line in lines {
-                    let (c, option) = line.cost(catalog);
-                    *bill.by_purchase_option.entry(option).or_default() += c;
-                }
+            let lines = match usage {
+                NodeUsage::Instances(lines) => lines.as_slice(),
+                NodeUsage::Containers(u) => u.hosts.as_slice(),
+                NodeUsage::Client { .. }
+                | NodeUsage::Balancer { .. }
+                | NodeUsage::Queue { .. }
+                | NodeUsage::Topic { .. }
+                | NodeUsage::Function { .. } => &[],
+            };
+            for line in lines {
+                let (c, option) = line.cost(catalog);
+                *bill.by_purchase_option.entry(option).or_default() += c;
             }
-            if cost > 0.0 || !matches!(usage, NodeUsage::Client { .. }) {
+            if let NodeUsage::Containers(u) = usage {
+                // No free tier for containers: the parts add up to the node's cost.
+                for (service, c) in u.by_service(catalog) {
+                    if c > 0.0 {
+                        *bill.by_service.entry(service).or_default() += c;
+                    }
+                }
+            } else if cost > 0.0 || !matches!(usage, NodeUsage::Client { .. }) {
                 *bill.by_service.entry(Service::of(usage)).or_default() += cost;
             }
         }

@@ -157,6 +157,54 @@ pub struct FunctionRates {
     pub source: String,
 }
 
+/// Container rates: AWS Fargate per vCPU-hour and GB-hour (billed per second with a minimum),
+/// Fargate Spot's discount, and the EKS control plane per cluster-hour. ECS itself is free.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerRates {
+    /// Fargate Linux/x86, per vCPU-hour.
+    pub fargate_x86_per_vcpu_hour: f64,
+    /// Fargate Linux/x86, per GB-hour of memory.
+    pub fargate_x86_per_gb_hour: f64,
+    /// Fargate Linux/ARM (Graviton), per vCPU-hour.
+    pub fargate_arm_per_vcpu_hour: f64,
+    /// Fargate Linux/ARM, per GB-hour.
+    pub fargate_arm_per_gb_hour: f64,
+    /// Ephemeral storage beyond the 20 GB included, per GB-hour.
+    pub fargate_storage_per_gb_hour: f64,
+    /// Each task is billed for at least this long.
+    pub fargate_minimum_secs: f64,
+    /// Fargate Spot's discount off the Fargate price (0.67: a third of the price).
+    pub fargate_spot_discount: f64,
+    /// Interruptions per Fargate Spot task-hour.
+    pub fargate_spot_interruptions_per_hour: f64,
+    /// The EKS control plane, per cluster-hour, on a Kubernetes version in standard support.
+    pub eks_per_cluster_hour: f64,
+    /// The same in extended support.
+    pub eks_extended_per_cluster_hour: f64,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+impl ContainerRates {
+    /// The rates as published (the built-in catalog's), for catalogs written before containers.
+    pub fn published() -> Self {
+        Self {
+            fargate_x86_per_vcpu_hour: 0.04048,
+            fargate_x86_per_gb_hour: 0.004_445,
+            fargate_arm_per_vcpu_hour: 0.03238,
+            fargate_arm_per_gb_hour: 0.00356,
+            fargate_storage_per_gb_hour: 0.000_111,
+            fargate_minimum_secs: 60.0,
+            fargate_spot_discount: 0.67,
+            fargate_spot_interruptions_per_hour: 0.000_068_5,
+            eks_per_cluster_hour: 0.10,
+            eks_extended_per_cluster_hour: 0.60,
+            source: "the built-in rates (the catalog file has no containers section)".to_owned(),
+        }
+    }
+}
+
 /// One Reserved Instance offering, priced for the reference type; other types scale with their
 /// on-demand price (an estimate: AWS prices each type, and the sources only give the reference).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -304,6 +352,9 @@ pub struct Catalog {
     pub topic: TopicRates,
     /// Function rates.
     pub function: FunctionRates,
+    /// Container rates (Fargate, EKS); catalogs without them take the published ones.
+    #[serde(default = "ContainerRates::published")]
+    pub containers: ContainerRates,
     /// Purchase options for instances.
     pub purchase: PurchaseRates,
     /// Data transfer out.
@@ -377,6 +428,26 @@ impl Catalog {
         price("function.per_million_requests", self.function.per_million_requests)?;
         price("function.x86_per_gb_second", self.function.x86_per_gb_second)?;
         price("function.arm_per_gb_second", self.function.arm_per_gb_second)?;
+        let k = &self.containers;
+        for (what, v) in [
+            ("containers.fargate_x86_per_vcpu_hour", k.fargate_x86_per_vcpu_hour),
+            ("containers.fargate_x86_per_gb_hour", k.fargate_x86_per_gb_hour),
+            ("containers.fargate_arm_per_vcpu_hour", k.fargate_arm_per_vcpu_hour),
+            ("containers.fargate_arm_per_gb_hour", k.fargate_arm_per_gb_hour),
+            ("containers.fargate_storage_per_gb_hour", k.fargate_storage_per_gb_hour),
+            ("containers.fargate_minimum_secs", k.fargate_minimum_secs),
+            ("containers.fargate_spot_interruptions_per_hour", k.fargate_spot_interruptions_per_hour),
+            ("containers.eks_per_cluster_hour", k.eks_per_cluster_hour),
+            ("containers.eks_extended_per_cluster_hour", k.eks_extended_per_cluster_hour),
+        ] {
+            price(what, v)?;
+        }
+        if !(0.0..1.0).contains(&k.fargate_spot_discount) {
+            return Err(format!(
+                "containers.fargate_spot_discount must be from 0 up to (not including) 1, not {}",
+                k.fargate_spot_discount
+            ));
+        }
         if self.queue.chunk_bytes == 0 || self.topic.chunk_bytes == 0 {
             return Err("chunk_bytes must be at least 1".to_owned());
         }
@@ -536,6 +607,10 @@ pub fn on_premises_per_hour(hardware_usd: f64, amortisation_years: f64, running_
 impl crate::model::validate::Offerings for Catalog {
     fn vcpus(&self, instance_type: &str) -> Option<u32> {
         self.instance_type(instance_type).map(|t| t.vcpu)
+    }
+
+    fn memory_gib(&self, instance_type: &str) -> Option<f64> {
+        self.instance_type(instance_type).map(|t| t.memory_gib)
     }
 
     fn lacks(&self, t: &str, option: &PurchaseOption) -> Option<String> {

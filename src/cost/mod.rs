@@ -5,5 +5,5 @@ pub mod billing;
 pub mod catalog;
 pub mod whatif;
 
-pub use billing::{Bill, BillOptions, InstanceLine, NodeUsage};
+pub use billing::{Bill, BillOptions, ContainerUsage, InstanceLine, NodeUsage, TaskRun};
 pub use catalog::{Catalog, CatalogError, InstanceFamily, InstanceType};

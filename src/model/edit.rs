@@ -216,6 +216,7 @@ pub fn new_node(diagram: &Diagram, kind: Kind, pos: (f32, f32)) -> Node {
         Kind::Topic => ("Topic", NodeKind::Topic(super::TopicParams::default())),
         Kind::Queue => ("Queue", NodeKind::Queue(super::QueueParams::default())),
         Kind::Function => ("Function", NodeKind::Function(super::FunctionParams::default())),
+        Kind::Containers => ("Containers", NodeKind::Containers(super::ContainersParams::default())),
     };
     let name = if number == "1" { name.to_owned() } else { format!("{name} {number}") };
     Node { id, name, pos, kind }

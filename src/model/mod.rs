@@ -3,6 +3,7 @@
 //! Everything here is plain data with serde derives. It knows nothing of the engine or the window;
 //! [`file`] reads and writes it as RON, [`validate`] lists what is wrong with it.
 
+pub mod containers;
 pub mod edit;
 pub mod file;
 pub mod params;
@@ -11,6 +12,7 @@ pub mod validate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub use containers::{Cluster, ContainersParams, LaunchType, Orchestrator, Placement};
 pub use params::{
     Arrival, AutoScaling, BalancerAlgorithm, BalancerParams, ClientParams, Distribution, FunctionArchitecture,
     FunctionParams, InstanceParams, MessageType, OptionKind, Payment, PredictiveScaling, PurchaseOption, QueueParams,
@@ -338,7 +340,7 @@ impl Node {
     }
 }
 
-/// The six kinds of node and their parameters.
+/// The kinds of node and their parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum NodeKind {
     /// Users or a caller sending requests.
@@ -353,6 +355,8 @@ pub enum NodeKind {
     Queue(QueueParams),
     /// A serverless function (Lambda).
     Function(FunctionParams),
+    /// A container service (ECS) or deployment (EKS) of identical tasks, on Fargate or EC2.
+    Containers(ContainersParams),
 }
 
 /// The kind of a node without its parameters.
@@ -371,11 +375,14 @@ pub enum Kind {
     Queue,
     /// See [`NodeKind::Function`].
     Function,
+    /// See [`NodeKind::Containers`].
+    Containers,
 }
 
 impl Kind {
     /// Every kind, in palette order.
-    pub const ALL: [Self; 6] = [Self::Client, Self::Balancer, Self::Instance, Self::Topic, Self::Queue, Self::Function];
+    pub const ALL: [Self; 7] =
+        [Self::Client, Self::Balancer, Self::Instance, Self::Containers, Self::Topic, Self::Queue, Self::Function];
 
     /// Lower-case name, as used in reports.
     pub fn name(self) -> &'static str {
@@ -386,6 +393,7 @@ impl Kind {
             Self::Topic => "topic",
             Self::Queue => "queue",
             Self::Function => "function",
+            Self::Containers => "containers",
         }
     }
 
@@ -395,7 +403,7 @@ impl Kind {
     /// Whether a node of this kind answers synchronous calls (the caller waits).
     pub fn answers_calls(self) -> bool {
         match self {
-            Self::Balancer | Self::Instance | Self::Function => true,
+            Self::Balancer | Self::Instance | Self::Function | Self::Containers => true,
             Self::Client | Self::Topic | Self::Queue => false,
         }
     }
@@ -403,7 +411,7 @@ impl Kind {
     /// Whether a node of this kind makes synchronous calls along its edges (and waits for them).
     pub fn makes_calls(self) -> bool {
         match self {
-            Self::Client | Self::Balancer | Self::Instance | Self::Function => true,
+            Self::Client | Self::Balancer | Self::Instance | Self::Function | Self::Containers => true,
             Self::Topic | Self::Queue => false,
         }
     }
@@ -412,14 +420,14 @@ impl Kind {
     pub fn takes_messages(self) -> bool {
         match self {
             Self::Topic | Self::Queue => true,
-            Self::Client | Self::Balancer | Self::Instance | Self::Function => false,
+            Self::Client | Self::Balancer | Self::Instance | Self::Function | Self::Containers => false,
         }
     }
 
     /// Whether a node of this kind can fail: crash, fail at random, be failed by hand.
     pub fn can_fail(self) -> bool {
         match self {
-            Self::Balancer | Self::Instance | Self::Function => true,
+            Self::Balancer | Self::Instance | Self::Function | Self::Containers => true,
             Self::Client | Self::Topic | Self::Queue => false,
         }
     }
@@ -428,7 +436,7 @@ impl Kind {
     /// utilisation.
     pub fn does_work(self) -> bool {
         match self {
-            Self::Instance | Self::Function => true,
+            Self::Instance | Self::Function | Self::Containers => true,
             Self::Client | Self::Balancer | Self::Topic | Self::Queue => false,
         }
     }
@@ -437,7 +445,7 @@ impl Kind {
     /// handing the copy over as a message or an asynchronous invocation.
     pub fn is_http_endpoint(self) -> bool {
         match self {
-            Self::Balancer | Self::Instance => true,
+            Self::Balancer | Self::Instance | Self::Containers => true,
             Self::Client | Self::Topic | Self::Queue | Self::Function => false,
         }
     }
@@ -464,6 +472,7 @@ impl NodeKind {
             Self::Topic(_) => Kind::Topic,
             Self::Queue(_) => Kind::Queue,
             Self::Function(_) => Kind::Function,
+            Self::Containers(_) => Kind::Containers,
         }
     }
 
@@ -471,7 +480,12 @@ impl NodeKind {
     pub fn components(&self) -> &[String] {
         match self {
             Self::Instance(p) => &p.components,
-            Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => &[],
+            Self::Client(_)
+            | Self::Balancer(_)
+            | Self::Topic(_)
+            | Self::Queue(_)
+            | Self::Function(_)
+            | Self::Containers(_) => &[],
         }
     }
 
@@ -480,6 +494,7 @@ impl NodeKind {
     pub fn zone_names(&self) -> Vec<String> {
         match self {
             Self::Instance(p) => p.zone_names(),
+            Self::Containers(p) => p.zone_names(),
             Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => Vec::new(),
         }
     }

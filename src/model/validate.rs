@@ -102,7 +102,7 @@ impl fmt::Display for Problem {
 ///
 /// The editor calls this before it adds an edge, so the same words reach the user there.
 pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String> {
-    use Kind::{Balancer, Client, Function, Instance, Queue, Topic};
+    use Kind::{Balancer, Client, Containers, Function, Instance, Queue, Topic};
     if dead_letter {
         return (from != Queue || to != Queue)
             .then(|| "only a queue-to-queue edge can be marked dead_letter".to_owned());
@@ -116,7 +116,8 @@ pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String>
             "a queue is read by consumers (instances or functions); it does not push to a topic or balancer".to_owned(),
         ),
         (Topic, Topic) => Some("a topic cannot subscribe to another topic".to_owned()),
-        (Client | Balancer | Instance | Function | Topic, _) | (Queue, Instance | Function) => None,
+        (Client | Balancer | Instance | Containers | Function | Topic, _)
+        | (Queue, Instance | Containers | Function) => None,
     }
 }
 
@@ -160,6 +161,8 @@ pub trait Offerings {
     /// Why `instance_type` cannot be bought as `option` (a reservation term, a savings plan or a
     /// dedicated host the catalog lacks), or `None` when it can.
     fn lacks(&self, instance_type: &str, option: &super::PurchaseOption) -> Option<String>;
+    /// The memory of `instance_type` in GiB, or `None` when the catalog has no such type.
+    fn memory_gib(&self, instance_type: &str) -> Option<f64>;
 }
 
 /// The most nodes a diagram may have: each keeps its chart series and histograms (up to about
@@ -221,7 +224,11 @@ pub fn long_texts(d: &Diagram) -> Vec<LongText> {
         let texts: Vec<(&'static str, &str)> = match &n.kind {
             NodeKind::Client(p) => p.message_types.iter().map(|t| ("a message type", t.name.as_str())).collect(),
             NodeKind::Instance(p) => p.components.iter().map(|c| ("a component", c.as_str())).collect(),
-            NodeKind::Balancer(_) | NodeKind::Topic(_) | NodeKind::Queue(_) | NodeKind::Function(_) => Vec::new(),
+            NodeKind::Balancer(_)
+            | NodeKind::Topic(_)
+            | NodeKind::Queue(_)
+            | NodeKind::Function(_)
+            | NodeKind::Containers(_) => Vec::new(),
         };
         for (what, text) in texts {
             look(&place, what, text, MAX_NAME_CHARS, "200");
@@ -277,6 +284,11 @@ fn check_totals(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) {
                 let most = u64::from(p.auto_scaling.as_ref().map_or(p.count, most_machines));
                 machines += most;
                 workers += most * u64::from(workers_per_machine(p, catalog));
+            }
+            NodeKind::Containers(p) => {
+                let most = u64::from(p.auto_scaling.as_ref().map_or(p.tasks, most_machines));
+                machines += most + u64::from(p.cluster.max_instances);
+                workers += most * u64::from(p.workers_per_task);
             }
             NodeKind::Queue(q) if q.queue_type == super::QueueType::Fifo => groups += u64::from(q.message_groups),
             NodeKind::Queue(_)
@@ -424,6 +436,12 @@ fn time_settings(d: &Diagram) -> Vec<(Place, &'static str, f64)> {
                 }
             }
             NodeKind::Instance(p) => out.push((place(), "service_time", dist(&p.service_time))),
+            NodeKind::Containers(p) => {
+                out.push((place(), "service_time", dist(&p.service_time)));
+                out.push((place(), "start_secs", p.start_time_secs()));
+                out.push((place(), "cluster.boot_secs", p.cluster.boot_secs));
+                out.push((place(), "cluster.scale_in_after_secs", p.cluster.scale_in_after_secs));
+            }
             NodeKind::Function(p) => {
                 out.push((place(), "duration", dist(&p.duration)));
                 out.push((place(), "cold_start_ms", p.cold_start_ms / 1000.0));
@@ -612,7 +630,7 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
                     _ => {}
                 }
                 check_distribution("service_time", &p.service_time, &mut bad);
-                check_purchase(p, catalog, &mut bad);
+                check_purchase(&p.instance_type, &p.purchase, "purchase", catalog, &mut bad);
                 if let Some(g) = &p.auto_scaling {
                     check_scaling(g, p.count, &mut bad);
                 }
@@ -674,6 +692,7 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
                     );
                 }
             }
+            NodeKind::Containers(p) => check_containers(p, catalog, &mut bad),
             NodeKind::Function(p) => {
                 if !(128..=10_240).contains(&p.memory_mb) {
                     bad("memory_mb", format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
@@ -826,16 +845,76 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(&'stat
     }
 }
 
-/// The purchase option must exist in the catalog for the node's type, with sensible figures.
-fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut impl FnMut(&'static str, String)) {
-    use super::PurchaseOption;
-    if catalog.vcpus(&p.instance_type).is_none() {
+/// A container service: its own checks (next to its parameters), then what needs the catalog —
+/// the cluster's instance type and purchase option, and whether a task fits on an instance.
+fn check_containers(p: &super::ContainersParams, catalog: &dyn Offerings, bad: &mut impl FnMut(&'static str, String)) {
+    for (field, message) in p.problems() {
+        bad(field, message);
+    }
+    check_distribution("service_time", &p.service_time, bad);
+    if let Some(g) = &p.auto_scaling {
+        check_scaling(g, 1, bad);
+        if p.tasks != super::ContainersParams::default().tasks {
+            bad(
+                "tasks",
+                format!(
+                    "tasks ({}) does not apply with auto_scaling: the service starts at auto_scaling.desired (or min)",
+                    p.tasks
+                ),
+            );
+        }
+    }
+    if p.auto_scaling.is_none() && p.tasks == 0 {
+        bad("tasks", "tasks must be at least 1 (or use auto_scaling with a minimum of 0)".to_owned());
+    }
+    let most = u64::from(p.auto_scaling.as_ref().map_or(p.tasks, most_machines));
+    if most * u64::from(p.workers_per_task) > MAX_WORKERS_PER_NODE {
+        bad(
+            "workers_per_task",
+            format!(
+                "{most} tasks (the most this service can run) × {} workers each is {}; at most 1,000,000 workers per node",
+                p.workers_per_task,
+                most * u64::from(p.workers_per_task)
+            ),
+        );
+    }
+    if p.launch_type != super::LaunchType::Ec2 {
         return;
     }
-    if let Some(why) = catalog.lacks(&p.instance_type, &p.purchase) {
-        bad("purchase", format!("purchase: {why}"));
+    let c = &p.cluster;
+    let Some(vcpu) = catalog.vcpus(&c.instance_type) else {
+        bad("cluster.instance_type", format!("instance type '{}' is not in the pricing catalog", c.instance_type));
+        return;
+    };
+    check_purchase(&c.instance_type, &c.purchase, "cluster.purchase", catalog, bad);
+    let memory = catalog.memory_gib(&c.instance_type).unwrap_or(0.0);
+    if p.cpu > f64::from(vcpu) || p.memory_gb > memory {
+        bad(
+            "cpu",
+            format!(
+                "a task of {} vCPU / {} GB does not fit on a {} ({vcpu} vCPU, {memory} GiB): it would never be placed",
+                p.cpu, p.memory_gb, c.instance_type
+            ),
+        );
     }
-    match &p.purchase {
+}
+
+/// The purchase option must exist in the catalog for the node's type, with sensible figures.
+fn check_purchase(
+    instance_type: &str,
+    purchase: &super::PurchaseOption,
+    field: &'static str,
+    catalog: &dyn Offerings,
+    bad: &mut impl FnMut(&'static str, String),
+) {
+    use super::PurchaseOption;
+    if catalog.vcpus(instance_type).is_none() {
+        return;
+    }
+    if let Some(why) = catalog.lacks(instance_type, purchase) {
+        bad(field, format!("{field}: {why}"));
+    }
+    match purchase {
         PurchaseOption::OnDemand
         | PurchaseOption::Reserved { .. }
         | PurchaseOption::SavingsPlan { .. }
@@ -844,7 +923,7 @@ fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut 
             if let Some(r) = interruptions_per_hour
                 && !(r.is_finite() && (0.0..=60.0).contains(r))
             {
-                bad("purchase", format!("purchase: interruptions_per_hour must be between 0 and 60, not {r}"));
+                bad(field, format!("{field}: interruptions_per_hour must be between 0 and 60, not {r}"));
             }
         }
         PurchaseOption::OnPremises { hardware_usd, amortisation_years, running_usd_per_hour } => {
@@ -853,14 +932,11 @@ fn check_purchase(p: &super::InstanceParams, catalog: &dyn Offerings, bad: &mut 
                 ("running_usd_per_hour", *running_usd_per_hour, MAX_RUNNING_USD_PER_HOUR, "1,000,000"),
             ] {
                 if !(v.is_finite() && (0.0..=most).contains(&v)) {
-                    bad("purchase", format!("purchase: {name} must be from 0 to {written}, not {v}"));
+                    bad(field, format!("{field}: {name} must be from 0 to {written}, not {v}"));
                 }
             }
             if !(amortisation_years.is_finite() && (0.1..=50.0).contains(amortisation_years)) {
-                bad(
-                    "purchase",
-                    format!("purchase: amortisation_years must be between 0.1 and 50, not {amortisation_years}"),
-                );
+                bad(field, format!("{field}: amortisation_years must be between 0.1 and 50, not {amortisation_years}"));
             }
         }
     }
@@ -1144,8 +1220,15 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
                         n.saturating_sub(1)
                     ));
                 }
-                (Some(kind), Some(_)) if kind.kind() != Kind::Instance => {
-                    bad("only an instance node has numbered instances".to_owned());
+                (Some(NodeKind::Containers(p)), Some(k)) if *k >= p.initial_count() => {
+                    let n = p.initial_count();
+                    bad(format!(
+                        "task {k} does not exist: service '{node}' starts with {n} tasks (0 to {})",
+                        n.saturating_sub(1)
+                    ));
+                }
+                (Some(kind), Some(_)) if !matches!(kind.kind(), Kind::Instance | Kind::Containers) => {
+                    bad("only an instance node (or a container service's tasks) are numbered".to_owned());
                 }
                 _ => {}
             },

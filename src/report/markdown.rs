@@ -156,6 +156,19 @@ pub fn node_rows(r: &Report) -> Vec<NodeRow> {
                     grouped(t.filtered_out),
                     looped(t.loop_detected)
                 ))
+            } else if let (Some(i), Some(c)) = (&f.instance, &f.containers) {
+                Some(format!(
+                    "{} of {} tasks running, {} workers each; {} ever pending{}",
+                    i.running,
+                    i.desired,
+                    i.workers_per_instance,
+                    c.tasks_ever_pending,
+                    if c.max_cluster_instances > 0 {
+                        format!("; {} cluster instances (at most {})", c.cluster_instances, c.max_cluster_instances)
+                    } else {
+                        String::new()
+                    }
+                ))
             } else if let Some(i) = &f.instance {
                 Some(format!("{} of {} machines running, {} workers each", i.running, i.desired, i.workers_per_instance))
             } else {

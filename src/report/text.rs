@@ -127,12 +127,36 @@ pub fn to_text(r: &Report) -> String {
                 looped(t.loop_detected)
             );
         }
-        if let Some(i) = &f.instance {
-            let _ = writeln!(
-                out,
-                "{:<20}   instances running {} of {}, {} workers each",
-                "", i.running, i.desired, i.workers_per_instance
-            );
+        match (&f.instance, &f.containers) {
+            (Some(pool), Some(tasks)) => {
+                let _ = writeln!(
+                    out,
+                    "{:<20}   tasks running {} of {}, {} workers each; pending now {}, ever {}, at most {} at once{}",
+                    "",
+                    pool.running,
+                    pool.desired,
+                    pool.workers_per_instance,
+                    tasks.tasks_pending,
+                    tasks.tasks_ever_pending,
+                    tasks.max_tasks_pending,
+                    if tasks.max_cluster_instances > 0 {
+                        format!(
+                            "; cluster instances {} (at most {})",
+                            tasks.cluster_instances, tasks.max_cluster_instances
+                        )
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            (Some(pool), None) => {
+                let _ = writeln!(
+                    out,
+                    "{:<20}   instances running {} of {}, {} workers each",
+                    "", pool.running, pool.desired, pool.workers_per_instance
+                );
+            }
+            (None, _) => {}
         }
     }
     out

@@ -485,7 +485,13 @@ fn instance_lines(engine: &Engine, only: Option<usize>, points: usize, lines: &m
 }
 
 fn cost_lines(global: &[GlobalSample], breakdown: CostBreakdown, points: usize, lines: &mut Vec<Line>) {
-    let stack = |names: &[&str; 6], pick: fn(&GlobalSample) -> [f64; 6], lines: &mut Vec<Line>| {
+    fn stack<const N: usize>(
+        global: &[GlobalSample],
+        points: usize,
+        names: &[&str; N],
+        pick: impl Fn(&GlobalSample) -> [f64; N],
+        lines: &mut Vec<Line>,
+    ) {
         // Cumulative sums, listed from the top band down so that each band shows.
         let used: Vec<usize> = (0..names.len()).filter(|&k| global.last().is_some_and(|s| pick(s)[k] > 0.0)).collect();
         for (n, &k) in used.iter().enumerate().rev() {
@@ -495,20 +501,26 @@ fn cost_lines(global: &[GlobalSample], breakdown: CostBreakdown, points: usize, 
             line.fill = true;
             lines.push(line);
         }
-    };
+    }
     match breakdown {
         CostBreakdown::Total => {
             let line = global.iter().map(|s| [s.t_secs, s.cost_usd]).collect();
             lines.push(Line::new("total", Tone::Series(0), thin(line, points)));
         }
         CostBreakdown::ByService => stack(
+            global,
+            points,
             &crate::cost::billing::Service::ALL.map(crate::cost::billing::Service::short_name),
             |s| s.cost_by_service,
             lines,
         ),
-        CostBreakdown::ByPurchaseOption => {
-            stack(&crate::model::OptionKind::ALL.map(crate::model::OptionKind::label), |s| s.cost_by_option, lines);
-        }
+        CostBreakdown::ByPurchaseOption => stack(
+            global,
+            points,
+            &crate::model::OptionKind::ALL.map(crate::model::OptionKind::label),
+            |s| s.cost_by_option,
+            lines,
+        ),
     }
 }
 

@@ -37,6 +37,7 @@ pub fn subtitle(node: &Node) -> String {
         NodeKind::Topic(_) => "fan-out".to_owned(),
         NodeKind::Queue(p) => format!("{:?}", p.queue_type).to_lowercase(),
         NodeKind::Function(p) => format!("{} MB, ≤ {}", p.memory_mb, p.concurrency_limit),
+        NodeKind::Containers(p) => p.summary(),
     }
 }
 
@@ -196,6 +197,14 @@ pub fn icon(kind: Kind) -> Vec<IconPart> {
         }
         // Messages waiting in line.
         Kind::Queue => [-0.6f32, 0.0, 0.6].into_iter().map(|dx| Block { at: (dx, 0.0), size: (0.42, 1.2) }).collect(),
+        // A host holding four containers.
+        Kind::Containers => {
+            let mut parts = vec![Frame { at: (0.0, 0.0), size: (1.8, 1.6) }];
+            for (dx, dy) in [(-0.4f32, -0.35f32), (0.4, -0.35), (-0.4, 0.35), (0.4, 0.35)] {
+                parts.push(Block { at: (dx, dy), size: (0.6, 0.5) });
+            }
+            parts
+        }
         // Lambda.
         Kind::Function => vec![
             Line { a: (-0.7, 0.8), b: (0.0, -0.1) },
@@ -224,8 +233,9 @@ pub fn badge(node: &Node, state: &LiveNode) -> Badge {
     let kind = node.kind.kind();
     let mut items = Vec::new();
     match kind {
-        Kind::Instance => {
-            items.push(format!("{}/{} running", state.running, state.capacity));
+        Kind::Instance | Kind::Containers => {
+            let unit = if kind == Kind::Containers { "tasks" } else { "running" };
+            items.push(format!("{}/{} {unit}", state.running, state.capacity));
             if state.warming > 0 {
                 items.push(format!("{} warming", state.warming));
             }
@@ -238,6 +248,13 @@ pub fn badge(node: &Node, state: &LiveNode) -> Badge {
             if state.depth > 0 {
                 items.push(format!("{} waiting", state.depth));
             }
+            if state.pending > 0 {
+                items.push(format!("{} pending", state.pending));
+            }
+            if let Some((running, booting)) = state.hosts {
+                let booting = if booting > 0 { format!(" (+{booting} booting)") } else { String::new() };
+                items.push(format!("{running} EC2{booting}"));
+            }
         }
         Kind::Function => items.push(format!("{}/{} executing", state.running, state.capacity)),
         Kind::Queue => items.push(format!("{} in queue", state.depth)),
@@ -246,7 +263,7 @@ pub fn badge(node: &Node, state: &LiveNode) -> Badge {
     Badge {
         ring: kind.does_work().then_some(state.utilization.clamp(0.0, 1.0)),
         lines: items.chunks(2).map(|pair| pair.join(" · ")).collect(),
-        short: kind == Kind::Instance && state.running + state.warming < state.capacity,
+        short: matches!(kind, Kind::Instance | Kind::Containers) && state.running + state.warming < state.capacity,
         down: state.down,
     }
 }

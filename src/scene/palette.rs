@@ -23,6 +23,7 @@ pub fn kind_colour(kind: Kind) -> Rgb {
         Kind::Topic => Rgb(0xd8, 0x4f, 0x8a),
         Kind::Queue => Rgb(0x3a, 0xb0, 0x8a),
         Kind::Function => Rgb(0xd9, 0xb3, 0x2b),
+        Kind::Containers => Rgb(0xe0, 0x5d, 0x3a),
     }
 }
 

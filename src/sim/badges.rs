@@ -20,6 +20,10 @@ pub struct LiveNode {
     pub warming: u32,
     /// An Auto Scaling group's minimum and maximum.
     pub range: Option<(u32, u32)>,
+    /// A container service: tasks that fit on no instance yet.
+    pub pending: u32,
+    /// A container service on EC2: the cluster's instances running, and those booting.
+    pub hosts: Option<(u32, u32)>,
 }
 
 impl Engine {

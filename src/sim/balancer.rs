@@ -194,10 +194,13 @@ impl Engine {
             Some(machines) => machines.into_iter().map(|(m, _)| m).collect(),
             None => vec![NO_INSTANCE],
         };
-        let trusted = self.now == 0;
+        // Targets present from the start are trusted at once, if they serve (a container task
+        // still waiting for room on its cluster does not).
+        let up: Vec<bool> =
+            machines.iter().map(|&m| self.now == 0 && for_kind!(self, to, unit_up(self, to, m))).collect();
         let function = matches!(self.nodes[to as usize].behaviour, Behaviour::Function(_));
         let b = self.balancer(balancer);
-        for instance in machines {
+        for (instance, trusted) in machines.into_iter().zip(up) {
             b.add_target(link, to, instance, trusted);
         }
         for t in b.targets.iter_mut().filter(|t| t.node == to) {

@@ -49,6 +49,9 @@ pub enum Event {
     /// Under a `RandomFailures` fault, a machine (`machine` of the fault's node, or the whole node
     /// when it is `u16::MAX`) fails (`repair: false`) or is repaired (`repair: true`).
     RandomFailure { fault: u32, machine: u16, launch: u32, repair: bool },
+    /// A timer of a node's own kind (a container cluster's instance has booted, say): `what` and
+    /// `index` are the kind's to read; `launch` lets it ignore a timer meant for an earlier launch.
+    KindTimer { node: u32, what: u16, index: u16, launch: u32 },
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -148,6 +148,9 @@ pub struct NodeFigures {
     /// Balancers only.
     #[serde(flatten)]
     pub balancer: Option<BalancerFigures>,
+    /// Container services only (beside `instance`, whose machines are their tasks).
+    #[serde(flatten)]
+    pub containers: Option<super::containers::ContainerFigures>,
 }
 
 /// Instance-node figures.

@@ -1,18 +1,21 @@
 //! Instances: `count` machines, each with `workers` servers and one FIFO backlog. A worker that
 //! frees up takes the oldest waiting call, then messages already received, then polls the queues
 //! the node consumes from.
+//!
+//! The same pool of machines runs a container service's tasks ([`super::containers`]): a task is a
+//! machine here, and the container service adds where it runs and how it is billed.
 
 use super::call::{Caller, NO_INSTANCE, Phase};
 use super::events::Event;
 use super::faults::Scope;
-use super::kinds::{Gauges, KindState, NodeBehaviour, mean_ms};
+use super::kinds::{Gauges, NodeBehaviour, mean_ms};
 use super::meter::InstanceMeter;
 use super::sampler::Sampler;
 use super::scaling::ScalingState;
 use super::slab::Key;
 use super::stats::TimeAverage;
 use super::time::secs_to_nanos;
-use super::{Engine, FailReason};
+use super::{Behaviour, Engine, FailReason};
 use super::{InstanceFigures, LiveNode, NodeFigures};
 use crate::cost::{Catalog, NodeUsage};
 use crate::model::{InstanceParams, Location, NodeKind, PurchaseOption};
@@ -110,6 +113,35 @@ pub(crate) struct InstanceState {
     vacant: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
     /// Present machines per zone, for spreading launches (kept as machines come and go).
     per_zone: Vec<u32>,
+    /// A container service keeps its task count without Auto Scaling too: lost tasks (interrupted,
+    /// on a failed instance) are replaced. The count, and the nanoseconds a new task takes to serve.
+    pub keeps: Option<(u32, u64)>,
+}
+
+/// The machines of a node that has them: an instance node's, or a container service's tasks.
+pub(crate) fn pool(behaviour: &Behaviour) -> Option<&InstanceState> {
+    match behaviour {
+        Behaviour::Instance(s) => Some(s),
+        Behaviour::Containers(c) => Some(&c.pool),
+        Behaviour::Client(_)
+        | Behaviour::Balancer(_)
+        | Behaviour::Topic(_)
+        | Behaviour::Queue(_)
+        | Behaviour::Function(_) => None,
+    }
+}
+
+/// The same, to change.
+pub(crate) fn pool_mut(behaviour: &mut Behaviour) -> Option<&mut InstanceState> {
+    match behaviour {
+        Behaviour::Instance(s) => Some(s),
+        Behaviour::Containers(c) => Some(&mut c.pool),
+        Behaviour::Client(_)
+        | Behaviour::Balancer(_)
+        | Behaviour::Topic(_)
+        | Behaviour::Queue(_)
+        | Behaviour::Function(_) => None,
+    }
 }
 
 impl InstanceState {
@@ -143,6 +175,7 @@ impl InstanceState {
             mean_service_ms: p.service_time.mean_ms(),
             vacant: std::collections::BinaryHeap::new(),
             per_zone,
+            keeps: None,
         }
     }
 
@@ -157,6 +190,35 @@ impl InstanceState {
             count[m.zone as usize % zones] += 1;
         }
         count
+    }
+
+    /// Machine `machine` now counts in zone index `zone` (a task placed on a cluster's instance).
+    pub fn rezone(&mut self, machine: u32, zone: u8) {
+        let zones = self.per_zone.len().max(1);
+        let m = &mut self.machines[machine as usize];
+        if m.zone == zone {
+            return;
+        }
+        if let Some(n) = self.per_zone.get_mut(m.zone as usize % zones) {
+            *n = n.saturating_sub(1);
+        }
+        m.zone = zone;
+        if let Some(n) = self.per_zone.get_mut(zone as usize % zones) {
+            *n += 1;
+        }
+    }
+
+    /// Counts the present machines per zone again (after zones were set directly).
+    pub fn recount_zones(&mut self) {
+        self.per_zone = Vec::new();
+        self.per_zone = self.present_per_zone();
+    }
+
+    /// What a lost machine is replaced to: an Auto Scaling group's desired capacity with its
+    /// warm-up, or a container service's task count with its start time; `None` when lost
+    /// machines are not replaced.
+    pub fn replacement(&self) -> Option<(u32, u64)> {
+        self.scaling.as_ref().map(|g| (g.desired, secs_to_nanos(g.params.warmup_secs))).or(self.keeps)
     }
 
     /// Indices of the machines not terminated.
@@ -201,14 +263,21 @@ impl InstanceState {
     }
 
     /// Launch times of the machines present.
-    fn launches(&self) -> Vec<u64> {
+    pub fn launches(&self) -> Vec<u64> {
         self.machines.iter().filter(|m| !m.terminated).map(|m| m.launched_at).collect()
     }
 }
 
 impl Engine {
-    fn instance(&mut self, node: u32) -> &mut InstanceState {
-        self.state_mut(node)
+    /// The machines of `node`, an instance node or a container service (to read).
+    pub(crate) fn pool(&self, node: u32) -> &InstanceState {
+        pool(&self.nodes[node as usize].behaviour).unwrap_or_else(|| unreachable!("node {node} has no machines"))
+    }
+
+    /// The machines of `node`, an instance node or a container service.
+    pub(crate) fn instance(&mut self, node: u32) -> &mut InstanceState {
+        pool_mut(&mut self.nodes[node as usize].behaviour)
+            .unwrap_or_else(|| unreachable!("node {node} has no machines"))
     }
 
     /// A call reaches an instance node: a worker takes it, or it waits, or it is refused.
@@ -261,7 +330,7 @@ impl Engine {
         call.phase = Phase::Working;
         call.started_at = now;
         let arrived_at = call.arrived_at;
-        let Some(s) = InstanceState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return };
         let m = &mut s.machines[machine as usize];
         m.slots[slot as usize] = Some(key);
         let epoch = m.epoch;
@@ -411,7 +480,7 @@ impl Engine {
     pub(crate) fn retune_instance(&mut self, node: u32, p: &InstanceParams) {
         let workers = crate::model::validate::workers_per_machine(p, &self.catalog);
         let now = self.now;
-        let Some(s) = InstanceState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return };
         s.backlog_limit = p.backlog_limit;
         s.zones = p.zone_names().into_iter().take(255).collect();
         s.on_premises = p.purchase.on_premises();
@@ -435,18 +504,24 @@ impl Engine {
             }
         }
         self.set_workers(node, workers);
-        match (&p.auto_scaling, self.instance(node).scaling.as_mut()) {
-            (Some(params), Some(g)) => {
+        if let (Some(params), Some(g)) = (&p.auto_scaling, self.instance(node).scaling.as_mut()) {
+            {
                 let before = g.desired;
                 g.retune(params);
-                let desired = g.desired;
+                let (desired, warmup) = (g.desired, secs_to_nanos(g.params.warmup_secs));
                 if desired == before {
-                    self.match_capacity(node, desired, 0);
+                    // Machines missing from the group come at once; a container service's tasks
+                    // (a redeployment) after their start time.
+                    let warmup = if s_is_task(self, node) { warmup } else { 0 };
+                    self.match_capacity(node, desired, warmup);
                 } else {
                     self.set_desired(node, desired, "new minimum or maximum".to_owned());
                 }
             }
-            _ => self.match_capacity(node, p.count, 0),
+        } else {
+            // New machines serve at once; a container service's new tasks after their start time.
+            let warmup = self.instance(node).keeps.map_or(0, |(_, start)| start);
+            self.match_capacity(node, p.count, warmup);
         }
     }
 
@@ -484,11 +559,14 @@ impl Engine {
     /// health checks pass.
     pub(crate) fn launch_machine_warming(&mut self, node: u32, warmup: u64) -> u32 {
         let (now, from) = (self.now, self.measure_from);
-        let zone = self.zone_for_launch(node);
+        // A container service's task on EC2 goes where it fits, or waits as pending.
+        let place = self.place_new_task(node);
+        let zone = place.zone().unwrap_or_else(|| self.zone_for_launch(node));
+        let pending = place.is_pending();
         let s = self.instance(node);
         let workers = s.workers;
         let mut fresh = Machine { zone, ..Machine::new(workers, now) };
-        if warmup > 0 {
+        if warmup > 0 || pending {
             fresh.warming = true;
             fresh.down_count = 1;
         }
@@ -507,14 +585,15 @@ impl Engine {
             s.machines.push(fresh);
             s.machines.len() - 1
         } as u32;
-        if warmup == 0 {
+        if warmup == 0 && !pending {
             s.capacity.add(now, from, f64::from(workers));
         }
         s.meter.launched(now);
         let launch = s.machines[index as usize].launch;
-        if warmup > 0 {
+        if warmup > 0 && !pending {
             self.events.push(now + warmup, Event::WarmedUp { node, machine: index as u16, launch });
         }
+        self.task_launched(node, index, place);
         self.add_machine_target(node, index);
         self.schedule_spot_interruption(node, index);
         self.launched_into_faults(node, index);
@@ -566,11 +645,11 @@ impl Engine {
         if ended {
             self.log_fault_end(&subject, None, tag);
             self.terminate_machine(node, u32::from(machine), FailReason::SpotInterrupted);
-            // An Auto Scaling group launches a replacement.
-            if let Some(g) = self.instance(node).scaling.as_ref() {
-                let (desired, warmup) = (g.desired, secs_to_nanos(g.params.warmup_secs));
+            // An Auto Scaling group (or a container service) launches a replacement.
+            if let Some((desired, warmup)) = self.instance(node).replacement() {
                 self.match_capacity(node, desired, warmup);
-                self.log_activity(node, desired, desired, format!("replacing interrupted spot instance {machine}"));
+                let what = if s_is_task(self, node) { "task" } else { "instance" };
+                self.log_activity(node, desired, desired, format!("replacing interrupted spot {what} {machine}"));
             }
         } else {
             let notice = self.catalog.purchase.spot.notice_secs;
@@ -609,8 +688,14 @@ impl Engine {
             }
             s.meter.terminated(launched_at, now);
             self.remove_machine_target(node, machine);
+            self.task_stopped(node, machine);
         }
     }
+}
+
+/// Whether `node` runs tasks (a container service) rather than instances.
+fn s_is_task(engine: &Engine, node: u32) -> bool {
+    matches!(engine.nodes[node as usize].behaviour, Behaviour::Containers(_))
 }
 
 /// Puts a worker slot back after a prefetched message turned out to be gone.
@@ -647,20 +732,20 @@ impl NodeBehaviour for InstanceState {
     }
 
     fn is_down(engine: &Engine, node: u32) -> bool {
-        engine.state::<Self>(node).running() == 0
+        engine.pool(node).running() == 0
     }
 
     fn machines(engine: &Engine, node: u32) -> Option<Vec<(u32, u32)>> {
-        let s = engine.state::<Self>(node);
+        let s = engine.pool(node);
         Some(s.present_machines().map(|m| (m, s.machines[m as usize].launch)).collect())
     }
 
     fn unit_up(engine: &Engine, node: u32, machine: u32) -> bool {
-        engine.state::<Self>(node).machines.get(machine as usize).is_some_and(Machine::is_up)
+        engine.pool(node).machines.get(machine as usize).is_some_and(Machine::is_up)
     }
 
     fn in_outage(engine: &Engine, node: u32, scope: &Scope, zone: Option<u8>) -> bool {
-        let s = engine.state::<Self>(node);
+        let s = engine.pool(node);
         match scope {
             Scope::Zone(z) => !s.on_premises && zone.is_none_or(|i| s.zones.get(i as usize) == Some(z)),
             Scope::Location(l) => s.on_premises == (*l == Location::OnPremises),
@@ -679,11 +764,11 @@ impl NodeBehaviour for InstanceState {
     }
 
     fn usage(engine: &Engine, node: u32) -> NodeUsage {
-        engine.state::<Self>(node).usage(engine.now)
+        engine.pool(node).usage(engine.now)
     }
 
     fn gauges(engine: &Engine, node: u32) -> Gauges {
-        let (s, now) = (engine.state::<Self>(node), engine.now);
+        let (s, now) = (engine.pool(node), engine.now);
         let wanted = f64::from(s.desired());
         let (min, max) = s.scaling.as_ref().map_or((wanted, wanted), |g| (f64::from(g.min), f64::from(g.max)));
         Gauges {
@@ -700,7 +785,7 @@ impl NodeBehaviour for InstanceState {
     }
 
     fn live(engine: &Engine, node: u32, utilization: f64) -> LiveNode {
-        let s = engine.state::<Self>(node);
+        let s = engine.pool(node);
         LiveNode {
             utilization,
             depth: s.backlog_now(),
@@ -709,11 +794,12 @@ impl NodeBehaviour for InstanceState {
             down: s.running() == 0 && s.warming() == 0,
             warming: s.warming(),
             range: s.scaling.as_ref().map(|g| (g.min, g.max)),
+            ..LiveNode::default()
         }
     }
 
     fn figures(engine: &Engine, node: u32, f: &mut NodeFigures) {
-        let (s, now, from) = (engine.state::<Self>(node), engine.now, engine.measure_from);
+        let (s, now, from) = (engine.pool(node), engine.now, engine.measure_from);
         f.mean_wait_ms = mean_ms(s.wait_ns, s.waits);
         f.mean_backlog = s.backlog.mean(now, from);
         f.max_backlog = s.backlog.max();

@@ -20,6 +20,7 @@ use super::balancer::BalancerState;
 #[allow(unused_imports)] // named in the documentation
 use super::call::NO_INSTANCE;
 use super::client::ClientState;
+use super::containers::ContainersState;
 use super::faults::Scope;
 pub(crate) use super::figures::mean_ms;
 use super::function::FunctionState;
@@ -55,6 +56,9 @@ macro_rules! for_kind {
             }
             $crate::sim::kinds::Behaviour::Function(_) => {
                 <$crate::sim::function::FunctionState as $crate::sim::kinds::NodeBehaviour>::$method($($arg),*)
+            }
+            $crate::sim::kinds::Behaviour::Containers(_) => {
+                <$crate::sim::containers::ContainersState as $crate::sim::kinds::NodeBehaviour>::$method($($arg),*)
             }
         }
     };
@@ -100,6 +104,7 @@ kinds! {
     Topic(TopicState),
     Queue(QueueState),
     Function(FunctionState),
+    Containers(ContainersState),
 }
 
 /// What a node shows in a chart sample: levels now, and areas from the start of the run (the
@@ -185,6 +190,9 @@ pub(crate) trait NodeBehaviour: KindState {
     fn in_outage(_engine: &Engine, _node: u32, _scope: &Scope, _zone: Option<u8>) -> bool {
         false
     }
+
+    /// A timer the node's kind set ([`Event::KindTimer`](super::events::Event::KindTimer)) is due.
+    fn timer(_engine: &mut Engine, _node: u32, _what: u16, _index: u16, _launch: u32) {}
 
     /// The node takes the parameters of `kind` (of its own kind) at the current time.
     fn retune(engine: &mut Engine, node: u32, kind: &NodeKind);

@@ -47,10 +47,10 @@ pub struct GlobalSample {
     pub cost_usd: f64,
     /// The same by service, in the order of [`crate::cost::billing::Service::ALL`].
     #[serde(skip)]
-    pub cost_by_service: [f64; 6],
+    pub cost_by_service: [f64; crate::cost::billing::Service::ALL.len()],
     /// EC2 cost by purchase option, in the order of [`OptionKind::ALL`](crate::model::OptionKind::ALL).
     #[serde(skip)]
-    pub cost_by_option: [f64; 6],
+    pub cost_by_option: [f64; crate::model::OptionKind::ALL.len()],
 }
 
 impl Mergeable for GlobalSample {

@@ -22,6 +22,7 @@ mod bill;
 mod call;
 mod client;
 pub mod clock;
+mod containers;
 mod events;
 mod faults;
 mod figures;
@@ -41,6 +42,7 @@ mod topic;
 mod work;
 
 pub use badges::LiveNode;
+pub use containers::ContainerFigures;
 pub use faults::FaultWindow;
 pub use figures::{
     BalancerFigures, ClientTotals, FunctionFigures, InstanceFigures, NodeFigures, QueueTotals, TopicFigures,
@@ -57,6 +59,7 @@ use crate::model::{Diagram, Edge, Kind, Node, NodeKind};
 use balancer::BalancerState;
 use call::{Call, Link};
 use client::{ClientState, Request};
+use containers::ContainersState;
 use events::{Event, EventQueue};
 use function::FunctionState;
 use instance::InstanceState;
@@ -387,6 +390,7 @@ impl Engine {
                 Behaviour::Queue(QueueState::new(p))
             }
             NodeKind::Function(p) => Behaviour::Function(FunctionState::new(p)),
+            NodeKind::Containers(p) => Behaviour::Containers(ContainersState::new(p, &self.catalog, self.now)),
         };
         self.nodes.push(NodeState {
             behaviour,
@@ -660,6 +664,9 @@ impl Engine {
             Event::ScaleCheck { node } => self.scale_check(node),
             Event::ScheduledScaling { node, action } => self.scheduled_scaling(node, action),
             Event::WarmedUp { node, machine, launch } => self.warmed_up(node, machine, launch),
+            Event::KindTimer { node, what, index, launch } => {
+                kinds::for_kind!(self, node, timer(self, node, what, index, launch));
+            }
             Event::RandomFailure { fault, machine, launch, repair } => {
                 self.random_failure(fault, machine, launch, repair);
             }

@@ -11,8 +11,7 @@
 
 use super::client::ClientState;
 use super::events::Event;
-use super::instance::InstanceState;
-use super::kinds::KindState;
+use super::instance::{InstanceState, pool, pool_mut};
 use super::queue::QueueState;
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
@@ -81,7 +80,7 @@ impl ScalingState {
 
 impl Engine {
     fn scaling(&mut self, node: u32) -> Option<&mut ScalingState> {
-        InstanceState::of_mut(&mut self.nodes[node as usize].behaviour).and_then(|s| s.scaling.as_mut())
+        pool_mut(&mut self.nodes[node as usize].behaviour).and_then(|s| s.scaling.as_mut())
     }
 
     /// Starts a group's evaluations and scheduled actions.
@@ -129,7 +128,7 @@ impl Engine {
                 })
             }
             Some((m, v)) => {
-                let serving = self.state_if::<InstanceState>(node).map_or(0, InstanceState::running);
+                let serving = pool(&self.nodes[node as usize].behaviour).map_or(0, InstanceState::running);
                 // Target tracking: the capacity that would bring the metric to the target.
                 let base = f64::from(serving.max(1));
                 let wanted = ((base * v / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
@@ -169,7 +168,7 @@ impl Engine {
     fn metric_value(&mut self, node: u32, metric: ScalingMetric) -> f64 {
         let now = self.now;
         let sources = self.nodes[node as usize].sources.queues.clone();
-        let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour else { return 0.0 };
+        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return 0.0 };
         let serving = s.running();
         let (busy, capacity) = (s.busy.total_area_until(now), s.capacity.total_area_until(now));
         let backlog = s.backlog_now();
@@ -244,7 +243,7 @@ impl Engine {
         let clients = self.feeders(node);
         let arrivals = self.nodes[node as usize].counters.arrivals_all;
         let slow = self.nodes[node as usize].slow_factor;
-        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return (0, String::new()) };
+        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return (0, String::new()) };
         let (workers, service_secs) = (f64::from(s.workers.max(1)), s.mean_service_ms / 1000.0 * slow);
         let Some(g) = s.scaling.as_ref() else { return (0, String::new()) };
         let (arrived_before, sent_before) = g.last_forecast;
@@ -255,7 +254,7 @@ impl Engine {
         let ahead = now.saturating_add(secs_to_nanos(p.lead_secs));
         let demand = ratio * self.planned_rate(&clients, ahead);
         let need = (demand * service_secs / (workers * p.utilization.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
-        if let Behaviour::Instance(s) = &mut self.nodes[node as usize].behaviour
+        if let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour)
             && let Some(g) = s.scaling.as_mut()
         {
             g.last_forecast = (arrivals, sent);
@@ -300,13 +299,13 @@ impl Engine {
 
     /// Launches (with `warmup`) or terminates machines until `desired` are present.
     pub(crate) fn match_capacity(&mut self, node: u32, desired: u32, warmup: u64) {
-        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
         let present = s.desired();
         for _ in present..desired {
             self.launch_machine_warming(node, warmup);
         }
         if desired < present {
-            let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+            let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
             // Down machines go first, then the newest.
             let (down, up): (Vec<u32>, Vec<u32>) = s.present_machines().partition(|&m| !s.machines[m as usize].is_up());
             let victims: Vec<u32> =
@@ -319,7 +318,7 @@ impl Engine {
     fn replace_unhealthy(&mut self, node: u32, params: &AutoScaling) {
         let now = self.now;
         let grace = secs_to_nanos(params.health_check_grace_secs);
-        let Behaviour::Instance(s) = &self.nodes[node as usize].behaviour else { return };
+        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
         let doomed: Vec<u32> = s
             .present_machines()
             .filter(|&m| s.machines[m as usize].down_since().is_some_and(|t| now >= t + grace))

@@ -42,6 +42,7 @@ pub fn kind_help(kind: Kind) -> &'static str {
              (a cold start), idle ones are kept warm for a while. Beyond the concurrency limit, direct calls \
              are refused (throttled), while work from a queue simply waits."
         }
+        Kind::Containers => crate::model::containers::HELP,
     }
 }
 

@@ -14,6 +14,8 @@ use crate::model::{
 use egui::{DragValue, Ui};
 use fields::{instance_type_field, pattern_field, scaling_fields};
 
+mod containers;
+
 mod fields;
 
 /// A field of a form: its key (as named in the file format and in problem messages), its label,
@@ -424,7 +426,7 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 );
             }
             NodeKind::Instance(p) => {
-                instance_type_field(ui, &mut form, catalog, &mut p.instance_type);
+                instance_type_field(ui, &mut form, catalog, "instance_type", &mut p.instance_type);
                 form.row(
                     ui,
                     F(
@@ -447,7 +449,7 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     },
                 );
                 if let Some(g) = &mut p.auto_scaling {
-                    scaling_fields(ui, &mut form, g);
+                    scaling_fields(ui, &mut form, g, true);
                 } else {
                     form.integer(
                         ui,
@@ -565,6 +567,7 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     10,
                 );
             }
+            NodeKind::Containers(p) => containers::containers_fields(ui, &mut form, catalog, p),
             NodeKind::Function(p) => {
                 form.integer(
                     ui,

@@ -61,6 +61,7 @@ pub fn kind_title(kind: Kind) -> &'static str {
         Kind::Topic => "Topic (SNS)",
         Kind::Queue => "Queue (SQS)",
         Kind::Function => "Function (Lambda)",
+        Kind::Containers => "Containers (ECS/EKS)",
     }
 }
 

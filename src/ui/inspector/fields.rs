@@ -5,7 +5,9 @@
 use super::*;
 use crate::model::{PredictiveScaling, ScalingStep};
 
-pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScaling) {
+/// The fields of an Auto Scaling group; `warmup` shows its warm-up (a container service's tasks
+/// have a start time instead).
+pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScaling, warmup: bool) {
     form.integer(ui, F("auto_scaling.min", "Minimum", "Fewest machines"), &mut g.min, 0, 65_535);
     form.integer(ui, F("auto_scaling.max", "Maximum", "Most machines"), &mut g.max, 1, 65_535);
     form.optional_int(
@@ -73,13 +75,15 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
         "s",
         86_400.0,
     );
-    form.number(
-        ui,
-        F("auto_scaling.warmup_secs", "Warm-up", "A new machine is billed at once but serves after this"),
-        &mut g.warmup_secs,
-        "s",
-        3600.0,
-    );
+    if warmup {
+        form.number(
+            ui,
+            F("auto_scaling.warmup_secs", "Warm-up", "A new machine is billed at once but serves after this"),
+            &mut g.warmup_secs,
+            "s",
+            3600.0,
+        );
+    }
     form.number(
         ui,
         F("auto_scaling.health_check_grace_secs", "Replace after", "A machine down this long is replaced"),
@@ -175,48 +179,50 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
     }
 }
 
-pub(super) fn instance_type_field(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, value: &mut String) {
-    form.row(
-        ui,
-        F("instance_type", "Instance type", "Hardware and price per hour (on-demand, us-east-1)"),
-        |ui, label| {
-            let mut changed = false;
-            egui::ComboBox::from_id_salt("instance_type")
-                .selected_text(value.as_str())
-                .width(190.0)
-                .show_ui(ui, |ui| {
-                    for t in &catalog.instance_types {
-                        let text = format!(
-                            "{:<12} {:<22} {:>2} vCPU {:>6} GiB  ${:.4}/h",
-                            t.name,
-                            t.family.label(),
-                            t.vcpu,
-                            t.memory_gib,
-                            t.on_demand_per_hour
-                        );
-                        if ui.selectable_label(*value == t.name, egui::RichText::new(text).monospace()).clicked()
-                            && *value != t.name
-                        {
-                            value.clone_from(&t.name);
-                            changed = true;
-                        }
+pub(super) fn instance_type_field(
+    ui: &mut Ui,
+    form: &mut Form<'_>,
+    catalog: &Catalog,
+    key: &'static str,
+    value: &mut String,
+) {
+    form.row(ui, F(key, "Instance type", "Hardware and price per hour (on-demand, us-east-1)"), |ui, label| {
+        let mut changed = false;
+        egui::ComboBox::from_id_salt(key)
+            .selected_text(value.as_str())
+            .width(190.0)
+            .show_ui(ui, |ui| {
+                for t in &catalog.instance_types {
+                    let text = format!(
+                        "{:<12} {:<22} {:>2} vCPU {:>6} GiB  ${:.4}/h",
+                        t.name,
+                        t.family.label(),
+                        t.vcpu,
+                        t.memory_gib,
+                        t.on_demand_per_hour
+                    );
+                    if ui.selectable_label(*value == t.name, egui::RichText::new(text).monospace()).clicked()
+                        && *value != t.name
+                    {
+                        value.clone_from(&t.name);
+                        changed = true;
                     }
-                })
-                .response
-                .labelled_by(label);
-            if let Some(t) = catalog.instance_type(value) {
-                ui.weak(format!(
-                    "{}, {} vCPU, {} GiB, ${:.4}/hour (${:.2}/month)",
-                    t.family.label(),
-                    t.vcpu,
-                    t.memory_gib,
-                    t.on_demand_per_hour,
-                    t.on_demand_per_hour * 730.0
-                ));
-            }
-            changed
-        },
-    );
+                }
+            })
+            .response
+            .labelled_by(label);
+        if let Some(t) = catalog.instance_type(value) {
+            ui.weak(format!(
+                "{}, {} vCPU, {} GiB, ${:.4}/hour (${:.2}/month)",
+                t.family.label(),
+                t.vcpu,
+                t.memory_gib,
+                t.on_demand_per_hour,
+                t.on_demand_per_hour * 730.0
+            ));
+        }
+        changed
+    });
 }
 
 pub(super) fn pattern_field(ui: &mut Ui, form: &mut Form<'_>, pattern: &mut TrafficPattern, rate: f64) {
