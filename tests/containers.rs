@@ -244,3 +244,17 @@ fn an_invalid_task_size_is_refused_with_the_valid_ones() {
     let problems = cloud_sandbox::model::validate::check(&d, &Catalog::embedded());
     assert!(problems.iter().any(|p| p.message.contains("does not fit on a m5.large")), "{problems:?}");
 }
+
+#[test]
+fn the_what_if_prices_the_same_tasks_on_fargate_and_on_ec2() {
+    // Worked examples (a) and (d) are one service two ways: 4 tasks of 1 vCPU / 2 GB are $144.16 a
+    // month on Fargate, and fill two m5.large (two such tasks each: 2 vCPU) for $140.16.
+    let p = ContainersParams { tasks: 4, cpu: 1.0, memory_gb: 2.0, ..ContainersParams::default() };
+    let e = idle(p, 730.0);
+    let w = e.container_what_if();
+    let price = |label: &str| w[0].options.iter().find(|o| o.label == label).map(|o| cents(o.so_far_usd));
+    assert_eq!(price("Fargate"), Some(144.16));
+    assert_eq!(price("Fargate Spot (if never interrupted)"), Some(47.57));
+    assert_eq!(price("EC2 m5.large, On demand"), Some(140.16));
+    assert!(w[0].options.iter().find(|o| o.label == "Fargate").unwrap().current);
+}

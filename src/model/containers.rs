@@ -253,13 +253,13 @@ impl ContainersParams {
         }
     }
 
-    /// A short description for the canvas: "4 × 1 vCPU / 2 GB on Fargate".
+    /// A short description for the canvas: "4 × 1/2 GB, Fargate" (vCPU / memory per task).
     pub fn summary(&self) -> String {
         let count = self
             .auto_scaling
             .as_ref()
             .map_or_else(|| format!("{} ×", self.tasks), |g| format!("{}–{} ×", g.min, g.max.max(g.min)));
-        format!("{count} {} vCPU / {} GB, {}", self.cpu, self.memory_gb, self.launch_type.label())
+        format!("{count} {}/{} GB, {}", self.cpu, self.memory_gb, self.launch_type.label())
     }
 
     /// What is wrong with the parameters, each with the field it is about (catalog-independent

@@ -188,6 +188,10 @@ pub struct CostReport {
     /// EC2 dollars by purchase option (`on_demand`, `reserved`, `savings_plan`, `spot`,
     /// `dedicated_host`, `on_premises`); machines beyond a reservation count as `on_demand`.
     pub by_purchase_option: BTreeMap<String, f64>,
+    /// Each container service on Fargate, Fargate Spot and EC2 (each purchase option of its
+    /// cluster's type), priced at the run's usage; left out when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub containers_what_if: Vec<crate::sim::ContainerWhatIf>,
 }
 
 /// Figures of one node. Fields that do not apply to the node's kind are left out of the JSON.
@@ -261,6 +265,7 @@ impl Report {
                 by_node: diagram.nodes.iter().zip(&bill.by_node).map(|(n, c)| (n.id.0.clone(), *c)).collect(),
                 by_service: bill.by_service.iter().map(|(s, c)| (s.name().to_owned(), *c)).collect(),
                 by_purchase_option: bill.by_purchase_option.iter().map(|(k, c)| (k.name().to_owned(), *c)).collect(),
+                containers_what_if: engine.container_what_if(),
             },
             nodes,
             scaling_activities: engine.activities().iter().cloned().collect(),

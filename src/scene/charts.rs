@@ -56,7 +56,7 @@ impl ChartKind {
             Self::TimeToFulfil => "Time to fulfil",
             Self::Waiting => "Waiting work",
             Self::MessageAge => "Oldest message",
-            Self::Instances => "Instances",
+            Self::Instances => "Instances and tasks",
             Self::Utilisation => "Utilisation",
             Self::Cost => "Cost so far",
             Self::CostRate => "Cost rate",
@@ -80,7 +80,9 @@ impl ChartKind {
             }
             Self::Waiting => "Messages visible in each queue and requests waiting at each instance node.",
             Self::MessageAge => "How long the oldest visible message of each queue has been waiting.",
-            Self::Instances => "Machines running per instance node; for one group also warming, desired, min and max.",
+            Self::Instances => {
+                "Machines (or container tasks) running per node; for one group also warming, desired, min and max."
+            }
             Self::Utilisation => "Busy share of each instance node's workers and each function's concurrency limit.",
             Self::Cost => "The bill since the start of the run.",
             Self::CostRate => "How fast the bill grows, in dollars per hour (from the growth between samples).",
@@ -118,10 +120,10 @@ impl ChartKind {
     /// The kinds of node whose series this chart plots one by one (none: a whole-system chart).
     pub fn node_kinds(self) -> &'static [Kind] {
         match self {
-            Self::Waiting => &[Kind::Queue, Kind::Instance],
+            Self::Waiting => &[Kind::Queue, Kind::Instance, Kind::Containers],
             Self::MessageAge => &[Kind::Queue],
-            Self::Instances => &[Kind::Instance],
-            Self::Utilisation => &[Kind::Instance, Kind::Function],
+            Self::Instances => &[Kind::Instance, Kind::Containers],
+            Self::Utilisation => &[Kind::Instance, Kind::Containers, Kind::Function],
             Self::Throughput | Self::Latency | Self::TimeToFulfil | Self::Cost | Self::CostRate => &[],
         }
     }
@@ -467,8 +469,15 @@ fn instance_lines(engine: &Engine, only: Option<usize>, points: usize, lines: &m
     if let [i] = shown[..] {
         let series = engine.node_series(i);
         let pick = |f: fn(&NodeSample) -> f64| thin(series.iter().map(|p| [p.t_secs, f(p)]).collect(), points);
-        let group =
-            matches!(&engine.diagram().nodes[i].kind, crate::model::NodeKind::Instance(p) if p.auto_scaling.is_some());
+        let group = match &engine.diagram().nodes[i].kind {
+            crate::model::NodeKind::Instance(p) => p.auto_scaling.is_some(),
+            crate::model::NodeKind::Containers(p) => p.auto_scaling.is_some(),
+            crate::model::NodeKind::Client(_)
+            | crate::model::NodeKind::Balancer(_)
+            | crate::model::NodeKind::Topic(_)
+            | crate::model::NodeKind::Queue(_)
+            | crate::model::NodeKind::Function(_) => false,
+        };
         lines.push(Line::new("running", Tone::Good, pick(|p| p.running)));
         lines.push(Line::new("running + warming", Tone::Series(0), pick(|p| p.running + p.warming)).dash(Dash::Dashed));
         lines.push(Line::new("desired", Tone::Series(1), pick(|p| p.desired)).dash(Dash::Dashed));

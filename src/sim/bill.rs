@@ -2,6 +2,7 @@
 //! purchase option (the what-if), by the hour on demand, and scaled to a month.
 
 use super::Engine;
+use super::containers::ContainersState;
 use super::instance::InstanceState;
 use super::kinds::KindState;
 use crate::cost::{Bill, BillOptions, NodeUsage};
@@ -22,7 +23,20 @@ impl Engine {
         let now = self.now;
         let mut usages = Vec::with_capacity(self.nodes.len());
         for i in 0..self.nodes.len() as u32 {
-            // Only instance nodes have purchase options; the rest bill as they are.
+            // Only instance nodes (and container clusters) have purchase options; the rest bill as
+            // they are.
+            if let Some(s) = self.state_if::<ContainersState>(i) {
+                let option = match option {
+                    PurchaseOption::OnPremises { .. } => None,
+                    other => Some(other.clone()),
+                };
+                if let (Some(t), Some(o)) = (s.cluster_type(), &option) {
+                    self.catalog.machine_per_hour(t, o)?;
+                }
+                let usage = option.and_then(|o| s.usage_as(&o, now)).unwrap_or_else(|| self.usage_of(i));
+                usages.push(usage);
+                continue;
+            }
             let usage = match self.state_if::<InstanceState>(i) {
                 Some(s) => {
                     let option = match option {
@@ -53,9 +67,14 @@ impl Engine {
     pub fn hourly_on_demand(&self) -> Vec<(f64, f64)> {
         let mut total: Vec<(f64, f64)> = Vec::new();
         for node in &self.nodes {
-            // Only instance nodes have machines bought by the hour.
-            if let Some(s) = InstanceState::of(&node.behaviour) {
-                for (h, (dollars, length)) in s.meter.hourly_on_demand.hours_until(self.now).into_iter().enumerate() {
+            // Only instance nodes and container clusters have machines bought by the hour.
+            let hours = match (InstanceState::of(&node.behaviour), ContainersState::of(&node.behaviour)) {
+                (Some(s), _) => s.meter.hourly_on_demand.hours_until(self.now),
+                (None, Some(c)) => c.hourly_on_demand(self.now),
+                (None, None) => Vec::new(),
+            };
+            {
+                for (h, (dollars, length)) in hours.into_iter().enumerate() {
                     if total.len() <= h {
                         total.push((0.0, length));
                     }

@@ -229,6 +229,10 @@ pub(crate) struct ContainersState {
     /// Tasks that ever had to wait for room, and the most waiting at once.
     went_pending: u64,
     peak_pending: u32,
+    /// The cluster's instances the present tasks would fill if packed perfectly, over time (for
+    /// the what-if of a service run on EC2), and how many tasks one instance holds.
+    packed: super::stats::TimeAverage,
+    per_host: u32,
 }
 
 /// The instance-node parameters the tasks run with.
@@ -283,6 +287,11 @@ impl ContainersState {
             pool.recount_zones();
         }
         let pending = cluster.as_ref().map_or(0, |c| c.pending.len() as u32);
+        let t = catalog.instance_type(&p.cluster.instance_type);
+        let host = Size::of(f64::from(t.map_or(1, |t| t.vcpu)), t.map_or(1.0, |t| t.memory_gib));
+        let per_host = host.holds(Size::of(p.cpu, p.memory_gb));
+        let mut packed = super::stats::TimeAverage::default();
+        packed.add(now, 0, f64::from(pool.desired().div_ceil(per_host.max(1))));
         Self {
             pool,
             params: p.clone(),
@@ -292,6 +301,8 @@ impl ContainersState {
             since: now,
             went_pending: u64::from(pending),
             peak_pending: pending,
+            packed,
+            per_host,
         }
     }
 
@@ -317,9 +328,72 @@ impl ContainersState {
         u
     }
 
+    /// What the service has used so far had its cluster's instances been bought as `option`
+    /// (`None` when the service runs on Fargate: it has no instances to buy otherwise).
+    pub fn usage_as(&self, option: &PurchaseOption, now: u64) -> Option<NodeUsage> {
+        // A type without that offering is refused by the caller (see `cluster_type`).
+        let c = self.cluster.as_ref()?;
+        let mut u = self.usage(now);
+        u.hosts = self.closed.hosts.clone();
+        u.hosts.extend(c.meter.usage_as(option, &c.launches(), now));
+        Some(NodeUsage::Containers(u))
+    }
+
+    /// The instance type of the cluster, if the service runs on one.
+    pub fn cluster_type(&self) -> Option<&str> {
+        self.cluster.as_ref().map(|c| c.params.instance_type.as_str())
+    }
+
+    /// The on-demand value of the cluster's instances per clock hour (see
+    /// [`Engine::hourly_on_demand`]).
+    pub fn hourly_on_demand(&self, now: u64) -> Vec<(f64, f64)> {
+        self.cluster.as_ref().map_or_else(Vec::new, |c| c.meter.hourly_on_demand.hours_until(now))
+    }
+
     fn pending(&self) -> u32 {
         self.cluster.as_ref().map_or(0, |c| c.pending.len() as u32)
     }
+
+    /// The packed instance count follows the present tasks.
+    fn repack(&mut self, now: u64) {
+        let want = f64::from(self.pool.desired().div_ceil(self.per_host.max(1)));
+        let delta = want - self.packed.level();
+        if delta != 0.0 {
+            self.packed.add(now, 0, delta);
+        }
+    }
+
+    /// The service's task runs so far, in seconds (on any launch type: launch to stop).
+    fn runs(&self, now: u64) -> Vec<f64> {
+        let mut runs = Vec::new();
+        for line in self.pool.meter.usage(&self.pool.launches(), now) {
+            if let InstanceLine::Launch { running_secs, .. } = line {
+                runs.push(running_secs);
+            }
+        }
+        runs
+    }
+}
+
+/// One way to run a container service, priced at the run's usage so far.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerOption {
+    /// "Fargate", "Fargate Spot", "EC2 m5.large, On demand" …
+    pub label: String,
+    /// What the service would have cost so far, and in a 730-hour month at that pace.
+    pub so_far_usd: f64,
+    pub month_usd: f64,
+    /// How the service runs now.
+    pub current: bool,
+}
+
+/// What one container service would have cost on Fargate, Fargate Spot and EC2 (each purchase
+/// option of its cluster's instance type) for the tasks it ran.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerWhatIf {
+    /// The node's id.
+    pub node: String,
+    pub options: Vec<ContainerOption>,
 }
 
 /// Container-service figures for the report.
@@ -353,7 +427,9 @@ impl Engine {
 
     /// Task `task` of `node` was launched to `place`.
     pub(crate) fn task_launched(&mut self, node: u32, task: u32, place: TaskPlace) {
+        let now = self.now;
         let Some(s) = ContainersState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        s.repack(now);
         let Some(c) = s.cluster.as_mut() else { return };
         match place {
             TaskPlace::Host { host, .. } => c.bind(task, host),
@@ -372,6 +448,7 @@ impl Engine {
     pub(crate) fn task_stopped(&mut self, node: u32, task: u32) {
         let now = self.now;
         let Some(s) = ContainersState::of_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        s.repack(now);
         let Some(c) = s.cluster.as_mut() else { return };
         if let Some(host) = c.unbind(task, now) {
             let (launch, after) = (c.hosts[host as usize].launch, secs_to_nanos(c.params.scale_in_after_secs));
@@ -482,6 +559,74 @@ impl Engine {
         if let Some((wanted, start)) = self.pool(node).replacement() {
             self.match_capacity(node, wanted, start);
         }
+    }
+}
+
+impl Engine {
+    /// Every container service priced three ways at the run's usage so far: its tasks' runs on
+    /// Fargate and on Fargate Spot (ECS only; as if never interrupted), and on EC2 under each
+    /// purchase option — a service on EC2 with its own cluster's instances as they ran, one on
+    /// Fargate with as many instances of its cluster's type as its tasks would fill, packed
+    /// perfectly (no boot or scale-in delay). The EKS control plane is in every line.
+    pub fn container_what_if(&self) -> Vec<ContainerWhatIf> {
+        let (now, catalog) = (self.now, &self.catalog);
+        let hours = now as f64 / 3.6e12;
+        let month = |usd: f64| if hours > 0.0 { usd * 730.0 / hours } else { 0.0 };
+        let mut out = Vec::new();
+        for node in 0..self.nodes.len() as u32 {
+            let Some(s) = self.state_if::<ContainersState>(node) else { continue };
+            if self.nodes[node as usize].removed {
+                continue;
+            }
+            let p = &s.params;
+            let eks = match p.orchestrator {
+                crate::model::Orchestrator::Ecs => 0.0,
+                crate::model::Orchestrator::Eks => hours * catalog.containers.eks_per_cluster_hour,
+                crate::model::Orchestrator::EksExtendedSupport => {
+                    hours * catalog.containers.eks_extended_per_cluster_hour
+                }
+            };
+            let runs = s.runs(now);
+            let fargate = |spot: bool| -> f64 {
+                runs.iter().map(|&secs| TaskRun { running_secs: secs, spot, ..s.billed }.cost(catalog)).sum()
+            };
+            let mut options = Vec::new();
+            let mut push = |label: String, usd: f64, current: bool| {
+                options.push(ContainerOption { label, so_far_usd: usd + eks, month_usd: month(usd + eks), current });
+            };
+            push("Fargate".to_owned(), fargate(false), p.launch_type == LaunchType::Fargate);
+            if !p.orchestrator.is_eks() {
+                push(
+                    "Fargate Spot (if never interrupted)".to_owned(),
+                    fargate(true),
+                    p.launch_type == LaunchType::FargateSpot,
+                );
+            }
+            let instance_type = &p.cluster.instance_type;
+            for option in crate::cost::whatif::offered_options(catalog) {
+                if matches!(option, PurchaseOption::OnPremises { .. } | PurchaseOption::DedicatedHost)
+                    || matches!(option, PurchaseOption::Reserved { payment: crate::model::Payment::PartialUpfront, .. })
+                {
+                    continue;
+                }
+                let Some(rate) = catalog.machine_per_hour(instance_type, &option) else { continue };
+                let usd = match &s.cluster {
+                    Some(c) => crate::cost::billing::node_cost(
+                        &NodeUsage::Instances(c.meter.usage_as(&option, &c.launches(), now)),
+                        catalog,
+                    ),
+                    // A reservation is paid for every hour, for the most instances ever needed.
+                    None if matches!(option, PurchaseOption::Reserved { .. }) => s.packed.max() * hours * rate,
+                    None => s.packed.total_area_until(now) / 3.6e12 * rate,
+                };
+                let spot = |o: &PurchaseOption| matches!(o, PurchaseOption::Spot { .. });
+                let current = p.launch_type == LaunchType::Ec2
+                    && (p.cluster.purchase == option || spot(&p.cluster.purchase) && spot(&option));
+                push(format!("EC2 {instance_type}, {}", option.describe()), usd, current);
+            }
+            out.push(ContainerWhatIf { node: self.node_id(node), options });
+        }
+        out
     }
 }
 

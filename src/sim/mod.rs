@@ -42,7 +42,7 @@ mod topic;
 mod work;
 
 pub use badges::LiveNode;
-pub use containers::ContainerFigures;
+pub use containers::{ContainerFigures, ContainerOption, ContainerWhatIf};
 pub use faults::FaultWindow;
 pub use figures::{
     BalancerFigures, ClientTotals, FunctionFigures, InstanceFigures, NodeFigures, QueueTotals, TopicFigures,

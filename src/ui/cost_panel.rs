@@ -43,6 +43,8 @@ pub struct CostCache {
     month: Bill,
     /// Successful client requests at the same moment.
     succeeded: u64,
+    /// Each container service run the other ways.
+    containers: Vec<crate::sim::ContainerWhatIf>,
 }
 
 impl CostCache {
@@ -72,6 +74,7 @@ impl CostCache {
                 }
             })
             .collect();
+        self.containers = run.engine.container_what_if();
         let hourly = run.engine.hourly_on_demand();
         self.on_demand_ec2 = hourly.iter().map(|h| h.0).sum();
         self.advice = catalog
@@ -161,7 +164,51 @@ pub fn show(ui: &mut Ui, run: &LiveRun, free_tier: bool, cache: &mut CostCache, 
         });
         ui.separator();
         what_if(ui, cache);
+        if !cache.containers.is_empty() {
+            ui.separator();
+            containers_what_if(ui, cache);
+        }
     });
+}
+
+/// Each container service on Fargate, Fargate Spot and EC2 under each purchase option.
+fn containers_what_if(ui: &mut Ui, cache: &CostCache) {
+    ui.strong("Each container service run another way…").on_hover_text(
+        "The tasks the service ran, priced on Fargate (per task-second, one-minute minimum), on Fargate \
+         Spot if never interrupted, and on EC2: its own cluster's instances under each option, or — for \
+         a service on Fargate — as many instances of its cluster's type as its tasks fill, packed \
+         perfectly (a reservation for the most ever needed). The EKS control plane is in every line.",
+    );
+    // Side by side, up to three services a row.
+    for (row, services) in cache.containers.chunks(3).enumerate() {
+        ui.columns(3, |columns| {
+            for (k, s) in services.iter().enumerate() {
+                service_what_if(&mut columns[k], row * 3 + k, s);
+            }
+        });
+    }
+}
+
+fn service_what_if(ui: &mut Ui, i: usize, s: &crate::sim::ContainerWhatIf) {
+    {
+        ui.label(egui::RichText::new(&s.node).monospace());
+        egui::Grid::new(("containers-what-if", i)).num_columns(3).striped(true).spacing([10.0, 2.0]).show(ui, |ui| {
+            ui.strong("run on");
+            ui.strong("so far");
+            ui.strong("a month");
+            ui.end_row();
+            for o in &s.options {
+                if o.current {
+                    ui.strong(format!("{} (now)", o.label));
+                } else {
+                    ui.label(&o.label);
+                }
+                ui.monospace(format!("${:.4}", o.so_far_usd));
+                ui.monospace(format!("${:.2}", o.month_usd));
+                ui.end_row();
+            }
+        });
+    }
 }
 
 fn what_if(ui: &mut Ui, cache: &CostCache) {

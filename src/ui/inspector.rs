@@ -620,6 +620,10 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
             }
         }
     });
+    if let NodeKind::Containers(p) = &edited.kind {
+        ui.separator();
+        containers::prices(ui, catalog, p);
+    }
     if let NodeKind::Instance(p) = &mut edited.kind
         && let Some(option) = purchase::comparison(ui, catalog, &p.instance_type, &p.purchase)
         && option != p.purchase

@@ -173,7 +173,6 @@ pub(super) fn containers_fields(ui: &mut Ui, form: &mut Form<'_>, catalog: &Cata
     if !fargate {
         cluster_fields(ui, form, catalog, p);
     }
-    prices(ui, catalog, p);
 }
 
 fn cluster_fields(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, p: &mut ContainersParams) {
@@ -225,7 +224,7 @@ fn cluster_fields(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, p: &mut C
 }
 
 /// A task's price per hour on Fargate (and Fargate Spot), beside an instance of the cluster.
-fn prices(ui: &mut Ui, catalog: &Catalog, p: &ContainersParams) {
+pub(super) fn prices(ui: &mut Ui, catalog: &Catalog, p: &ContainersParams) {
     let Some((vcpu, memory_gb)) = p.billed_size() else { return };
     let run = |spot| TaskRun {
         running_secs: 3600.0,
