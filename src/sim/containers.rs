@@ -334,7 +334,7 @@ impl ContainersState {
         // A type without that offering is refused by the caller (see `cluster_type`).
         let c = self.cluster.as_ref()?;
         let mut u = self.usage(now);
-        u.hosts = self.closed.hosts.clone();
+        u.hosts.clone_from(&self.closed.hosts);
         u.hosts.extend(c.meter.usage_as(option, &c.launches(), now));
         Some(NodeUsage::Containers(u))
     }
