@@ -258,3 +258,34 @@ fn the_what_if_prices_the_same_tasks_on_fargate_and_on_ec2() {
     assert_eq!(price("EC2 m5.large, On demand"), Some(140.16));
     assert!(w[0].options.iter().find(|o| o.label == "Fargate").unwrap().current);
 }
+
+#[test]
+fn service_auto_scaling_tracks_requests_per_task() {
+    // 300 requests a second, evenly spaced, at a target of 55 a second per task: the first
+    // evaluation sees 150 per task on 2 tasks and asks for ceil(2 × 150 / 55) = 6; with 6 serving
+    // each sees 50, and ceil(6 × 50 / 55) = 6 holds.
+    let svc = ContainersParams {
+        start_secs: Some(10.0),
+        auto_scaling: Some(AutoScaling {
+            min: 2,
+            max: 20,
+            metric: Some(cloud_sandbox::model::ScalingMetric::RequestsPerTarget),
+            target: 55.0,
+            ..AutoScaling::default()
+        }),
+        service_time: Distribution::Constant { ms: 5.0 },
+        ..ContainersParams::default()
+    };
+    let d = diagram(
+        vec![node("c", steady(300.0)), node("svc", NodeKind::Containers(svc))],
+        vec![edge("c", "svc")],
+        400.0,
+        0.0,
+    );
+    let e = run(&d, &RunOptions::default());
+    let first = &e.activities()[0];
+    assert_eq!((first.from, first.to), (2, 6), "{first:?}");
+    assert!(first.reason.contains("150.0 requests/s per target"), "{}", first.reason);
+    assert_eq!(e.activities().len(), 1, "{:?}", e.activities());
+    assert_eq!(e.live_nodes()[1].running, 6);
+}

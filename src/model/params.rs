@@ -257,6 +257,9 @@ pub enum ScalingMetric {
     Utilization,
     /// Visible messages in the queues the group consumes, per serving machine.
     BacklogPerInstance,
+    /// Requests arriving per second per serving machine (or task), over the evaluation period —
+    /// ALB's request count per target, per second.
+    RequestsPerTarget,
 }
 
 /// An Auto Scaling group: capacity that follows demand between a floor and a ceiling.

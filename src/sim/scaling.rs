@@ -49,6 +49,8 @@ pub(crate) struct ScalingState {
     last_out: Option<u64>,
     /// Busy and capacity areas at the last evaluation.
     last_areas: (f64, f64),
+    /// The node's arrivals (since the start) at the last evaluation.
+    last_arrivals: u64,
     /// The node's arrivals and its feeding clients' requests (since the start) at the last
     /// forecast.
     last_forecast: (u64, u64),
@@ -65,6 +67,7 @@ impl ScalingState {
             last_activity: None,
             last_out: None,
             last_areas: (0.0, 0.0),
+            last_arrivals: 0,
             last_forecast: (0, 0),
         }
     }
@@ -117,6 +120,7 @@ impl Engine {
         let describe = |m: ScalingMetric, v: f64| match m {
             ScalingMetric::Utilization => format!("utilisation {:.0} %", v * 100.0),
             ScalingMetric::BacklogPerInstance => format!("{v:.1} messages per instance"),
+            ScalingMetric::RequestsPerTarget => format!("{v:.1} requests/s per target"),
         };
         // What the dynamic policy wants.
         let dynamic = match value {
@@ -134,7 +138,9 @@ impl Engine {
                 let wanted = ((base * v / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
                 let target = match m {
                     ScalingMetric::Utilization => format!("{:.0} %", params.target * 100.0),
-                    ScalingMetric::BacklogPerInstance => format!("{:.1}", params.target),
+                    ScalingMetric::BacklogPerInstance | ScalingMetric::RequestsPerTarget => {
+                        format!("{:.1}", params.target)
+                    }
                 };
                 Some((wanted, format!("target tracking: {}, target {target}", describe(m, v))))
             }
@@ -168,6 +174,8 @@ impl Engine {
     fn metric_value(&mut self, node: u32, metric: ScalingMetric) -> f64 {
         let now = self.now;
         let sources = self.nodes[node as usize].sources.queues.clone();
+        let arrivals = self.nodes[node as usize].counters.arrivals_all;
+        let period = self.scaling(node).map_or(1.0, |g| g.params.evaluation_secs.max(1e-9));
         let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return 0.0 };
         let serving = s.running();
         let (busy, capacity) = (s.busy.total_area_until(now), s.capacity.total_area_until(now));
@@ -184,6 +192,10 @@ impl Engine {
                 } else {
                     0.0
                 }
+            }
+            ScalingMetric::RequestsPerTarget => {
+                let before = std::mem::replace(&mut g.last_arrivals, arrivals);
+                arrivals.saturating_sub(before) as f64 / period / f64::from(serving.max(1))
             }
             ScalingMetric::BacklogPerInstance => {
                 let waiting: u64 =

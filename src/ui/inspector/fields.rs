@@ -23,6 +23,7 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
             (None, "nothing (scheduled only)"),
             (Some(ScalingMetric::Utilization), "utilisation"),
             (Some(ScalingMetric::BacklogPerInstance), "queue backlog per instance"),
+            (Some(ScalingMetric::RequestsPerTarget), "requests per target"),
         ];
         let current = names.iter().find(|(m, _)| *m == g.metric).map_or("?", |(_, n)| n);
         egui::ComboBox::from_id_salt(label.with("metric"))
@@ -31,7 +32,11 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
                 for (m, name) in names {
                     if ui.selectable_label(g.metric == m, name).clicked() && g.metric != m {
                         g.metric = m;
-                        g.target = if m == Some(ScalingMetric::BacklogPerInstance) { 10.0 } else { 0.6 };
+                        g.target = match m {
+                            Some(ScalingMetric::BacklogPerInstance) => 10.0,
+                            Some(ScalingMetric::RequestsPerTarget) => 50.0,
+                            Some(ScalingMetric::Utilization) | None => 0.6,
+                        };
                         changed = true;
                     }
                 }
@@ -52,6 +57,14 @@ pub(super) fn scaling_fields(ui: &mut Ui, form: &mut Form<'_>, g: &mut AutoScali
             }
             changed
         });
+    } else if g.metric == Some(ScalingMetric::RequestsPerTarget) {
+        form.number(
+            ui,
+            F("auto_scaling.target", "Target", "Requests a second per machine (or task) to keep"),
+            &mut g.target,
+            "req/s",
+            1e6,
+        );
     } else if g.metric.is_some() {
         form.number(
             ui,
