@@ -289,3 +289,59 @@ fn service_auto_scaling_tracks_requests_per_task() {
     assert_eq!(e.activities().len(), 1, "{:?}", e.activities());
     assert_eq!(e.live_nodes()[1].running, 6);
 }
+
+#[test]
+fn a_crashed_cluster_instance_takes_its_tasks_and_they_wait_for_room() {
+    // Two m5.large, each holding two tasks of 1 vCPU / 4 GB. Instance 0 crashes at 10 s for 60 s.
+    // With no room and no instance to add, its two tasks wait as pending until it recovers, then
+    // start (2 s). With room for a third instance, the capacity provider launches one instead.
+    let params = |max_instances| ContainersParams {
+        launch_type: LaunchType::Ec2,
+        tasks: 4,
+        cpu: 1.0,
+        memory_gb: 4.0,
+        start_secs: Some(2.0),
+        cluster: Cluster { instances: 2, max_instances, boot_secs: 40.0, ..Cluster::default() },
+        ..ContainersParams::default()
+    };
+    let crash = cloud_sandbox::model::Fault::Crash {
+        node: cloud_sandbox::model::NodeId::new("svc"),
+        instance: Some(0),
+        at_secs: 10.0,
+        for_secs: Some(60.0),
+    };
+    let engine = |max| {
+        let mut d = diagram(vec![node("svc", NodeKind::Containers(params(max)))], vec![], 200.0, 0.0);
+        d.scenario.faults = vec![crash.clone()];
+        assert!(cloud_sandbox::model::validate::check(&d, &Catalog::embedded()).iter().all(|p| p.is_warning()));
+        Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap()
+    };
+    let at = |e: &mut Engine, secs: f64| {
+        e.run_until(SimTime::from_secs(secs), u64::MAX);
+        e.live_nodes()[0]
+    };
+    let mut stuck = engine(2);
+    let live = at(&mut stuck, 11.0);
+    assert_eq!((live.running, live.pending, live.capacity), (2, 2, 4), "{live:?}");
+    let live = at(&mut stuck, 69.0);
+    assert_eq!((live.running, live.pending), (2, 2), "{live:?}");
+    let live = at(&mut stuck, 71.0);
+    assert_eq!((live.running, live.pending), (2, 0), "{live:?}");
+    let live = at(&mut stuck, 72.5);
+    assert_eq!(live.running, 4, "{live:?}");
+    let mut grown = engine(3);
+    let live = at(&mut grown, 11.0);
+    assert_eq!((live.pending, live.hosts), (2, Some((2, 1))), "{live:?}");
+    let live = at(&mut grown, 52.5);
+    assert_eq!((live.running, live.pending), (4, 0), "{live:?}");
+    // A crash naming an instance the cluster does not start with is refused.
+    let mut d = diagram(vec![node("svc", NodeKind::Containers(params(2)))], vec![], 200.0, 0.0);
+    d.scenario.faults = vec![cloud_sandbox::model::Fault::Crash {
+        node: cloud_sandbox::model::NodeId::new("svc"),
+        instance: Some(2),
+        at_secs: 10.0,
+        for_secs: None,
+    }];
+    let problems = cloud_sandbox::model::validate::check(&d, &Catalog::embedded());
+    assert!(problems.iter().any(|p| p.message.contains("cluster instance 2 does not exist")), "{problems:?}");
+}

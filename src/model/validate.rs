@@ -1227,6 +1227,16 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
                         n.saturating_sub(1)
                     ));
                 }
+                (Some(NodeKind::Containers(p)), Some(k)) if p.launch_type == super::LaunchType::Ec2 => {
+                    let n = p.cluster.instances;
+                    if *k >= n {
+                        bad(format!(
+                            "cluster instance {k} does not exist: service '{node}' starts with {n} instances \
+                             (on EC2, instance names the cluster's instance, 0 to {})",
+                            n.saturating_sub(1)
+                        ));
+                    }
+                }
                 (Some(NodeKind::Containers(p)), Some(k)) if *k >= p.initial_count() => {
                     let n = p.initial_count();
                     bad(format!(

@@ -103,6 +103,8 @@ struct Host {
     zone: u8,
     /// Since when it has had no task.
     empty_since: Option<u64>,
+    /// Crashed (a scheduled fault): still billed, takes no task until it recovers.
+    down: bool,
 }
 
 /// The EC2 instances of a cluster, and which task runs where.
@@ -140,6 +142,7 @@ impl Cluster {
                 launched_at: 0,
                 zone: (i as usize % zones) as u8,
                 empty_since: Some(0),
+                down: false,
             })
             .collect();
         Self {
@@ -161,7 +164,7 @@ impl Cluster {
 
     /// The instance a new task goes to by the placement strategy, if one has room.
     fn choose(&self) -> Option<u32> {
-        let room = self.present().filter(|(_, h)| !h.booting && h.free.fits(self.need));
+        let room = self.present().filter(|(_, h)| !h.booting && !h.down && h.free.fits(self.need));
         match self.params.placement {
             Placement::Binpack => room.min_by_key(|(i, h)| (h.free.mem, h.free.cpu, *i)).map(|(i, _)| i as u32),
             Placement::Spread => {
@@ -511,6 +514,7 @@ impl Engine {
             launched_at: now,
             zone,
             empty_since: None,
+            down: false,
         };
         let index = if let Some(i) = c.hosts.iter().position(|h| h.terminated) {
             let launch = c.hosts[i].launch.wrapping_add(1);
@@ -663,6 +667,43 @@ impl NodeBehaviour for ContainersState {
         <InstanceState as NodeBehaviour>::take_down(engine, node, machine, reason);
     }
 
+    /// On EC2, a crash of instance `k` is the cluster's instance `k`: its tasks stop and the
+    /// service starts replacements where they fit (or pending); the instance stays, billed, without
+    /// tasks until it recovers. On Fargate (or for the whole service) the tasks go down.
+    fn crash(engine: &mut Engine, node: u32, machine: Option<u32>) {
+        let now = engine.now;
+        let Some(k) = machine else {
+            Self::take_down(engine, node, None, FailReason::NodeDown);
+            return;
+        };
+        let Some(c) = engine.containers(node).cluster.as_mut() else {
+            Self::take_down(engine, node, machine, FailReason::NodeDown);
+            return;
+        };
+        let Some(h) = c.hosts.get_mut(k as usize).filter(|h| !h.terminated) else { return };
+        h.down = true;
+        h.empty_since = Some(now);
+        let tasks = h.tasks.clone();
+        engine.terminate_machines(node, &tasks, FailReason::NodeDown);
+        if let Some((wanted, start)) = engine.pool(node).replacement() {
+            engine.match_capacity(node, wanted, start);
+        }
+    }
+
+    fn recover(engine: &mut Engine, node: u32, machine: Option<u32>) {
+        let now = engine.now;
+        let (Some(k), Some(c)) = (machine, engine.containers(node).cluster.as_mut()) else {
+            Self::bring_up(engine, node, machine);
+            return;
+        };
+        let Some(h) = c.hosts.get_mut(k as usize).filter(|h| !h.terminated && h.down) else { return };
+        h.down = false;
+        h.empty_since = Some(now);
+        let (launch, after) = (h.launch, secs_to_nanos(c.params.scale_in_after_secs));
+        engine.events.push(now + after, Event::KindTimer { node, what: HOST_IDLE, index: k as u16, launch });
+        engine.place_pending(node);
+    }
+
     fn bring_up(engine: &mut Engine, node: u32, machine: Option<u32>) {
         // A pending task stays down when a fault ends: it still waits for room.
         let pending: Vec<u32> =
@@ -716,7 +757,8 @@ impl NodeBehaviour for ContainersState {
                 engine.events.push(now + after, Event::KindTimer { node, what: HOST_IDLE, index, launch });
             }
             HOST_IDLE => {
-                let idle = h.tasks.is_empty() && !h.booting && h.empty_since.is_some_and(|t| now >= t + after);
+                let idle =
+                    h.tasks.is_empty() && !h.booting && !h.down && h.empty_since.is_some_and(|t| now >= t + after);
                 if idle && present > min {
                     engine.terminate_host(node, host, FailReason::Removed);
                 }

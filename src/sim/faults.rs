@@ -164,7 +164,7 @@ impl Engine {
             (Fault::Crash { instance, .. }, Some(n)) => {
                 let what = instance.map_or_else(|| "crashes".to_owned(), |i| format!("instance {i} crashes"));
                 self.log_fault_start(subject, what, Some(fault), 0);
-                self.take_down(n, *instance, FailReason::NodeDown);
+                for_kind!(self, n, crash(self, n, *instance));
             }
             (Fault::ComponentFailure { component, .. }, Some(n)) => {
                 self.log_fault_start(subject, format!("component {component} fails"), Some(fault), 0);
@@ -227,7 +227,7 @@ impl Engine {
             self.log_fault_end(&fault_subject(&f), Some(fault), 0);
         }
         match (&f, node) {
-            (Fault::Crash { instance, .. }, Some(n)) => self.bring_up(n, *instance),
+            (Fault::Crash { instance, .. }, Some(n)) => for_kind!(self, n, recover(self, n, *instance)),
             (Fault::ComponentFailure { .. }, Some(n)) => self.bring_up(n, None),
             (Fault::Slow { .. }, Some(n)) => self.nodes[n as usize].slow_factor = 1.0,
             (Fault::ZoneOutage { .. } | Fault::LocationOutage { .. }, _) => self.outage_end(fault),

@@ -168,6 +168,17 @@ pub(crate) trait NodeBehaviour: KindState {
     /// The node (its machine `machine`, or all of it) comes back up.
     fn bring_up(engine: &mut Engine, node: u32, machine: Option<u32>);
 
+    /// A scheduled crash of the node (its machine `machine`, or all of it) begins; by default the
+    /// node goes down.
+    fn crash(engine: &mut Engine, node: u32, machine: Option<u32>) {
+        Self::take_down(engine, node, machine, FailReason::NodeDown);
+    }
+
+    /// That crash ends; by default the node comes back up.
+    fn recover(engine: &mut Engine, node: u32, machine: Option<u32>) {
+        Self::bring_up(engine, node, machine);
+    }
+
     /// Whether the node is down now (an instance node: every machine).
     fn is_down(engine: &Engine, node: u32) -> bool {
         engine.nodes[node as usize].down_count > 0
