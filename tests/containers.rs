@@ -313,7 +313,11 @@ fn a_crashed_cluster_instance_takes_its_tasks_and_they_wait_for_room() {
     let engine = |max| {
         let mut d = diagram(vec![node("svc", NodeKind::Containers(params(max)))], vec![], 200.0, 0.0);
         d.scenario.faults = vec![crash.clone()];
-        assert!(cloud_sandbox::model::validate::check(&d, &Catalog::embedded()).iter().all(|p| p.is_warning()));
+        assert!(
+            cloud_sandbox::model::validate::check(&d, &Catalog::embedded())
+                .iter()
+                .all(cloud_sandbox::model::validate::Problem::is_warning)
+        );
         Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap()
     };
     let at = |e: &mut Engine, secs: f64| {
