@@ -119,6 +119,7 @@ pub(crate) struct InstanceState {
 }
 
 /// The machines of a node that has them: an instance node's, or a container service's tasks.
+#[inline]
 pub(crate) fn pool(behaviour: &Behaviour) -> Option<&InstanceState> {
     match behaviour {
         Behaviour::Instance(s) => Some(s),
@@ -132,6 +133,7 @@ pub(crate) fn pool(behaviour: &Behaviour) -> Option<&InstanceState> {
 }
 
 /// The same, to change.
+#[inline]
 pub(crate) fn pool_mut(behaviour: &mut Behaviour) -> Option<&mut InstanceState> {
     match behaviour {
         Behaviour::Instance(s) => Some(s),
@@ -270,22 +272,24 @@ impl InstanceState {
 
 impl Engine {
     /// The machines of `node`, an instance node or a container service (to read).
+    #[inline]
     pub(crate) fn pool(&self, node: u32) -> &InstanceState {
-        pool(&self.nodes[node as usize].behaviour).unwrap_or_else(|| unreachable!("node {node} has no machines"))
+        pool(&self.nodes[node as usize].behaviour).unwrap_or_else(|| no_pool(node))
     }
 
     /// The machines of `node`, an instance node or a container service.
+    #[inline]
     pub(crate) fn instance(&mut self, node: u32) -> &mut InstanceState {
-        pool_mut(&mut self.nodes[node as usize].behaviour)
-            .unwrap_or_else(|| unreachable!("node {node} has no machines"))
+        pool_mut(&mut self.nodes[node as usize].behaviour).unwrap_or_else(|| no_pool(node))
     }
 
     /// A call reaches an instance node: a worker takes it, or it waits, or it is refused.
     pub(crate) fn instance_arrive(&mut self, node: u32, key: Key) {
-        let Some(call) = self.calls.get(key) else { return };
-        let preset = call.instance;
-        let s = self.instance(node);
-        let machine = if preset == NO_INSTANCE {
+        let (now, from) = (self.now, self.measure_from);
+        // The call and the machines are borrowed side by side (one lookup of each on the hot path).
+        let Some(call) = self.calls.get_mut(key) else { return };
+        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        let machine = if call.instance == NO_INSTANCE {
             // Called directly: round robin over the running machines.
             let n = s.machines.len();
             let first = if s.next_machine < n { s.next_machine } else { 0 };
@@ -299,7 +303,7 @@ impl Engine {
                 return;
             }
         } else {
-            preset as usize
+            call.instance as usize
         };
         let m = &mut s.machines[machine];
         if !m.is_up() {
@@ -307,17 +311,12 @@ impl Engine {
             self.finish(key, Some(reason));
             return;
         }
-        if let Some(c) = self.calls.get_mut(key) {
-            c.instance = machine as u32;
-        }
-        let s = self.instance(node);
-        let m = &mut s.machines[machine];
+        call.instance = machine as u32;
         if let Some(slot) = m.free.pop() {
             self.start_work(node, machine as u32, slot, key);
         } else if s.backlog_limit.is_none_or(|limit| m.backlog.len() < limit as usize) {
             m.backlog.push_back(key);
-            let (now, from) = (self.now, self.measure_from);
-            self.instance(node).backlog.add(now, from, 1.0);
+            s.backlog.add(now, from, 1.0);
         } else {
             self.finish(key, Some(FailReason::BacklogFull));
         }
@@ -691,6 +690,13 @@ impl Engine {
             self.task_stopped(node, machine);
         }
     }
+}
+
+/// Out of line, so that the accessors stay small enough to inline on the hot path.
+#[cold]
+#[inline(never)]
+fn no_pool(node: u32) -> ! {
+    unreachable!("node {node} has no machines")
 }
 
 /// Whether `node` runs tasks (a container service) rather than instances.

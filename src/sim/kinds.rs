@@ -80,6 +80,8 @@ macro_rules! kinds {
         /// the largest variant (a client's histograms) costs nothing worth boxing for.
         #[derive(Debug)]
         #[allow(clippy::large_enum_variant)]
+        // A plain one-byte tag: every dispatch reads it (no niche in a field to decode).
+        #[repr(u8)]
         pub(crate) enum Behaviour {
             $($variant($state)),*
         }
