@@ -200,7 +200,11 @@ fn random_diagram() -> impl Strategy<Value = Diagram> {
                     NodeKind::Instance(p) if p.count > 1 && at > 30.0 => {
                         Fault::Crash { node: n.id.clone(), instance: Some(1), at_secs: at, for_secs: Some(len) }
                     }
-                    NodeKind::Containers(p) if p.tasks > 1 && at > 20.0 => {
+                    // On EC2 `instance` names the cluster's instance, on Fargate the task.
+                    NodeKind::Containers(p)
+                        if at > 20.0
+                            && if p.launch_type == LaunchType::Ec2 { p.cluster.instances > 1 } else { p.tasks > 1 } =>
+                    {
                         Fault::Crash { node: n.id.clone(), instance: Some(1), at_secs: at, for_secs: Some(len) }
                     }
                     NodeKind::Instance(_) | NodeKind::Function(_) | NodeKind::Balancer(_) | NodeKind::Containers(_) => {

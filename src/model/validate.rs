@@ -1230,10 +1230,11 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
                 (Some(NodeKind::Containers(p)), Some(k)) if p.launch_type == super::LaunchType::Ec2 => {
                     let n = p.cluster.instances;
                     if *k >= n {
+                        let have =
+                            if n == 0 { "no instances".to_owned() } else { format!("{n} instances, 0 to {}", n - 1) };
                         bad(format!(
-                            "cluster instance {k} does not exist: service '{node}' starts with {n} instances \
-                             (on EC2, instance names the cluster's instance, 0 to {})",
-                            n.saturating_sub(1)
+                            "cluster instance {k} does not exist: service '{node}' starts with {have} (on EC2, \
+                             instance names the cluster's instance)"
                         ));
                     }
                 }
