@@ -3,7 +3,7 @@
 //! itself. Plain data, no GUI types: the rules here are tested without a window.
 
 use super::validate::{is_synchronous_call, wiring_refusal};
-use super::{Diagram, Edge, Kind, Node, NodeId, NodeKind, Scenario};
+use super::{Diagram, Edge, Kind, Node, NodeId, Scenario};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -209,15 +209,7 @@ pub fn fresh_id(diagram: &Diagram, base: &str) -> NodeId {
 pub fn new_node(diagram: &Diagram, kind: Kind, pos: (f32, f32)) -> Node {
     let id = fresh_id(diagram, kind.name());
     let number = id.0.rsplit('-').next().unwrap_or("1").to_owned();
-    let (name, kind) = match kind {
-        Kind::Client => ("Users", NodeKind::Client(super::ClientParams::default())),
-        Kind::Balancer => ("Load balancer", NodeKind::Balancer(super::BalancerParams::default())),
-        Kind::Instance => ("Instances", NodeKind::Instance(super::InstanceParams::default())),
-        Kind::Topic => ("Topic", NodeKind::Topic(super::TopicParams::default())),
-        Kind::Queue => ("Queue", NodeKind::Queue(super::QueueParams::default())),
-        Kind::Function => ("Function", NodeKind::Function(super::FunctionParams::default())),
-        Kind::Containers => ("Containers", NodeKind::Containers(super::ContainersParams::default())),
-    };
+    let (name, kind) = kind.default_node();
     let name = if number == "1" { name.to_owned() } else { format!("{name} {number}") };
     Node { id, name, pos, kind }
 }

@@ -450,6 +450,92 @@ impl Kind {
         }
     }
 
+    // What a kind is called, explained as and drawn with: what the window shows of it, kept with
+    // the kind so that a new kind says it here, once.
+
+    /// The kind's name as shown to people: "Instances (EC2)".
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Client => "Client",
+            Self::Balancer => "Load balancer",
+            Self::Instance => "Instances (EC2)",
+            Self::Topic => "Topic (SNS)",
+            Self::Queue => "Queue (SQS)",
+            Self::Function => "Function (Lambda)",
+            Self::Containers => "Containers (ECS/EKS)",
+        }
+    }
+
+    /// What the kind stands for, for someone learning cloud architecture.
+    pub fn help(self) -> &'static str {
+        match self {
+            Self::Client => {
+                "The people (or programs) using your system. Each request they send either gets an answer, \
+                 fails, or is still waiting. Poisson arrivals model many independent users; a pattern shapes \
+                 the rate over the day. A timeout is how long a user waits before giving up; retries try \
+                 again after a growing pause (backoff), with jitter so that everyone does not retry at once."
+            }
+            Self::Balancer => {
+                "Spreads incoming requests over several targets so that no single server is overwhelmed, and \
+                 stops sending to a target once its health checks fail. It only notices a dead target after \
+                 a few failed checks in a row, so some requests still fail in between. Round robin takes turns; \
+                 least outstanding picks the target with the least work in progress; random picks at random."
+            }
+            Self::Instance => {
+                "Virtual servers (EC2) running your code. Each instance serves a few requests at once (its \
+                 workers) and lets the rest wait in a backlog. The instance type sets the hardware and the price: \
+                 general purpose for balanced work, compute optimized for heavy processing, memory optimized for \
+                 large data in memory, accelerated for GPU work, storage optimized for big fast disks. When an \
+                 instance runs several components of one application (a monolith), they fail together."
+            }
+            Self::Topic => {
+                "Publish/subscribe (SNS): a sender publishes a message once, and every subscriber gets its own \
+                 copy — like a newsletter. Subscriptions can filter by message type, so each subscriber only \
+                 gets what it asked for. The sender does not wait for the subscribers."
+            }
+            Self::Queue => {
+                "A buffer between parts of an application (SQS), like an order board between cashier and barista: \
+                 the sender drops a message and moves on; consumers take messages when they are free. A message \
+                 being processed is hidden for the visibility timeout and deleted when done; if the consumer fails, \
+                 it reappears and is tried again. After too many tries it goes to a dead-letter queue. FIFO queues \
+                 keep order, at the cost of processing one message per group at a time."
+            }
+            Self::Function => {
+                "Serverless code (Lambda): no servers to manage, you pay per request and per GB-second of running \
+                 time. Each concurrent run needs an execution environment; a new one takes extra time to start \
+                 (a cold start), idle ones are kept warm for a while. Beyond the concurrency limit, direct calls \
+                 are refused (throttled), while work from a queue simply waits."
+            }
+            Self::Containers => containers::HELP,
+        }
+    }
+
+    /// The kind's accent colour (its stripe on the canvas and its palette entry), as RGB.
+    pub fn colour(self) -> (u8, u8, u8) {
+        match self {
+            Self::Client => (0x4c, 0x9a, 0xe0),
+            Self::Balancer => (0x8e, 0x6c, 0xd8),
+            Self::Instance => (0xe0, 0x8a, 0x2c),
+            Self::Topic => (0xd8, 0x4f, 0x8a),
+            Self::Queue => (0x3a, 0xb0, 0x8a),
+            Self::Function => (0xd9, 0xb3, 0x2b),
+            Self::Containers => (0xe0, 0x5d, 0x3a),
+        }
+    }
+
+    /// The name and parameters of a new node of the kind.
+    pub fn default_node(self) -> (&'static str, NodeKind) {
+        match self {
+            Self::Client => ("Users", NodeKind::Client(ClientParams::default())),
+            Self::Balancer => ("Load balancer", NodeKind::Balancer(BalancerParams::default())),
+            Self::Instance => ("Instances", NodeKind::Instance(InstanceParams::default())),
+            Self::Topic => ("Topic", NodeKind::Topic(TopicParams::default())),
+            Self::Queue => ("Queue", NodeKind::Queue(QueueParams::default())),
+            Self::Function => ("Function", NodeKind::Function(FunctionParams::default())),
+            Self::Containers => ("Containers", NodeKind::Containers(ContainersParams::default())),
+        }
+    }
+
     /// The kinds that can do `what`, in palette order.
     pub fn all_that(what: fn(Self) -> bool) -> Vec<Self> {
         Self::ALL.into_iter().filter(|&k| what(k)).collect()

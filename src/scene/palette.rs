@@ -16,15 +16,8 @@ impl Rgb {
 
 /// The accent colour of a node kind (its stripe on the canvas and its palette entry).
 pub fn kind_colour(kind: Kind) -> Rgb {
-    match kind {
-        Kind::Client => Rgb(0x4c, 0x9a, 0xe0),
-        Kind::Balancer => Rgb(0x8e, 0x6c, 0xd8),
-        Kind::Instance => Rgb(0xe0, 0x8a, 0x2c),
-        Kind::Topic => Rgb(0xd8, 0x4f, 0x8a),
-        Kind::Queue => Rgb(0x3a, 0xb0, 0x8a),
-        Kind::Function => Rgb(0xd9, 0xb3, 0x2b),
-        Kind::Containers => Rgb(0xe0, 0x5d, 0x3a),
-    }
+    let (r, g, b) = kind.colour();
+    Rgb(r, g, b)
 }
 
 /// Colours that depend on dark or light mode.

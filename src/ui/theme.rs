@@ -54,15 +54,7 @@ pub fn paint_icon(painter: &egui::Painter, kind: Kind, centre: egui::Pos2, size:
 
 /// The kind's name as shown to people.
 pub fn kind_title(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Client => "Client",
-        Kind::Balancer => "Load balancer",
-        Kind::Instance => "Instances (EC2)",
-        Kind::Topic => "Topic (SNS)",
-        Kind::Queue => "Queue (SQS)",
-        Kind::Function => "Function (Lambda)",
-        Kind::Containers => "Containers (ECS/EKS)",
-    }
+    kind.title()
 }
 
 /// Colours that depend on dark or light mode (those of [`crate::scene::palette::Palette`], as
