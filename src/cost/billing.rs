@@ -145,15 +145,17 @@ impl TaskRun {
 impl ContainerUsage {
     /// The cost by service: Fargate, EC2 (the cluster's instances) and EKS.
     pub fn by_service(&self, catalog: &Catalog) -> [(Service, f64); 3] {
-        let r = &catalog.containers;
         [
             (Service::Fargate, self.tasks.iter().map(|t| t.cost(catalog)).sum()),
             (Service::Ec2, self.hosts.iter().map(|l| l.cost(catalog).0).sum()),
-            (
-                Service::Eks,
-                self.eks_hours * r.eks_per_cluster_hour + self.eks_extended_hours * r.eks_extended_per_cluster_hour,
-            ),
+            (Service::Eks, self.eks_cost(catalog)),
         ]
+    }
+
+    /// What the EKS control plane cost.
+    pub fn eks_cost(&self, catalog: &Catalog) -> f64 {
+        let r = &catalog.containers;
+        self.eks_hours * r.eks_per_cluster_hour + self.eks_extended_hours * r.eks_extended_per_cluster_hour
     }
 }
 

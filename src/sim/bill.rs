@@ -73,13 +73,11 @@ impl Engine {
                 (None, Some(c)) => c.hourly_on_demand(self.now),
                 (None, None) => Vec::new(),
             };
-            {
-                for (h, (dollars, length)) in hours.into_iter().enumerate() {
-                    if total.len() <= h {
-                        total.push((0.0, length));
-                    }
-                    total[h].0 += dollars;
+            for (h, (dollars, length)) in hours.into_iter().enumerate() {
+                if total.len() <= h {
+                    total.push((0.0, length));
                 }
+                total[h].0 += dollars;
             }
         }
         if total.is_empty() {

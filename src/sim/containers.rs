@@ -31,7 +31,6 @@ use crate::model::{
     AutoScaling, ContainersParams, FunctionArchitecture, InstanceParams, LaunchType, NodeKind, Placement,
     PurchaseOption,
 };
-use rand_distr::{Distribution as _, Exp1};
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -79,6 +78,19 @@ impl Size {
         Self { cpu: (vcpu * 1024.0).round() as u32, mem: (gib * 1024.0).round() as u32 }
     }
 
+    /// One instance of `instance_type` (1 vCPU / 1 GiB when the catalog lacks it: `check` refuses
+    /// such a cluster, so only a Fargate service's what-if can see it).
+    fn of_type(catalog: &Catalog, instance_type: &str) -> Self {
+        let t = catalog.instance_type(instance_type);
+        Self::of(f64::from(t.map_or(1, |t| t.vcpu)), t.map_or(1.0, |t| t.memory_gib))
+    }
+
+    /// `self` less `n` of `need`.
+    fn less(self, need: Self, n: usize) -> Self {
+        let n = n as u32;
+        Self { cpu: self.cpu - need.cpu * n, mem: self.mem - need.mem * n }
+    }
+
     fn fits(self, need: Self) -> bool {
         self.cpu >= need.cpu && self.mem >= need.mem
     }
@@ -89,10 +101,10 @@ impl Size {
     }
 }
 
-/// One EC2 instance of a cluster.
+/// One EC2 instance of a cluster. Its free room is derived: the instance's size less its tasks'
+/// (every task of a cluster has the same size).
 #[derive(Debug)]
 struct Host {
-    free: Size,
     tasks: Vec<u32>,
     /// Launched, not yet registered (billed, takes no task).
     booting: bool,
@@ -105,6 +117,22 @@ struct Host {
     empty_since: Option<u64>,
     /// Crashed (a scheduled fault): still billed, takes no task until it recovers.
     down: bool,
+}
+
+impl Host {
+    /// An instance launched at `now` in zone index `zone`, booting or already registered.
+    fn new(now: u64, zone: u8, booting: bool) -> Self {
+        Self {
+            tasks: Vec::new(),
+            booting,
+            terminated: false,
+            launch: 0,
+            launched_at: now,
+            zone,
+            empty_since: (!booting).then_some(now),
+            down: false,
+        }
+    }
 }
 
 /// The EC2 instances of a cluster, and which task runs where.
@@ -127,30 +155,16 @@ struct Cluster {
 }
 
 impl Cluster {
-    fn new(p: &ContainersParams, catalog: &Catalog) -> Self {
+    /// The cluster's starting instances, registered at `now`.
+    fn new(p: &ContainersParams, catalog: &Catalog, now: u64) -> Self {
         let c = &p.cluster;
-        let t = catalog.instance_type(&c.instance_type);
-        let size = Size::of(f64::from(t.map_or(1, |t| t.vcpu)), t.map_or(1.0, |t| t.memory_gib));
         let zones = p.zone_names().len().clamp(1, 255);
-        let hosts = (0..c.instances)
-            .map(|i| Host {
-                free: size,
-                tasks: Vec::new(),
-                booting: false,
-                terminated: false,
-                launch: 0,
-                launched_at: 0,
-                zone: (i as usize % zones) as u8,
-                empty_since: Some(0),
-                down: false,
-            })
-            .collect();
         Self {
             params: c.clone(),
-            size,
+            size: Size::of_type(catalog, &c.instance_type),
             need: Size::of(p.cpu, p.memory_gb),
-            hosts,
-            meter: InstanceMeter::new(&c.instance_type, &c.purchase, catalog, c.instances, 0),
+            hosts: (0..c.instances).map(|i| Host::new(now, (i as usize % zones) as u8, false)).collect(),
+            meter: InstanceMeter::new(&c.instance_type, &c.purchase, catalog, c.instances, now),
             pending: VecDeque::new(),
             task_host: Vec::new(),
             zones,
@@ -162,11 +176,18 @@ impl Cluster {
         self.hosts.iter().enumerate().filter(|(_, h)| !h.terminated)
     }
 
+    /// What instance `h` has left.
+    fn free(&self, h: &Host) -> Size {
+        self.size.less(self.need, h.tasks.len())
+    }
+
     /// The instance a new task goes to by the placement strategy, if one has room.
     fn choose(&self) -> Option<u32> {
-        let room = self.present().filter(|(_, h)| !h.booting && !h.down && h.free.fits(self.need));
+        let room = self.present().filter(|(_, h)| !h.booting && !h.down && self.free(h).fits(self.need));
         match self.params.placement {
-            Placement::Binpack => room.min_by_key(|(i, h)| (h.free.mem, h.free.cpu, *i)).map(|(i, _)| i as u32),
+            Placement::Binpack => {
+                room.min_by_key(|(i, h)| (self.free(h).mem, self.free(h).cpu, *i)).map(|(i, _)| i as u32)
+            }
             Placement::Spread => {
                 let mut per_zone = vec![0usize; self.zones];
                 for (_, h) in self.present() {
@@ -184,8 +205,6 @@ impl Cluster {
         }
         self.task_host[task as usize] = Some(host);
         let h = &mut self.hosts[host as usize];
-        h.free.cpu -= self.need.cpu;
-        h.free.mem -= self.need.mem;
         h.tasks.push(task);
         h.empty_since = None;
     }
@@ -195,8 +214,6 @@ impl Cluster {
         self.pending.retain(|&t| t != task);
         let host = self.task_host.get_mut(task as usize)?.take()?;
         let h = &mut self.hosts[host as usize];
-        h.free.cpu += self.need.cpu;
-        h.free.mem += self.need.mem;
         h.tasks.retain(|&t| t != task);
         if h.tasks.is_empty() && !h.terminated {
             h.empty_since = Some(now);
@@ -261,20 +278,37 @@ fn pool_params(p: &ContainersParams, catalog: &Catalog) -> InstanceParams {
     }
 }
 
+/// A task's run as Fargate bills it, without its length.
+fn billed_run(p: &ContainersParams) -> TaskRun {
+    let (vcpu, memory_gb) = p.billed_size().unwrap_or((p.cpu, p.memory_gb));
+    TaskRun {
+        running_secs: 0.0,
+        vcpu,
+        memory_gb,
+        storage_gb: p.storage_gb,
+        arm: p.architecture == FunctionArchitecture::Arm64,
+        spot: p.launch_type == LaunchType::FargateSpot,
+    }
+}
+
+/// How many tasks one instance of the cluster's type holds.
+fn tasks_per_host(p: &ContainersParams, catalog: &Catalog) -> u32 {
+    Size::of_type(catalog, &p.cluster.instance_type).holds(Size::of(p.cpu, p.memory_gb))
+}
+
+/// The pool's settings that make its machines a service's tasks: called tasks, serving a start
+/// time after a live change or a replacement, and (without Auto Scaling) their count kept.
+fn as_tasks(pool: &mut InstanceState, p: &ContainersParams) {
+    pool.unit = "task";
+    pool.start = Some(secs_to_nanos(p.start_time_secs()));
+    pool.keeps = p.auto_scaling.is_none().then_some(p.tasks);
+}
+
 impl ContainersState {
     pub fn new(p: &ContainersParams, catalog: &Catalog, now: u64) -> Self {
         let mut pool = InstanceState::new(&pool_params(p, catalog), catalog);
-        pool.keeps = p.auto_scaling.is_none().then(|| (p.tasks, secs_to_nanos(p.start_time_secs())));
-        let (vcpu, memory_gb) = p.billed_size().unwrap_or((p.cpu, p.memory_gb));
-        let billed = TaskRun {
-            running_secs: 0.0,
-            vcpu,
-            memory_gb,
-            storage_gb: p.storage_gb,
-            arm: p.architecture == FunctionArchitecture::Arm64,
-            spot: p.launch_type == LaunchType::FargateSpot,
-        };
-        let mut cluster = (p.launch_type == LaunchType::Ec2).then(|| Cluster::new(p, catalog));
+        as_tasks(&mut pool, p);
+        let mut cluster = (p.launch_type == LaunchType::Ec2).then(|| Cluster::new(p, catalog, now));
         if let Some(c) = cluster.as_mut() {
             // The tasks present at the start are placed like any other; those that fit nowhere wait.
             for (i, m) in pool.machines.iter_mut().enumerate() {
@@ -290,15 +324,13 @@ impl ContainersState {
             pool.recount_zones();
         }
         let pending = cluster.as_ref().map_or(0, |c| c.pending.len() as u32);
-        let t = catalog.instance_type(&p.cluster.instance_type);
-        let host = Size::of(f64::from(t.map_or(1, |t| t.vcpu)), t.map_or(1.0, |t| t.memory_gib));
-        let per_host = host.holds(Size::of(p.cpu, p.memory_gb));
+        let per_host = tasks_per_host(p, catalog);
         let mut packed = super::stats::TimeAverage::default();
         packed.add(now, 0, f64::from(pool.desired().div_ceil(per_host.max(1))));
         Self {
             pool,
             params: p.clone(),
-            billed,
+            billed: billed_run(p),
             cluster,
             closed: ContainerUsage::default(),
             since: now,
@@ -313,11 +345,7 @@ impl ContainersState {
     fn usage(&self, now: u64) -> ContainerUsage {
         let mut u = self.closed.clone();
         if self.params.launch_type.is_fargate() {
-            for line in self.pool.meter.usage(&self.pool.launches(), now) {
-                if let InstanceLine::Launch { running_secs, .. } = line {
-                    u.tasks.push(TaskRun { running_secs, ..self.billed });
-                }
-            }
+            u.tasks.extend(self.runs(now).into_iter().map(|running_secs| TaskRun { running_secs, ..self.billed }));
         }
         if let Some(c) = &self.cluster {
             u.hosts.extend(c.meter.usage(&c.launches(), now));
@@ -368,13 +396,10 @@ impl ContainersState {
 
     /// The service's task runs so far, in seconds (on any launch type: launch to stop).
     fn runs(&self, now: u64) -> Vec<f64> {
-        let mut runs = Vec::new();
-        for line in self.pool.meter.usage(&self.pool.launches(), now) {
-            if let InstanceLine::Launch { running_secs, .. } = line {
-                runs.push(running_secs);
-            }
-        }
-        runs
+        let lines = self.pool.meter.usage(&self.pool.launches(), now).into_iter();
+        lines
+            .filter_map(|l| if let InstanceLine::Launch { running_secs, .. } = l { Some(running_secs) } else { None })
+            .collect()
     }
 }
 
@@ -454,10 +479,43 @@ impl Engine {
         s.repack(now);
         let Some(c) = s.cluster.as_mut() else { return };
         if let Some(host) = c.unbind(task, now) {
-            let (launch, after) = (c.hosts[host as usize].launch, secs_to_nanos(c.params.scale_in_after_secs));
-            self.events.push(now + after, Event::KindTimer { node, what: HOST_IDLE, index: host as u16, launch });
+            self.idle_check(node, host);
         }
         self.place_pending(node);
+    }
+
+    /// Instance `host`, empty now, is looked at again once it could have been empty long enough
+    /// to be removed.
+    fn idle_check(&mut self, node: u32, host: u32) {
+        let Some(c) = self.containers(node).cluster.as_ref() else { return };
+        let (launch, after) = (c.hosts[host as usize].launch, secs_to_nanos(c.params.scale_in_after_secs));
+        self.events.push(self.now + after, Event::KindTimer { node, what: HOST_IDLE, index: host as u16, launch });
+    }
+
+    /// The cluster's instances as a deployment starts: spot ones get their interruption drawn,
+    /// empty ones an idle check.
+    fn start_cluster(&mut self, node: u32) {
+        let hosts: Vec<(u32, bool)> = self
+            .containers(node)
+            .cluster
+            .as_ref()
+            .map_or_else(Vec::new, |c| c.present().map(|(i, h)| (i as u32, h.tasks.is_empty())).collect());
+        for (host, empty) in hosts {
+            self.schedule_host_interruption(node, host);
+            if empty {
+                self.idle_check(node, host);
+            }
+        }
+        self.provide_capacity(node);
+    }
+
+    /// `tasks` of `node` stop for `reason` (their instance went away or down), and the service
+    /// starts replacements wherever they fit.
+    fn stop_and_replace(&mut self, node: u32, tasks: &[u32], reason: FailReason) {
+        self.terminate_machines(node, tasks, reason);
+        if let Some((wanted, start)) = self.pool(node).replacement() {
+            self.match_capacity(node, wanted, start);
+        }
     }
 
     /// Pending tasks go where they now fit, oldest first, and start.
@@ -505,17 +563,7 @@ impl Engine {
         }
         let zone = (0..c.zones).min_by_key(|&z| (per_zone[z], z)).unwrap_or(0) as u8;
         let boot = secs_to_nanos(c.params.boot_secs);
-        let host = Host {
-            free: c.size,
-            tasks: Vec::new(),
-            booting: true,
-            terminated: false,
-            launch: 0,
-            launched_at: now,
-            zone,
-            empty_since: None,
-            down: false,
-        };
+        let host = Host::new(now, zone, true);
         let index = if let Some(i) = c.hosts.iter().position(|h| h.terminated) {
             let launch = c.hosts[i].launch.wrapping_add(1);
             c.hosts[i] = Host { launch, ..host };
@@ -534,15 +582,8 @@ impl Engine {
     /// On Spot, draws when instance `host` of the cluster will be told it is interrupted.
     fn schedule_host_interruption(&mut self, node: u32, host: u32) {
         let Some(c) = self.containers(node).cluster.as_ref() else { return };
-        let PurchaseOption::Spot { interruptions_per_hour } = c.params.purchase else { return };
-        let launch = c.hosts[host as usize].launch;
-        let rate = interruptions_per_hour.unwrap_or(self.catalog.purchase.spot.interruptions_per_hour);
-        if rate <= 0.0 {
-            return;
-        }
-        let hours: f64 = Exp1.sample(&mut self.rng);
-        let at = self.now.saturating_add(secs_to_nanos(hours / rate * 3600.0));
-        if at <= self.end {
+        let (option, launch) = (c.params.purchase.clone(), c.hosts[host as usize].launch);
+        if let Some(at) = self.spot_notice_at(&option) {
             self.events.push(at, Event::KindTimer { node, what: HOST_SPOT_NOTICE, index: host as u16, launch });
         }
     }
@@ -559,10 +600,7 @@ impl Engine {
         h.terminated = true;
         let (tasks, launched_at) = (h.tasks.clone(), h.launched_at);
         c.meter.terminated(launched_at, now);
-        self.terminate_machines(node, &tasks, reason);
-        if let Some((wanted, start)) = self.pool(node).replacement() {
-            self.match_capacity(node, wanted, start);
-        }
+        self.stop_and_replace(node, &tasks, reason);
     }
 }
 
@@ -583,13 +621,7 @@ impl Engine {
                 continue;
             }
             let p = &s.params;
-            let eks = match p.orchestrator {
-                crate::model::Orchestrator::Ecs => 0.0,
-                crate::model::Orchestrator::Eks => hours * catalog.containers.eks_per_cluster_hour,
-                crate::model::Orchestrator::EksExtendedSupport => {
-                    hours * catalog.containers.eks_extended_per_cluster_hour
-                }
-            };
+            let eks = s.usage(now).eks_cost(catalog);
             let runs = s.runs(now);
             let fargate = |spot: bool| -> f64 {
                 runs.iter().map(|&secs| TaskRun { running_secs: secs, spot, ..s.billed }.cost(catalog)).sum()
@@ -637,22 +669,7 @@ impl Engine {
 impl NodeBehaviour for ContainersState {
     fn start(engine: &mut Engine, node: u32) {
         <InstanceState as NodeBehaviour>::start(engine, node);
-        let hosts = engine.containers(node).cluster.as_ref().map_or(0, |c| c.hosts.len() as u32);
-        for h in 0..hosts {
-            engine.schedule_host_interruption(node, h);
-            // An instance without tasks at the start may be removed later.
-            let c = engine
-                .containers(node)
-                .cluster
-                .as_ref()
-                .map(|c| (c.hosts[h as usize].tasks.is_empty(), c.params.scale_in_after_secs));
-            if let Some((true, after)) = c {
-                engine
-                    .events
-                    .push(secs_to_nanos(after), Event::KindTimer { node, what: HOST_IDLE, index: h as u16, launch: 0 });
-            }
-        }
-        engine.provide_capacity(node);
+        engine.start_cluster(node);
     }
 
     fn arrive(engine: &mut Engine, node: u32, call: super::slab::Key) {
@@ -684,10 +701,7 @@ impl NodeBehaviour for ContainersState {
         h.down = true;
         h.empty_since = Some(now);
         let tasks = h.tasks.clone();
-        engine.terminate_machines(node, &tasks, FailReason::NodeDown);
-        if let Some((wanted, start)) = engine.pool(node).replacement() {
-            engine.match_capacity(node, wanted, start);
-        }
+        engine.stop_and_replace(node, &tasks, FailReason::NodeDown);
     }
 
     fn recover(engine: &mut Engine, node: u32, machine: Option<u32>) {
@@ -699,8 +713,7 @@ impl NodeBehaviour for ContainersState {
         let Some(h) = c.hosts.get_mut(k as usize).filter(|h| !h.terminated && h.down) else { return };
         h.down = false;
         h.empty_since = Some(now);
-        let (launch, after) = (h.launch, secs_to_nanos(c.params.scale_in_after_secs));
-        engine.events.push(now + after, Event::KindTimer { node, what: HOST_IDLE, index: k as u16, launch });
+        engine.idle_check(node, k);
         engine.place_pending(node);
     }
 
@@ -754,7 +767,7 @@ impl NodeBehaviour for ContainersState {
                 h.booting = false;
                 h.empty_since = Some(now);
                 engine.place_pending(node);
-                engine.events.push(now + after, Event::KindTimer { node, what: HOST_IDLE, index, launch });
+                engine.idle_check(node, host);
             }
             HOST_IDLE => {
                 let idle =
@@ -801,7 +814,7 @@ impl NodeBehaviour for ContainersState {
         let catalog = engine.catalog.clone();
         let pool = pool_params(p, &catalog);
         let s = engine.containers(node);
-        s.pool.keeps = p.auto_scaling.is_none().then(|| (p.tasks, secs_to_nanos(p.start_time_secs())));
+        as_tasks(&mut s.pool, p);
         s.params = p.clone();
         if let Some(c) = s.cluster.as_mut() {
             c.params = p.cluster.clone();
@@ -859,30 +872,18 @@ fn redeploy_service(engine: &mut Engine, node: u32, p: &ContainersParams) {
     let used = engine.containers(node).usage(now);
     <ContainersState as NodeBehaviour>::remove(engine, node);
     let catalog = engine.catalog.clone();
-    let fresh = ContainersState::new(&ContainersParams { tasks: 0, auto_scaling: None, ..p.clone() }, &catalog, now);
     let pool = pool_params(p, &catalog);
     let s = engine.containers(node);
     s.params = p.clone();
-    s.billed = fresh.billed;
+    s.billed = billed_run(p);
     s.closed = used;
     s.since = now;
-    s.cluster = fresh.cluster.map(|mut c| {
-        // Launched now: billed from now.
-        for h in &mut c.hosts {
-            h.launched_at = now;
-        }
-        c.meter =
-            InstanceMeter::new(&p.cluster.instance_type, &p.cluster.purchase, &catalog, c.hosts.len() as u32, now);
-        c
-    });
+    s.cluster = (p.launch_type == LaunchType::Ec2).then(|| Cluster::new(p, &catalog, now));
     s.pool.meter = InstanceMeter::new("", &pool.purchase, &catalog, 0, now);
-    s.pool.keeps = p.auto_scaling.is_none().then(|| (p.tasks, secs_to_nanos(p.start_time_secs())));
+    as_tasks(&mut s.pool, p);
+    s.per_host = tasks_per_host(p, &catalog);
     engine.retune_instance(node, &pool);
-    let hosts = engine.containers(node).cluster.as_ref().map_or(0, |c| c.hosts.len() as u32);
-    for h in 0..hosts {
-        engine.schedule_host_interruption(node, h);
-    }
-    engine.provide_capacity(node);
+    engine.start_cluster(node);
 }
 
 #[cfg(test)]
@@ -892,8 +893,8 @@ mod tests {
     use crate::sim::{RunOptions, SimTime};
     use proptest::prelude::*;
 
-    /// Every instance's tasks fit within its vCPU and memory, its free room is what they leave, a
-    /// task is on one instance at most, a serving task is on one, and a pending one is on none and
+    /// Every instance's tasks fit within its vCPU and memory (counted without the cluster's own
+    /// arithmetic, which would underflow first), a task is on one instance at most, a serving task is on one, and a pending one is on none and
     /// does not serve.
     fn assert_placement(engine: &Engine) {
         let s = engine.state::<ContainersState>(0);
@@ -904,9 +905,14 @@ mod tests {
                 assert!(h.tasks.is_empty(), "instance {i} ended with tasks");
                 continue;
             }
-            let used = Size { cpu: c.need.cpu * h.tasks.len() as u32, mem: c.need.mem * h.tasks.len() as u32 };
-            assert!(c.size.fits(used), "instance {i}: {used:?} placed on {:?}", c.size);
-            assert_eq!((h.free.cpu + used.cpu, h.free.mem + used.mem), (c.size.cpu, c.size.mem), "instance {i}");
+            let n = h.tasks.len() as u64;
+            let used = (u64::from(c.need.cpu) * n, u64::from(c.need.mem) * n);
+            assert!(
+                used.0 <= u64::from(c.size.cpu) && used.1 <= u64::from(c.size.mem),
+                "instance {i}: {n} tasks of {:?} placed on {:?}",
+                c.need,
+                c.size
+            );
             assert!(!h.booting || h.tasks.is_empty(), "instance {i} took tasks while booting");
             for &t in &h.tasks {
                 assert!(seen.insert(t), "task {t} on two instances");

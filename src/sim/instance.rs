@@ -113,9 +113,14 @@ pub(crate) struct InstanceState {
     vacant: std::collections::BinaryHeap<std::cmp::Reverse<u32>>,
     /// Present machines per zone, for spreading launches (kept as machines come and go).
     per_zone: Vec<u32>,
+    /// What a machine is called in logs: "instance", or "task" for a container service.
+    pub unit: &'static str,
+    /// Nanoseconds a machine launched by a live change or as a replacement takes to serve (a
+    /// container task's start time); `None`: it serves at once (an instance node's machine).
+    pub start: Option<u64>,
     /// A container service keeps its task count without Auto Scaling too: lost tasks (interrupted,
-    /// on a failed instance) are replaced. The count, and the nanoseconds a new task takes to serve.
-    pub keeps: Option<(u32, u64)>,
+    /// on a failed instance) are replaced up to this count.
+    pub keeps: Option<u32>,
 }
 
 /// The machines of a node that has them: an instance node's, or a container service's tasks.
@@ -177,6 +182,8 @@ impl InstanceState {
             mean_service_ms: p.service_time.mean_ms(),
             vacant: std::collections::BinaryHeap::new(),
             per_zone,
+            unit: "instance",
+            start: None,
             keeps: None,
         }
     }
@@ -220,7 +227,11 @@ impl InstanceState {
     /// warm-up, or a container service's task count with its start time; `None` when lost
     /// machines are not replaced.
     pub fn replacement(&self) -> Option<(u32, u64)> {
-        self.scaling.as_ref().map(|g| (g.desired, secs_to_nanos(g.params.warmup_secs))).or(self.keeps)
+        let start = self.start.unwrap_or(0);
+        self.scaling
+            .as_ref()
+            .map(|g| (g.desired, secs_to_nanos(g.params.warmup_secs)))
+            .or(self.keeps.map(|n| (n, start)))
     }
 
     /// Indices of the machines not terminated.
@@ -503,24 +514,20 @@ impl Engine {
             }
         }
         self.set_workers(node, workers);
-        if let (Some(params), Some(g)) = (&p.auto_scaling, self.instance(node).scaling.as_mut()) {
-            {
-                let before = g.desired;
-                g.retune(params);
-                let (desired, warmup) = (g.desired, secs_to_nanos(g.params.warmup_secs));
-                if desired == before {
-                    // Machines missing from the group come at once; a container service's tasks
-                    // (a redeployment) after their start time.
-                    let warmup = if s_is_task(self, node) { warmup } else { 0 };
-                    self.match_capacity(node, desired, warmup);
-                } else {
-                    self.set_desired(node, desired, "new minimum or maximum".to_owned());
-                }
+        // Machines the change adds serve at once; a container service's tasks after their start.
+        let s = self.instance(node);
+        let start = s.start.unwrap_or(0);
+        if let (Some(params), Some(g)) = (&p.auto_scaling, s.scaling.as_mut()) {
+            let before = g.desired;
+            g.retune(params);
+            let desired = g.desired;
+            if desired == before {
+                self.match_capacity(node, desired, start);
+            } else {
+                self.set_desired(node, desired, "new minimum or maximum".to_owned());
             }
         } else {
-            // New machines serve at once; a container service's new tasks after their start time.
-            let warmup = self.instance(node).keeps.map_or(0, |(_, start)| start);
-            self.match_capacity(node, p.count, warmup);
+            self.match_capacity(node, p.count, start);
         }
     }
 
@@ -616,17 +623,23 @@ impl Engine {
     /// On spot, draws when machine `machine` will be told it is interrupted.
     pub(crate) fn schedule_spot_interruption(&mut self, node: u32, machine: u32) {
         let s = self.instance(node);
-        let PurchaseOption::Spot { interruptions_per_hour } = s.meter.option else { return };
-        let launch = s.machines[machine as usize].launch;
+        let (option, launch) = (s.meter.option.clone(), s.machines[machine as usize].launch);
+        if let Some(at) = self.spot_notice_at(&option) {
+            self.events.push(at, Event::SpotNotice { node, machine: machine as u16, launch, ended: false });
+        }
+    }
+
+    /// When a machine launched now on `option` is told it is interrupted: an exponential time at
+    /// the option's rate (or the catalog's); `None` off spot, at a rate of 0, or after the run.
+    pub(crate) fn spot_notice_at(&mut self, option: &PurchaseOption) -> Option<u64> {
+        let PurchaseOption::Spot { interruptions_per_hour } = option else { return None };
         let rate = interruptions_per_hour.unwrap_or(self.catalog.purchase.spot.interruptions_per_hour);
         if rate <= 0.0 {
-            return;
+            return None;
         }
         let hours: f64 = Exp1.sample(&mut self.rng);
         let at = self.now.saturating_add(secs_to_nanos(hours / rate * 3600.0));
-        if at <= self.end {
-            self.events.push(at, Event::SpotNotice { node, machine: machine as u16, launch, ended: false });
-        }
+        (at <= self.end).then_some(at)
     }
 
     /// A spot notice or the end of one: after the notice the machine is terminated.
@@ -647,14 +660,14 @@ impl Engine {
             // An Auto Scaling group (or a container service) launches a replacement.
             if let Some((desired, warmup)) = self.instance(node).replacement() {
                 self.match_capacity(node, desired, warmup);
-                let what = if s_is_task(self, node) { "task" } else { "instance" };
-                self.log_activity(node, desired, desired, format!("replacing interrupted spot {what} {machine}"));
+                let unit = self.instance(node).unit;
+                self.log_activity(node, desired, desired, format!("replacing interrupted spot {unit} {machine}"));
             }
         } else {
-            let notice = self.catalog.purchase.spot.notice_secs;
+            let (notice, unit) = (self.catalog.purchase.spot.notice_secs, self.instance(node).unit);
             self.log_fault_start(
                 subject,
-                format!("spot instance {machine} interrupted ({notice:.0} s notice)"),
+                format!("spot {unit} {machine} interrupted ({notice:.0} s notice)"),
                 None,
                 tag,
             );
@@ -697,11 +710,6 @@ impl Engine {
 #[inline(never)]
 fn no_pool(node: u32) -> ! {
     unreachable!("node {node} has no machines")
-}
-
-/// Whether `node` runs tasks (a container service) rather than instances.
-fn s_is_task(engine: &Engine, node: u32) -> bool {
-    matches!(engine.nodes[node as usize].behaviour, Behaviour::Containers(_))
 }
 
 /// Puts a worker slot back after a prefetched message turned out to be gone.

@@ -339,7 +339,8 @@ impl Engine {
             let desired = self.scaling(node).map_or(0, |g| g.desired);
             self.terminate_machine(node, m, FailReason::Removed);
             self.launch_machine_warming(node, secs_to_nanos(params.warmup_secs));
-            self.log_activity(node, desired, desired, format!("replacing unhealthy instance {m}"));
+            let unit = self.instance(node).unit;
+            self.log_activity(node, desired, desired, format!("replacing unhealthy {unit} {m}"));
         }
     }
 
