@@ -68,6 +68,11 @@ impl<'a> Form<'a> {
         ui.end_row();
     }
 
+    /// A row with a drop-down of `options`.
+    fn choice<T: PartialEq + Copy>(&mut self, ui: &mut Ui, field: F, value: &mut T, options: &[(T, &str)]) {
+        self.row(ui, field, |ui, label| combo(ui, label, value, options));
+    }
+
     fn number(&mut self, ui: &mut Ui, field: F, value: &mut f64, unit: &str, max: f64) {
         let speed = (value.abs() * 0.01).max(0.01);
         self.row(ui, field, |ui, label| {
@@ -203,6 +208,10 @@ impl<'a> Form<'a> {
 
 /// A drop-down of `options` for `value`, named by `label` for screen readers (one label may name
 /// several drop-downs with different options).
+/// The processor architectures a function or a Fargate task can run on.
+const ARCHITECTURES: &[(FunctionArchitecture, &str)] =
+    &[(FunctionArchitecture::X86_64, "x86_64"), (FunctionArchitecture::Arm64, "arm64")];
+
 pub(super) fn combo<T: PartialEq + Copy>(ui: &mut Ui, label: egui::Id, value: &mut T, options: &[(T, &str)]) -> bool {
     let mut changed = false;
     let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
@@ -294,17 +303,11 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     "req/s",
                     1e7,
                 );
-                form.row(
+                form.choice(
                     ui,
                     F("arrival", "Arrivals", "Poisson: independent users; evenly spaced: a metronome"),
-                    |ui, label| {
-                        combo(
-                            ui,
-                            label,
-                            &mut p.arrival,
-                            &[(Arrival::Poisson, "Poisson"), (Arrival::EvenlySpaced, "evenly spaced")],
-                        )
-                    },
+                    &mut p.arrival,
+                    &[(Arrival::Poisson, "Poisson"), (Arrival::EvenlySpaced, "evenly spaced")],
                 );
                 pattern_field(ui, &mut form, &mut p.pattern, p.rate_per_sec);
                 form.optional_ms(
@@ -380,18 +383,16 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 );
             }
             NodeKind::Balancer(p) => {
-                form.row(ui, F("algorithm", "Algorithm", "How a target is picked"), |ui, label| {
-                    combo(
-                        ui,
-                        label,
-                        &mut p.algorithm,
-                        &[
-                            (BalancerAlgorithm::RoundRobin, "round robin"),
-                            (BalancerAlgorithm::LeastOutstanding, "least outstanding requests"),
-                            (BalancerAlgorithm::Random, "random"),
-                        ],
-                    )
-                });
+                form.choice(
+                    ui,
+                    F("algorithm", "Algorithm", "How a target is picked"),
+                    &mut p.algorithm,
+                    &[
+                        (BalancerAlgorithm::RoundRobin, "round robin"),
+                        (BalancerAlgorithm::LeastOutstanding, "least outstanding requests"),
+                        (BalancerAlgorithm::Random, "random"),
+                    ],
+                );
                 form.number(
                     ui,
                     F("health_check_interval_secs", "Check every", "Time between health checks (5–300 s)"),
@@ -517,17 +518,11 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                 );
             }
             NodeKind::Queue(p) => {
-                form.row(
+                form.choice(
                     ui,
                     F("queue_type", "Type", "Standard: best-effort order; FIFO: strict order per group"),
-                    |ui, label| {
-                        combo(
-                            ui,
-                            label,
-                            &mut p.queue_type,
-                            &[(QueueType::Standard, "standard"), (QueueType::Fifo, "FIFO")],
-                        )
-                    },
+                    &mut p.queue_type,
+                    &[(QueueType::Standard, "standard"), (QueueType::Fifo, "FIFO")],
                 );
                 if p.queue_type == QueueType::Fifo {
                     form.integer(
@@ -576,17 +571,11 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
                     128,
                     10_240,
                 );
-                form.row(
+                form.choice(
                     ui,
                     F("architecture", "Architecture", "arm64 (Graviton) costs about 20 % less per GB-second"),
-                    |ui, label| {
-                        combo(
-                            ui,
-                            label,
-                            &mut p.architecture,
-                            &[(FunctionArchitecture::X86_64, "x86_64"), (FunctionArchitecture::Arm64, "arm64")],
-                        )
-                    },
+                    &mut p.architecture,
+                    ARCHITECTURES,
                 );
                 form.distribution(ui, F("duration", "Duration", "Time one execution takes"), &mut p.duration);
                 form.integer(

@@ -10,37 +10,21 @@ use crate::model::{ContainersParams, LaunchType, Orchestrator, Placement};
 use std::fmt::Write as _;
 
 pub(super) fn containers_fields(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, p: &mut ContainersParams) {
-    form.row(
+    form.choice(
         ui,
         F("orchestrator", "Orchestrator", "ECS is free; EKS bills its control plane by the hour"),
-        |ui, label| {
-            combo(
-                ui,
-                label,
-                &mut p.orchestrator,
-                &[
-                    (Orchestrator::Ecs, "ECS"),
-                    (Orchestrator::Eks, "EKS"),
-                    (Orchestrator::EksExtendedSupport, "EKS, extended support"),
-                ],
-            )
-        },
+        &mut p.orchestrator,
+        &[
+            (Orchestrator::Ecs, "ECS"),
+            (Orchestrator::Eks, "EKS"),
+            (Orchestrator::EksExtendedSupport, "EKS, extended support"),
+        ],
     );
-    form.row(
+    form.choice(
         ui,
         F("launch_type", "Launch type", "Fargate: billed per task; EC2: the cluster's instances, tasks packed on them"),
-        |ui, label| {
-            combo(
-                ui,
-                label,
-                &mut p.launch_type,
-                &[
-                    (LaunchType::Fargate, "Fargate"),
-                    (LaunchType::FargateSpot, "Fargate Spot"),
-                    (LaunchType::Ec2, "EC2"),
-                ],
-            )
-        },
+        &mut p.launch_type,
+        &[(LaunchType::Fargate, "Fargate"), (LaunchType::FargateSpot, "Fargate Spot"), (LaunchType::Ec2, "EC2")],
     );
     let fargate = p.launch_type.is_fargate();
     if fargate {
@@ -86,17 +70,11 @@ pub(super) fn containers_fields(ui: &mut Ui, form: &mut Form<'_>, catalog: &Cata
                 .labelled_by(label);
             changed
         });
-        form.row(
+        form.choice(
             ui,
             F("architecture", "Architecture", "arm64 (Graviton) is about 20 % cheaper; ECS only"),
-            |ui, label| {
-                combo(
-                    ui,
-                    label,
-                    &mut p.architecture,
-                    &[(FunctionArchitecture::X86_64, "x86_64"), (FunctionArchitecture::Arm64, "arm64")],
-                )
-            },
+            &mut p.architecture,
+            ARCHITECTURES,
         );
         form.number(
             ui,
@@ -200,12 +178,11 @@ fn cluster_fields(ui: &mut Ui, form: &mut Form<'_>, catalog: &Catalog, p: &mut C
         1,
         10_000,
     );
-    form.row(
+    form.choice(
         ui,
         F("cluster.placement", "Placement", "Binpack fills few instances; spread uses them all, zone by zone"),
-        |ui, label| {
-            combo(ui, label, &mut c.placement, &[(Placement::Binpack, "binpack"), (Placement::Spread, "spread")])
-        },
+        &mut c.placement,
+        &[(Placement::Binpack, "binpack"), (Placement::Spread, "spread")],
     );
     form.number(
         ui,
