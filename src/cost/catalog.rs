@@ -187,20 +187,20 @@ pub struct ContainerRates {
 }
 
 impl ContainerRates {
-    /// The rates as published (the built-in catalog's), for catalogs written before containers.
+    /// The built-in catalog's rates, for catalogs written before containers: read from its
+    /// `containers` section alone, so that the figures are written once, in `assets/pricing.ron`.
     pub fn published() -> Self {
-        Self {
-            fargate_x86_per_vcpu_hour: 0.04048,
-            fargate_x86_per_gb_hour: 0.004_445,
-            fargate_arm_per_vcpu_hour: 0.03238,
-            fargate_arm_per_gb_hour: 0.00356,
-            fargate_storage_per_gb_hour: 0.000_111,
-            fargate_minimum_secs: 60.0,
-            fargate_spot_discount: 0.67,
-            fargate_spot_interruptions_per_hour: 0.000_068_5,
-            eks_per_cluster_hour: 0.10,
-            eks_extended_per_cluster_hour: 0.60,
-            source: "the built-in rates (the catalog file has no containers section)".to_owned(),
+        #[derive(Deserialize)]
+        struct Section {
+            containers: ContainerRates,
+        }
+        match ron::from_str::<Section>(EMBEDDED_CATALOG) {
+            Ok(s) => ContainerRates {
+                source: format!("built-in rates (the catalog file has none): {}", s.containers.source),
+                ..s.containers
+            },
+            // The embedded copy is checked by a unit test; reaching this is a build defect.
+            Err(e) => unreachable!("embedded pricing catalog has no valid containers section: {e}"),
         }
     }
 }
@@ -442,12 +442,7 @@ impl Catalog {
         ] {
             price(what, v)?;
         }
-        if !(0.0..1.0).contains(&k.fargate_spot_discount) {
-            return Err(format!(
-                "containers.fargate_spot_discount must be from 0 up to (not including) 1, not {}",
-                k.fargate_spot_discount
-            ));
-        }
+        share("containers.fargate_spot_discount", k.fargate_spot_discount)?;
         if self.queue.chunk_bytes == 0 || self.topic.chunk_bytes == 0 {
             return Err("chunk_bytes must be at least 1".to_owned());
         }
@@ -487,13 +482,6 @@ impl Catalog {
                 return Err(format!("{what}: term_years must be at least 1"));
             }
         }
-        let share = |what: &str, v: f64| {
-            if (0.0..1.0).contains(&v) {
-                Ok(())
-            } else {
-                Err(format!("{what} must be from 0 up to (not including) 1, not {v}"))
-            }
-        };
         for s in &p.savings_plans {
             share(&format!("savings plan {:?} {} year: discount", s.plan, s.term_years), s.discount)?;
         }
@@ -598,6 +586,15 @@ impl Catalog {
     }
 }
 
+/// A discount or share `v` must be from 0 up to (not including) 1.
+fn share(what: &str, v: f64) -> Result<(), String> {
+    if (0.0..1.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("{what} must be from 0 up to (not including) 1, not {v}"))
+    }
+}
+
 /// The hourly cost of an owned server: its price spread over its life (8,760 hours a year) plus
 /// what it costs to run.
 pub fn on_premises_per_hour(hardware_usd: f64, amortisation_years: f64, running_usd_per_hour: f64) -> f64 {
@@ -674,6 +671,22 @@ mod tests {
         let text = format!("{}{}", &EMBEDDED_CATALOG[..start], &EMBEDDED_CATALOG[end..]);
         let err = Catalog::from_ron_str(&text, "mine.ron").unwrap_err().to_string();
         assert!(err.contains("free_tier"), "{err}");
+    }
+
+    #[test]
+    fn a_catalog_without_containers_takes_the_published_rates() {
+        let start = EMBEDDED_CATALOG.find("    containers: (").unwrap();
+        let end = start + EMBEDDED_CATALOG[start..].find("\n    ),\n").unwrap() + 7;
+        let older = format!("{}{}", &EMBEDDED_CATALOG[..start], &EMBEDDED_CATALOG[end..]);
+        assert!(!older.contains("fargate_x86_per_vcpu_hour"));
+        let c = Catalog::from_ron_str(&older, "older.ron").unwrap();
+        // The containers reference, 1a: x86 $0.04048 per vCPU-hour and $0.004445 per GB-hour.
+        assert_eq!(
+            (c.containers.fargate_x86_per_vcpu_hour, c.containers.fargate_x86_per_gb_hour),
+            (0.04048, 0.004_445)
+        );
+        assert_eq!(c.containers.eks_per_cluster_hour, 0.10);
+        assert!(c.containers.source.starts_with("built-in rates"), "{}", c.containers.source);
     }
 
     #[test]
