@@ -184,28 +184,36 @@ pub const FARGATE_INCLUDED_STORAGE_GB: f64 = 20.0;
 /// Memory EKS adds to each Fargate pod for its own agents (kubelet, kube-proxy, containerd), GB.
 pub const EKS_POD_OVERHEAD_GB: f64 = 0.25;
 
-/// The Fargate task sizes: for each vCPU, the memory range and its step, in GB.
-pub const FARGATE_SIZES: [(f64, f64, f64, f64); 7] = [
-    (0.25, 0.5, 2.0, 0.5),
-    (0.5, 1.0, 4.0, 1.0),
-    (1.0, 2.0, 8.0, 1.0),
-    (2.0, 4.0, 16.0, 1.0),
-    (4.0, 8.0, 30.0, 1.0),
-    (8.0, 16.0, 60.0, 4.0),
-    (16.0, 32.0, 120.0, 8.0),
+/// The memory a Fargate vCPU size offers, in GB: a short list, or a range with its step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FargateMemory {
+    /// These sizes only.
+    List(&'static [f64]),
+    /// From `low` to `high` by `step`.
+    Range { low: f64, high: f64, step: f64 },
+}
+
+/// The Fargate task sizes: each vCPU with the memory it offers.
+pub const FARGATE_SIZES: [(f64, FargateMemory); 7] = [
+    (0.25, FargateMemory::List(&[0.5, 1.0, 2.0])),
+    (0.5, FargateMemory::Range { low: 1.0, high: 4.0, step: 1.0 }),
+    (1.0, FargateMemory::Range { low: 2.0, high: 8.0, step: 1.0 }),
+    (2.0, FargateMemory::Range { low: 4.0, high: 16.0, step: 1.0 }),
+    (4.0, FargateMemory::Range { low: 8.0, high: 30.0, step: 1.0 }),
+    (8.0, FargateMemory::Range { low: 16.0, high: 60.0, step: 4.0 }),
+    (16.0, FargateMemory::Range { low: 32.0, high: 120.0, step: 8.0 }),
 ];
 
 /// The memory sizes Fargate offers with `cpu` vCPU (empty when `cpu` is not a Fargate size).
 pub fn fargate_memory_sizes(cpu: f64) -> Vec<f64> {
-    let Some(&(_, low, high, step)) = FARGATE_SIZES.iter().find(|s| s.0 == cpu) else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut m = low;
-    while m <= high + 1e-9 {
-        out.push(m);
-        // 0.25 vCPU offers 0.5, 1 and 2 GB: the step doubles.
-        m = if cpu == 0.25 { m * 2.0 } else { m + step };
+    match FARGATE_SIZES.iter().find(|s| s.0 == cpu).map(|s| s.1) {
+        None => Vec::new(),
+        Some(FargateMemory::List(sizes)) => sizes.to_vec(),
+        Some(FargateMemory::Range { low, high, step }) => {
+            let steps = ((high - low) / step).round() as u32;
+            (0..=steps).map(|k| low + f64::from(k) * step).collect()
+        }
     }
-    out
 }
 
 /// Whether (`cpu`, `memory_gb`) is a Fargate task size.
