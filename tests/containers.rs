@@ -243,6 +243,15 @@ fn an_invalid_task_size_is_refused_with_the_valid_ones() {
     let d = diagram(vec![node("svc", NodeKind::Containers(big))], vec![], 10.0, 0.0);
     let problems = cloud_sandbox::model::validate::check(&d, &Catalog::embedded());
     assert!(problems.iter().any(|p| p.message.contains("does not fit on a m5.large")), "{problems:?}");
+    // With Service Auto Scaling the group sets the count: a task count of its own is refused.
+    let scaled =
+        ContainersParams { tasks: 4, auto_scaling: Some(AutoScaling::default()), ..ContainersParams::default() };
+    let d = diagram(vec![node("svc", NodeKind::Containers(scaled))], vec![], 10.0, 0.0);
+    let problems = cloud_sandbox::model::validate::check(&d, &Catalog::embedded());
+    assert!(
+        problems.iter().any(|p| p.field == Some("tasks") && p.message.contains("tasks (4) does not apply")),
+        "{problems:?}"
+    );
 }
 
 #[test]

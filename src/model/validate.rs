@@ -632,7 +632,7 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
                 check_distribution("service_time", &p.service_time, &mut bad);
                 check_purchase(&p.instance_type, &p.purchase, "purchase", catalog, &mut bad);
                 if let Some(g) = &p.auto_scaling {
-                    check_scaling(g, p.count, &mut bad);
+                    check_scaling(g, ("count", p.count, super::InstanceParams::default().count), &mut bad);
                 }
                 let mut seen = BTreeSet::new();
                 for c in &p.components {
@@ -731,7 +731,9 @@ fn most_machines(g: &super::AutoScaling) -> u32 {
 }
 
 /// An Auto Scaling group's bounds and times must make sense.
-fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(&'static str, String)) {
+/// `count` is the node's own count field — its name, value and default — which a group replaces,
+/// so it must be left at its default.
+fn check_scaling(g: &super::AutoScaling, count: (&'static str, u32, u32), bad: &mut impl FnMut(&'static str, String)) {
     if g.max == 0 || g.max > 65_535 {
         bad("auto_scaling.max", format!("auto_scaling.max must be between 1 and 65,535, not {}", g.max));
     }
@@ -746,11 +748,12 @@ fn check_scaling(g: &super::AutoScaling, count: u32, bad: &mut impl FnMut(&'stat
             format!("auto_scaling.desired ({d}) must be between min ({}) and max ({})", g.min, g.max),
         );
     }
-    if count != 1 {
+    let (field, value, default) = count;
+    if value != default {
         bad(
-            "count",
+            field,
             format!(
-                "count ({count}) does not apply to an Auto Scaling group: it starts at auto_scaling.desired (or min)"
+                "{field} ({value}) does not apply to an Auto Scaling group: it starts at auto_scaling.desired (or min)"
             ),
         );
     }
@@ -853,16 +856,7 @@ fn check_containers(p: &super::ContainersParams, catalog: &dyn Offerings, bad: &
     }
     check_distribution("service_time", &p.service_time, bad);
     if let Some(g) = &p.auto_scaling {
-        check_scaling(g, 1, bad);
-        if p.tasks != super::ContainersParams::default().tasks {
-            bad(
-                "tasks",
-                format!(
-                    "tasks ({}) does not apply with auto_scaling: the service starts at auto_scaling.desired (or min)",
-                    p.tasks
-                ),
-            );
-        }
+        check_scaling(g, ("tasks", p.tasks, super::ContainersParams::default().tasks), bad);
     }
     if p.auto_scaling.is_none() && p.tasks == 0 {
         bad("tasks", "tasks must be at least 1 (or use auto_scaling with a minimum of 0)".to_owned());
