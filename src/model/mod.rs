@@ -575,6 +575,16 @@ impl NodeKind {
         }
     }
 
+    /// The node's Auto Scaling group (an instance node's, or a container service's Service Auto
+    /// Scaling), if it has one.
+    pub fn auto_scaling(&self) -> Option<&AutoScaling> {
+        match self {
+            Self::Instance(p) => p.auto_scaling.as_ref(),
+            Self::Containers(p) => p.auto_scaling.as_ref(),
+            Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => None,
+        }
+    }
+
     /// The availability zones the node's machines run in, in order (none for kinds without
     /// machines of their own).
     pub fn zone_names(&self) -> Vec<String> {

@@ -1021,16 +1021,8 @@ fn check_message_paths(d: &Diagram, kinds: &BTreeMap<NodeId, Kind>, out: &mut Ve
     let queue_readers: BTreeSet<&NodeId> =
         d.edges.iter().filter(|e| kinds.get(&e.from) == Some(&Kind::Queue)).map(|e| &e.to).collect();
     for node in &d.nodes {
-        let scaling = match &node.kind {
-            NodeKind::Instance(p) => p.auto_scaling.as_ref(),
-            NodeKind::Containers(p) => p.auto_scaling.as_ref(),
-            NodeKind::Client(_)
-            | NodeKind::Balancer(_)
-            | NodeKind::Topic(_)
-            | NodeKind::Queue(_)
-            | NodeKind::Function(_) => None,
-        };
-        let backlog = scaling.is_some_and(|g| g.metric == Some(super::ScalingMetric::BacklogPerInstance));
+        let backlog =
+            node.kind.auto_scaling().is_some_and(|g| g.metric == Some(super::ScalingMetric::BacklogPerInstance));
         if backlog && !queue_readers.contains(&node.id) {
             out.push(Problem::error(
                 Place::Node(node.id.clone()),

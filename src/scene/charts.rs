@@ -469,15 +469,7 @@ fn instance_lines(engine: &Engine, only: Option<usize>, points: usize, lines: &m
     if let [i] = shown[..] {
         let series = engine.node_series(i);
         let pick = |f: fn(&NodeSample) -> f64| thin(series.iter().map(|p| [p.t_secs, f(p)]).collect(), points);
-        let group = match &engine.diagram().nodes[i].kind {
-            crate::model::NodeKind::Instance(p) => p.auto_scaling.is_some(),
-            crate::model::NodeKind::Containers(p) => p.auto_scaling.is_some(),
-            crate::model::NodeKind::Client(_)
-            | crate::model::NodeKind::Balancer(_)
-            | crate::model::NodeKind::Topic(_)
-            | crate::model::NodeKind::Queue(_)
-            | crate::model::NodeKind::Function(_) => false,
-        };
+        let group = engine.diagram().nodes[i].kind.auto_scaling().is_some();
         lines.push(Line::new("running", Tone::Good, pick(|p| p.running)));
         lines.push(Line::new("running + warming", Tone::Series(0), pick(|p| p.running + p.warming)).dash(Dash::Dashed));
         lines.push(Line::new("desired", Tone::Series(1), pick(|p| p.desired)).dash(Dash::Dashed));

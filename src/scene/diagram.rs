@@ -240,8 +240,8 @@ pub fn badge(node: &Node, state: &LiveNode) -> Badge {
                 items.push(format!("{} warming", state.warming));
             }
             // A scheduled action has moved the group's range away from the file's.
-            if let (Some((min, max)), NodeKind::Instance(p)) = (state.range, &node.kind)
-                && p.auto_scaling.as_ref().is_some_and(|g| (g.min, g.max) != (min, max))
+            if let Some((min, max)) = state.range
+                && node.kind.auto_scaling().is_some_and(|g| (g.min, g.max) != (min, max))
             {
                 items.push(format!("now {min} to {max}"));
             }
@@ -577,6 +577,24 @@ mod tests {
         assert_eq!(p, (10.0, 0.0));
         let p = border_point((0.0, 0.0), (10.0, 5.0), (0.0, -50.0));
         assert_eq!(p, (0.0, -5.0));
+    }
+
+    #[test]
+    fn a_moved_group_range_is_shown_for_instances_and_for_container_services() {
+        use crate::model::{AutoScaling, ContainersParams, InstanceParams, NodeId};
+        let group = Some(AutoScaling { min: 2, max: 6, ..AutoScaling::default() });
+        let state = LiveNode { running: 4, capacity: 4, range: Some((4, 10)), ..LiveNode::default() };
+        for kind in [
+            NodeKind::Instance(InstanceParams { auto_scaling: group.clone(), ..InstanceParams::default() }),
+            NodeKind::Containers(ContainersParams { auto_scaling: group.clone(), ..ContainersParams::default() }),
+        ] {
+            let node = Node { id: NodeId::new("n"), name: String::new(), pos: (0.0, 0.0), kind };
+            let lines = badge(&node, &state).lines.join(" | ");
+            assert!(lines.contains("now 4 to 10"), "{lines}");
+            // The file's own range: nothing to say.
+            let same = LiveNode { range: Some((2, 6)), ..state };
+            assert!(!badge(&node, &same).lines.join(" ").contains("now"));
+        }
     }
 
     #[test]
