@@ -340,6 +340,46 @@ impl Node {
     }
 }
 
+/// One stroke of a kind's icon, in units of half the icon's size around its centre.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IconPart {
+    /// A circle outline.
+    Ring {
+        /// Centre.
+        at: (f32, f32),
+        /// Radius.
+        r: f32,
+    },
+    /// A filled circle.
+    Dot {
+        /// Centre.
+        at: (f32, f32),
+        /// Radius.
+        r: f32,
+    },
+    /// A straight line.
+    Line {
+        /// From.
+        a: (f32, f32),
+        /// To.
+        b: (f32, f32),
+    },
+    /// A rectangle outline.
+    Frame {
+        /// Centre.
+        at: (f32, f32),
+        /// Width and height.
+        size: (f32, f32),
+    },
+    /// A filled rectangle.
+    Block {
+        /// Centre.
+        at: (f32, f32),
+        /// Width and height.
+        size: (f32, f32),
+    },
+}
+
 /// The kinds of node and their parameters.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum NodeKind {
@@ -421,6 +461,41 @@ impl Kind {
         match self {
             Self::Topic | Self::Queue => true,
             Self::Client | Self::Balancer | Self::Instance | Self::Function | Self::Containers => false,
+        }
+    }
+
+    /// Whether a node of this kind reads messages from a queue along an edge from the queue.
+    pub fn consumes_queues(self) -> bool {
+        match self {
+            Self::Instance | Self::Function | Self::Containers => true,
+            Self::Client | Self::Balancer | Self::Topic | Self::Queue => false,
+        }
+    }
+
+    /// Whether work waits in a node of this kind (a queue's visible messages, the backlogs of an
+    /// instance node's machines or of a service's tasks): the "Waiting work" chart plots it.
+    pub fn has_backlog(self) -> bool {
+        match self {
+            Self::Queue | Self::Instance | Self::Containers => true,
+            Self::Client | Self::Balancer | Self::Topic | Self::Function => false,
+        }
+    }
+
+    /// Whether a node of this kind keeps messages until a consumer deletes them, so they have an
+    /// age.
+    pub fn keeps_messages(self) -> bool {
+        match self {
+            Self::Queue => true,
+            Self::Client | Self::Balancer | Self::Instance | Self::Topic | Self::Function | Self::Containers => false,
+        }
+    }
+
+    /// Whether a node of this kind runs a number of identical machines (instances, tasks) that
+    /// launch, warm up and may scale: the "Instances" chart and the "running" badge show them.
+    pub fn runs_machines(self) -> bool {
+        match self {
+            Self::Instance | Self::Containers => true,
+            Self::Client | Self::Balancer | Self::Topic | Self::Queue | Self::Function => false,
         }
     }
 
@@ -523,6 +598,83 @@ impl Kind {
         }
     }
 
+    /// The symbol of a node kind, drawn from shapes (not font glyphs) so that it looks the same
+    /// whatever fonts a machine has.
+    pub fn icon(self) -> Vec<IconPart> {
+        use IconPart::{Block, Dot, Frame, Line, Ring};
+        match self {
+            // Two people.
+            Self::Client => [-0.35f32, 0.35]
+                .into_iter()
+                .flat_map(|dx| {
+                    [
+                        Ring { at: (dx, -0.35), r: 0.25 },
+                        Line { a: (dx - 0.4, 0.75), b: (dx + 0.4, 0.75) },
+                        Line { a: (dx - 0.4, 0.75), b: (dx, 0.05) },
+                        Line { a: (dx + 0.4, 0.75), b: (dx, 0.05) },
+                    ]
+                })
+                .collect(),
+            // One line in, three out.
+            Self::Balancer => {
+                let hub = (-0.2, 0.0);
+                let mut parts = vec![Line { a: (-0.9, 0.0), b: hub }, Dot { at: hub, r: 0.18 }];
+                for dy in [-0.7, 0.0, 0.7] {
+                    parts.push(Line { a: hub, b: (0.8, dy) });
+                    parts.push(Dot { at: (0.8, dy), r: 0.13 });
+                }
+                parts
+            }
+            // A rack of servers.
+            Self::Instance => [-0.55f32, 0.0, 0.55]
+                .into_iter()
+                .flat_map(|dy| [Frame { at: (0.0, dy), size: (1.6, 0.42) }, Dot { at: (0.55, dy), r: 0.08 }])
+                .collect(),
+            // One point fanning out to three.
+            Self::Topic => {
+                let from = (-0.75, 0.0);
+                let mut parts = vec![Dot { at: from, r: 0.2 }];
+                for dy in [-0.7f32, 0.0, 0.7] {
+                    let to = (0.8, dy);
+                    parts.push(Line { a: from, b: to });
+                    parts.push(Line { a: to, b: (to.0 - 0.25, dy - 0.12 - dy * 0.1) });
+                    parts.push(Line { a: to, b: (to.0 - 0.25, dy + 0.12 - dy * 0.1) });
+                }
+                parts
+            }
+            // Messages waiting in line.
+            Self::Queue => {
+                [-0.6f32, 0.0, 0.6].into_iter().map(|dx| Block { at: (dx, 0.0), size: (0.42, 1.2) }).collect()
+            }
+            // A host holding four containers.
+            Self::Containers => {
+                let mut parts = vec![Frame { at: (0.0, 0.0), size: (1.8, 1.6) }];
+                for (dx, dy) in [(-0.4f32, -0.35f32), (0.4, -0.35), (-0.4, 0.35), (0.4, 0.35)] {
+                    parts.push(Block { at: (dx, dy), size: (0.6, 0.5) });
+                }
+                parts
+            }
+            // Lambda.
+            Self::Function => vec![
+                Line { a: (-0.7, 0.8), b: (0.0, -0.1) },
+                Line { a: (-0.45, -0.8), b: (0.7, 0.8) },
+                Line { a: (-0.75, -0.8), b: (-0.45, -0.8) },
+            ],
+        }
+    }
+
+    /// The words of a running node's badge: what its running count is ("3/4 running"), and what
+    /// its waiting work is ("12 waiting") — `None` where the kind has no such figure.
+    pub fn badge_words(self) -> (Option<&'static str>, Option<&'static str>) {
+        match self {
+            Self::Instance => (Some("running"), Some("waiting")),
+            Self::Containers => (Some("tasks"), Some("waiting")),
+            Self::Function => (Some("executing"), None),
+            Self::Queue => (None, Some("in queue")),
+            Self::Client | Self::Balancer | Self::Topic => (None, None),
+        }
+    }
+
     /// The name and parameters of a new node of the kind.
     pub fn default_node(self) -> (&'static str, NodeKind) {
         match self {
@@ -562,37 +714,85 @@ impl NodeKind {
         }
     }
 
+    /// The node's parameters as every kind offers them: checks, summary, limits. The one match
+    /// from a node's kind to its parameters' [`KindParams`].
+    pub fn params(&self) -> &dyn KindParams {
+        match self {
+            Self::Client(p) => p,
+            Self::Balancer(p) => p,
+            Self::Instance(p) => p,
+            Self::Topic(p) => p,
+            Self::Queue(p) => p,
+            Self::Function(p) => p,
+            Self::Containers(p) => p,
+        }
+    }
+
     /// The named parts that can fail inside the node (an instance node's components).
     pub fn components(&self) -> &[String] {
-        match self {
-            Self::Instance(p) => &p.components,
-            Self::Client(_)
-            | Self::Balancer(_)
-            | Self::Topic(_)
-            | Self::Queue(_)
-            | Self::Function(_)
-            | Self::Containers(_) => &[],
-        }
+        self.params().components()
     }
 
     /// The node's Auto Scaling group (an instance node's, or a container service's Service Auto
     /// Scaling), if it has one.
     pub fn auto_scaling(&self) -> Option<&AutoScaling> {
-        match self {
-            Self::Instance(p) => p.auto_scaling.as_ref(),
-            Self::Containers(p) => p.auto_scaling.as_ref(),
-            Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => None,
-        }
+        self.params().auto_scaling()
     }
 
     /// The availability zones the node's machines run in, in order (none for kinds without
     /// machines of their own).
     pub fn zone_names(&self) -> Vec<String> {
-        match self {
-            Self::Instance(p) => p.zone_names(),
-            Self::Containers(p) => p.zone_names(),
-            Self::Client(_) | Self::Balancer(_) | Self::Topic(_) | Self::Queue(_) | Self::Function(_) => Vec::new(),
-        }
+        self.params().zone_names()
+    }
+}
+
+/// What the rest of the program asks of a kind's parameters, whatever the kind. Each kind
+/// implements it next to its parameters (`params.rs`, `containers.rs`), so its checks, its
+/// summary and its share of the diagram's limits are in one place; validation, the canvas and the
+/// editor reach them through [`NodeKind::params`].
+pub trait KindParams {
+    /// A one-line summary of the main parameters, shown under the node's name on its card.
+    fn summary(&self) -> String;
+
+    /// The node's own checks, each reported with the field it is about ([`validate::NO_FIELD`]
+    /// when it is about the node as a whole). `catalog` answers what the instance types offer.
+    fn check(&self, catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String));
+
+    /// The texts the node holds besides its id and name, each with what it is ("a component"),
+    /// for the length limit.
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
+
+    /// The node's time settings in seconds, each named, for the upper bound on any time.
+    fn time_settings(&self) -> Vec<(&'static str, f64)> {
+        Vec::new()
+    }
+
+    /// What the node adds to the diagram's totals at most (machines, workers, FIFO groups).
+    fn size(&self, _catalog: &dyn validate::Offerings) -> validate::Size {
+        validate::Size::default()
+    }
+
+    /// Why a crash fault cannot name this node — or its part `instance` (a machine, a task, a
+    /// cluster instance) — or `None` when it can. `id` is the node's, for the message.
+    fn crash_refusal(&self, _id: &NodeId, instance: Option<u32>) -> Option<String> {
+        instance.map(|_| "only an instance node (or a container service's tasks) are numbered".to_owned())
+    }
+
+    /// The named parts that can fail inside the node (an instance node's components).
+    fn components(&self) -> &[String] {
+        &[]
+    }
+
+    /// The node's Auto Scaling group, if it has one.
+    fn auto_scaling(&self) -> Option<&AutoScaling> {
+        None
+    }
+
+    /// The availability zones the node's machines run in, in order.
+    fn zone_names(&self) -> Vec<String> {
+        Vec::new()
     }
 }
 

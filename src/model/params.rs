@@ -3,6 +3,7 @@
 //! Every field carries its unit in its name. Every struct is `#[serde(default)]`, so a file may
 //! leave out any parameter and get the default written here (and in `saves/README.md`).
 
+use super::{KindParams, NodeId, validate};
 use serde::{Deserialize, Serialize};
 
 /// A random duration, in milliseconds.
@@ -43,6 +44,17 @@ impl Distribution {
             Self::Exponential { mean_ms } | Self::LogNormal { mean_ms, .. } => mean_ms,
             Self::Uniform { min_ms, max_ms } => f64::midpoint(min_ms, max_ms),
         }
+    }
+
+    /// The longest time the parameters name, in seconds (for the upper bound on any time).
+    pub fn longest_secs(&self) -> f64 {
+        let ms = match *self {
+            Self::Constant { ms } => ms,
+            Self::Exponential { mean_ms } => mean_ms,
+            Self::LogNormal { mean_ms, std_dev_ms } => mean_ms.max(std_dev_ms),
+            Self::Uniform { min_ms, max_ms } => min_ms.max(max_ms),
+        };
+        ms / 1000.0
     }
 }
 
@@ -658,5 +670,334 @@ impl Default for FunctionParams {
             idle_expiry_secs: 600.0,
             timeout_secs: 3.0,
         }
+    }
+}
+
+// What validation, the canvas and the editor ask of each kind (see [`KindParams`]): each kind's
+// checks next to its parameters.
+
+impl KindParams for ClientParams {
+    fn summary(&self) -> String {
+        format!("{} req/s", self.rate_per_sec)
+    }
+
+    fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
+        let p = self;
+        if !validate::finite_at_least(p.rate_per_sec, 0.0) {
+            bad("rate_per_sec", format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
+        }
+        if p.rate_per_sec > validate::MAX_RATE_PER_SEC {
+            bad("rate_per_sec", format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
+        } else if p.peak_rate_per_sec() > validate::MAX_RATE_PER_SEC {
+            bad(
+                "pattern",
+                format!("the traffic pattern peaks at {} requests a second; at most 10,000,000", p.peak_rate_per_sec()),
+            );
+        }
+        if let Some(t) = p.timeout_ms
+            && !(t.is_finite() && t > 0.0)
+        {
+            bad("timeout_ms", format!("timeout_ms must be above 0, not {t}"));
+        }
+        if p.retries > validate::MAX_RETRIES {
+            bad("retries", format!("retries must be at most 100, not {}", p.retries));
+        }
+        if !validate::finite_at_least(p.backoff_base_ms, 0.0) || !validate::finite_at_least(p.backoff_max_ms, 0.0) {
+            bad("backoff_base_ms", "backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
+        } else if p.retries > 0 && p.backoff_base_ms < 1.0 {
+            // Retries at the same instant could keep simulated time from moving.
+            bad(
+                "backoff_base_ms",
+                format!("backoff_base_ms must be at least 1 ms when there are retries, not {}", p.backoff_base_ms),
+            );
+        } else if p.backoff_max_ms < p.backoff_base_ms {
+            bad(
+                "backoff_max_ms",
+                format!("backoff_max_ms ({}) is below backoff_base_ms ({})", p.backoff_max_ms, p.backoff_base_ms),
+            );
+        }
+        for t in &p.message_types {
+            if !(t.weight.is_finite() && t.weight > 0.0) {
+                bad("message_types", format!("message type '{}': weight must be above 0", t.name));
+            }
+        }
+        validate::check_pattern(&p.pattern, bad);
+    }
+
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        self.message_types.iter().map(|t| ("a message type", t.name.as_str())).collect()
+    }
+
+    fn time_settings(&self) -> Vec<(&'static str, f64)> {
+        let mut out = vec![
+            ("timeout_ms", self.timeout_ms.unwrap_or(0.0) / 1000.0),
+            ("backoff_max_ms", self.backoff_max_ms / 1000.0),
+            ("backoff_base_ms", self.backoff_base_ms / 1000.0),
+        ];
+        match &self.pattern {
+            TrafficPattern::Ramp { start_secs, ramp_secs, .. } => {
+                out.push(("ramp start_secs", *start_secs));
+                out.push(("ramp_secs", *ramp_secs));
+            }
+            TrafficPattern::Diurnal { period_secs, peak_at_secs, .. } => {
+                out.push(("period_secs", *period_secs));
+                out.push(("peak_at_secs", peak_at_secs.abs()));
+            }
+            TrafficPattern::Spike { at_secs, duration_secs, .. } => {
+                out.push(("spike at_secs", *at_secs));
+                out.push(("spike duration_secs", *duration_secs));
+            }
+            TrafficPattern::Steps(steps) => out.extend(steps.iter().map(|s| ("step at_secs", s.at_secs))),
+            TrafficPattern::Constant => {}
+        }
+        out
+    }
+
+    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>) -> Option<String> {
+        Some("a client cannot crash; to stop traffic, change its rate or pattern".to_owned())
+    }
+}
+
+impl KindParams for BalancerParams {
+    fn summary(&self) -> String {
+        match self.algorithm {
+            BalancerAlgorithm::RoundRobin => "round robin",
+            BalancerAlgorithm::LeastOutstanding => "least outstanding",
+            BalancerAlgorithm::Random => "random",
+        }
+        .to_owned()
+    }
+
+    fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
+        let p = self;
+        if !(5.0..=300.0).contains(&p.health_check_interval_secs) {
+            bad(
+                "health_check_interval_secs",
+                format!("health_check_interval_secs must be between 5 and 300, not {}", p.health_check_interval_secs),
+            );
+        }
+        if p.rules_per_request > 100 {
+            bad(
+                "rules_per_request",
+                format!("rules_per_request must be at most 100 (a listener's limit), not {}", p.rules_per_request),
+            );
+        }
+        for (name, v) in [("unhealthy_threshold", p.unhealthy_threshold), ("healthy_threshold", p.healthy_threshold)] {
+            if !(2..=10).contains(&v) {
+                bad(name, format!("{name} must be between 2 and 10, not {v}"));
+            }
+        }
+    }
+}
+
+impl KindParams for InstanceParams {
+    fn summary(&self) -> String {
+        match &self.auto_scaling {
+            Some(g) => format!("{} to {} × {}", g.min, g.max, self.instance_type),
+            None => format!("{} × {}", self.count, self.instance_type),
+        }
+    }
+
+    fn check(&self, catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
+        let p = self;
+        if catalog.vcpus(&p.instance_type).is_none() {
+            bad("instance_type", format!("instance type '{}' is not in the pricing catalog", p.instance_type));
+        }
+        if p.count == 0 {
+            bad("count", "count must be at least 1".to_owned());
+        }
+        if p.count > 65_535 {
+            bad("count", format!("count must be at most 65,535, not {}", p.count));
+        }
+        // Workers as the run will have them: the type's vCPUs unless given, on as many
+        // machines as the node can ever run (a group's maximum, raised by its actions).
+        let workers = validate::workers_per_machine(p, catalog);
+        let machines = p.auto_scaling.as_ref().map_or(p.count, validate::most_machines);
+        if u64::from(workers) * u64::from(machines) > validate::MAX_WORKERS_PER_NODE {
+            bad(
+                "workers_per_instance",
+                format!(
+                    "{machines} machines (the most this node can run) × {workers} workers each is {}; at most \
+                     1,000,000 workers per node",
+                    u64::from(workers) * u64::from(machines)
+                ),
+            );
+        }
+        match p.workers_per_instance {
+            Some(0) => bad("workers_per_instance", "workers_per_instance must be at least 1".to_owned()),
+            Some(w) if w > 65_535 => {
+                bad("workers_per_instance", format!("workers_per_instance must be at most 65,535, not {w}"));
+            }
+            _ => {}
+        }
+        validate::check_distribution("service_time", &p.service_time, bad);
+        validate::check_purchase(&p.instance_type, &p.purchase, "purchase", catalog, bad);
+        if let Some(g) = &p.auto_scaling {
+            validate::check_scaling(g, ("count", p.count, InstanceParams::default().count), bad);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &p.components {
+            if !seen.insert(c) {
+                bad("components", format!("component '{c}' is listed twice"));
+            }
+        }
+    }
+
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        self.components.iter().map(|c| ("a component", c.as_str())).collect()
+    }
+
+    fn time_settings(&self) -> Vec<(&'static str, f64)> {
+        vec![("service_time", self.service_time.longest_secs())]
+    }
+
+    fn size(&self, catalog: &dyn validate::Offerings) -> validate::Size {
+        let most = u64::from(self.auto_scaling.as_ref().map_or(self.count, validate::most_machines));
+        validate::Size {
+            machines: most,
+            workers: most * u64::from(validate::workers_per_machine(self, catalog)),
+            groups: 0,
+        }
+    }
+
+    fn crash_refusal(&self, id: &NodeId, instance: Option<u32>) -> Option<String> {
+        let n = self.initial_count();
+        instance
+            .filter(|&k| k >= n)
+            .map(|k| format!("instance {k} does not exist: node '{id}' starts with {n} (0 to {})", n.saturating_sub(1)))
+    }
+
+    fn components(&self) -> &[String] {
+        &self.components
+    }
+
+    fn auto_scaling(&self) -> Option<&AutoScaling> {
+        self.auto_scaling.as_ref()
+    }
+
+    fn zone_names(&self) -> Vec<String> {
+        Self::zone_names(self)
+    }
+}
+
+impl KindParams for TopicParams {
+    fn summary(&self) -> String {
+        "fan-out".to_owned()
+    }
+
+    fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
+        let p = self;
+        if p.http_delivery_retries > validate::MAX_RETRIES {
+            bad(
+                "http_delivery_retries",
+                format!("http_delivery_retries must be at most 100, not {}", p.http_delivery_retries),
+            );
+        }
+        if !validate::finite_at_least(p.http_retry_delay_secs, 0.0) {
+            bad(
+                "http_retry_delay_secs",
+                format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs),
+            );
+        } else if p.http_delivery_retries > 0 && p.http_retry_delay_secs < 0.001 {
+            bad(
+                "http_retry_delay_secs",
+                format!(
+                    "http_retry_delay_secs must be at least 0.001 when there are retries, not {}",
+                    p.http_retry_delay_secs
+                ),
+            );
+        }
+    }
+
+    fn time_settings(&self) -> Vec<(&'static str, f64)> {
+        vec![("http_retry_delay_secs", self.http_retry_delay_secs)]
+    }
+
+    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>) -> Option<String> {
+        Some(MANAGED.to_owned())
+    }
+}
+
+/// Why a queue or a topic cannot crash.
+const MANAGED: &str =
+    "queues and topics are managed services that stay available in this model; crash their consumers instead";
+
+impl KindParams for QueueParams {
+    fn summary(&self) -> String {
+        format!("{:?}", self.queue_type).to_lowercase()
+    }
+
+    fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
+        let p = self;
+        if !(0.0..=43_200.0).contains(&p.visibility_timeout_secs) {
+            bad(
+                "visibility_timeout_secs",
+                format!(
+                    "visibility_timeout_secs must be between 0 and 43,200 (12 h), not {}",
+                    p.visibility_timeout_secs
+                ),
+            );
+        }
+        if !(60.0..=1_209_600.0).contains(&p.retention_secs) {
+            bad(
+                "retention_secs",
+                format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", p.retention_secs),
+            );
+        }
+        if p.max_receives == Some(0) {
+            bad("max_receives", "max_receives must be at least 1".to_owned());
+        }
+        if !(1..=10).contains(&p.batch_size) {
+            bad("batch_size", format!("batch_size must be between 1 and 10, not {}", p.batch_size));
+        }
+        if p.message_groups == 0 || p.message_groups > validate::MAX_FIFO_GROUPS {
+            bad(
+                "message_groups",
+                format!("message_groups must be at least 1 and at most 100,000, not {}", p.message_groups),
+            );
+        }
+    }
+
+    fn size(&self, _catalog: &dyn validate::Offerings) -> validate::Size {
+        let groups = if self.queue_type == QueueType::Fifo { u64::from(self.message_groups) } else { 0 };
+        validate::Size { groups, ..validate::Size::default() }
+    }
+
+    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>) -> Option<String> {
+        Some(MANAGED.to_owned())
+    }
+}
+
+impl KindParams for FunctionParams {
+    fn summary(&self) -> String {
+        format!("{} MB, ≤ {}", self.memory_mb, self.concurrency_limit)
+    }
+
+    fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
+        let p = self;
+        if !(128..=10_240).contains(&p.memory_mb) {
+            bad("memory_mb", format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
+        }
+        if p.concurrency_limit == 0 {
+            bad("concurrency_limit", "concurrency_limit must be at least 1".to_owned());
+        }
+        validate::check_distribution("duration", &p.duration, bad);
+        if !validate::finite_at_least(p.cold_start_ms, 0.0) {
+            bad("cold_start_ms", format!("cold_start_ms must be 0 or more, not {}", p.cold_start_ms));
+        }
+        if !validate::finite_at_least(p.idle_expiry_secs, 0.0) {
+            bad("idle_expiry_secs", format!("idle_expiry_secs must be 0 or more, not {}", p.idle_expiry_secs));
+        }
+        if !(p.timeout_secs > 0.0 && p.timeout_secs <= 900.0) {
+            bad("timeout_secs", format!("timeout_secs must be above 0 and at most 900, not {}", p.timeout_secs));
+        }
+    }
+
+    fn time_settings(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("duration", self.duration.longest_secs()),
+            ("cold_start_ms", self.cold_start_ms / 1000.0),
+            ("idle_expiry_secs", self.idle_expiry_secs),
+        ]
     }
 }

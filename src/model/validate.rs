@@ -102,22 +102,22 @@ impl fmt::Display for Problem {
 ///
 /// The editor calls this before it adds an edge, so the same words reach the user there.
 pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String> {
-    use Kind::{Balancer, Client, Containers, Function, Instance, Queue, Topic};
     if dead_letter {
-        return (from != Queue || to != Queue)
+        return (from != Kind::Queue || to != Kind::Queue)
             .then(|| "only a queue-to-queue edge can be marked dead_letter".to_owned());
     }
-    match (from, to) {
-        (_, Client) => Some("nothing can send to a client: clients only start requests".to_owned()),
-        (Queue, Queue) => {
-            Some("a queue-to-queue edge must be marked dead_letter (queues do not forward messages)".to_owned())
-        }
-        (Queue, Topic | Balancer) => Some(
+    if to == Kind::Client {
+        Some("nothing can send to a client: clients only start requests".to_owned())
+    } else if from == Kind::Queue && to == Kind::Queue {
+        Some("a queue-to-queue edge must be marked dead_letter (queues do not forward messages)".to_owned())
+    } else if from == Kind::Queue && !to.consumes_queues() {
+        Some(
             "a queue is read by consumers (instances or functions); it does not push to a topic or balancer".to_owned(),
-        ),
-        (Topic, Topic) => Some("a topic cannot subscribe to another topic".to_owned()),
-        (Client | Balancer | Instance | Containers | Function | Topic, _)
-        | (Queue, Instance | Containers | Function) => None,
+        )
+    } else if from == Kind::Topic && to == Kind::Topic {
+        Some("a topic cannot subscribe to another topic".to_owned())
+    } else {
+        None
     }
 }
 
@@ -163,6 +163,17 @@ pub trait Offerings {
     fn lacks(&self, instance_type: &str, option: &super::PurchaseOption) -> Option<String>;
     /// The memory of `instance_type` in GiB, or `None` when the catalog has no such type.
     fn memory_gib(&self, instance_type: &str) -> Option<f64>;
+}
+
+/// What one node adds at most to the diagram's totals, which bound its memory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Size {
+    /// Machines it can run at once (instances, tasks, cluster instances).
+    pub machines: u64,
+    /// Workers on those machines.
+    pub workers: u64,
+    /// Message groups of a FIFO queue.
+    pub groups: u64,
 }
 
 /// The most nodes a diagram may have: each keeps its chart series and histograms (up to about
@@ -221,15 +232,7 @@ pub fn long_texts(d: &Diagram) -> Vec<LongText> {
         let place = || Place::Node(n.id.clone());
         look(&place, "its id", &n.id.0, MAX_NAME_CHARS, "200");
         look(&place, "its name", &n.name, MAX_NAME_CHARS, "200");
-        let texts: Vec<(&'static str, &str)> = match &n.kind {
-            NodeKind::Client(p) => p.message_types.iter().map(|t| ("a message type", t.name.as_str())).collect(),
-            NodeKind::Instance(p) => p.components.iter().map(|c| ("a component", c.as_str())).collect(),
-            NodeKind::Balancer(_)
-            | NodeKind::Topic(_)
-            | NodeKind::Queue(_)
-            | NodeKind::Function(_)
-            | NodeKind::Containers(_) => Vec::new(),
-        };
+        let texts = n.kind.params().texts();
         for (what, text) in texts {
             look(&place, what, text, MAX_NAME_CHARS, "200");
         }
@@ -279,24 +282,10 @@ fn check_totals(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) {
     }
     let (mut workers, mut machines, mut groups) = (0u64, 0u64, 0u64);
     for node in &d.nodes {
-        match &node.kind {
-            NodeKind::Instance(p) => {
-                let most = u64::from(p.auto_scaling.as_ref().map_or(p.count, most_machines));
-                machines += most;
-                workers += most * u64::from(workers_per_machine(p, catalog));
-            }
-            NodeKind::Containers(p) => {
-                let most = u64::from(p.auto_scaling.as_ref().map_or(p.tasks, most_machines));
-                machines += most + u64::from(p.cluster.max_instances);
-                workers += most * u64::from(p.workers_per_task);
-            }
-            NodeKind::Queue(q) if q.queue_type == super::QueueType::Fifo => groups += u64::from(q.message_groups),
-            NodeKind::Queue(_)
-            | NodeKind::Client(_)
-            | NodeKind::Balancer(_)
-            | NodeKind::Topic(_)
-            | NodeKind::Function(_) => {}
-        }
+        let size = node.kind.params().size(catalog);
+        machines += size.machines;
+        workers += size.workers;
+        groups += size.groups;
     }
     let totals = [
         (workers, MAX_WORKERS, "workers on the machines of all instance nodes"),
@@ -383,7 +372,7 @@ fn edges_of<'a>(map: &'a BTreeMap<&NodeId, Vec<&'a Edge>>, id: &NodeId) -> &'a [
     map.get(id).map_or(&[], Vec::as_slice)
 }
 
-fn finite_at_least(v: f64, min: f64) -> bool {
+pub(crate) fn finite_at_least(v: f64, min: f64) -> bool {
     v.is_finite() && v >= min
 }
 
@@ -403,53 +392,10 @@ fn time_settings(d: &Diagram) -> Vec<(Place, &'static str, f64)> {
         let place = Place::Edge { index, from: e.from.clone(), to: e.to.clone() };
         out.push((place, "latency_ms", e.latency_ms / 1000.0));
     }
-    let dist = |d: &Distribution| match *d {
-        Distribution::Constant { ms } => ms,
-        Distribution::Exponential { mean_ms } => mean_ms,
-        Distribution::LogNormal { mean_ms, std_dev_ms } => mean_ms.max(std_dev_ms),
-        Distribution::Uniform { min_ms, max_ms } => min_ms.max(max_ms),
-    } / 1000.0;
     for n in &d.nodes {
-        let place = || Place::Node(n.id.clone());
-        match &n.kind {
-            NodeKind::Client(p) => {
-                out.push((place(), "timeout_ms", p.timeout_ms.unwrap_or(0.0) / 1000.0));
-                out.push((place(), "backoff_max_ms", p.backoff_max_ms / 1000.0));
-                out.push((place(), "backoff_base_ms", p.backoff_base_ms / 1000.0));
-                match &p.pattern {
-                    TrafficPattern::Ramp { start_secs, ramp_secs, .. } => {
-                        out.push((place(), "ramp start_secs", *start_secs));
-                        out.push((place(), "ramp_secs", *ramp_secs));
-                    }
-                    TrafficPattern::Diurnal { period_secs, peak_at_secs, .. } => {
-                        out.push((place(), "period_secs", *period_secs));
-                        out.push((place(), "peak_at_secs", peak_at_secs.abs()));
-                    }
-                    TrafficPattern::Spike { at_secs, duration_secs, .. } => {
-                        out.push((place(), "spike at_secs", *at_secs));
-                        out.push((place(), "spike duration_secs", *duration_secs));
-                    }
-                    TrafficPattern::Steps(steps) => {
-                        out.extend(steps.iter().map(|s| (place(), "step at_secs", s.at_secs)));
-                    }
-                    TrafficPattern::Constant => {}
-                }
-            }
-            NodeKind::Instance(p) => out.push((place(), "service_time", dist(&p.service_time))),
-            NodeKind::Containers(p) => {
-                out.push((place(), "service_time", dist(&p.service_time)));
-                out.push((place(), "start_secs", p.start_time_secs()));
-                out.push((place(), "cluster.boot_secs", p.cluster.boot_secs));
-                out.push((place(), "cluster.scale_in_after_secs", p.cluster.scale_in_after_secs));
-            }
-            NodeKind::Function(p) => {
-                out.push((place(), "duration", dist(&p.duration)));
-                out.push((place(), "cold_start_ms", p.cold_start_ms / 1000.0));
-                out.push((place(), "idle_expiry_secs", p.idle_expiry_secs));
-            }
-            NodeKind::Topic(p) => out.push((place(), "http_retry_delay_secs", p.http_retry_delay_secs)),
-            NodeKind::Balancer(_) | NodeKind::Queue(_) => {}
-        }
+        out.extend(
+            n.kind.params().time_settings().into_iter().map(|(name, secs)| (Place::Node(n.id.clone()), name, secs)),
+        );
     }
     out
 }
@@ -488,7 +434,7 @@ fn check_scenario(d: &Diagram, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_distribution(what: &'static str, d: &Distribution, bad: &mut impl FnMut(&'static str, String)) {
+pub(crate) fn check_distribution(what: &'static str, d: &Distribution, bad: &mut dyn FnMut(&'static str, String)) {
     let ok = match *d {
         Distribution::Constant { ms } => finite_at_least(ms, 0.0),
         Distribution::Exponential { mean_ms } => mean_ms.is_finite() && mean_ms > 0.0,
@@ -520,201 +466,7 @@ fn check_nodes(d: &Diagram, catalog: &dyn Offerings, out: &mut Vec<Problem>) -> 
         if kinds.insert(node.id.clone(), node.kind.kind()).is_some() {
             bad(NO_FIELD, "this id is used by more than one node".to_owned());
         }
-        match &node.kind {
-            NodeKind::Client(p) => {
-                if !finite_at_least(p.rate_per_sec, 0.0) {
-                    bad("rate_per_sec", format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
-                }
-                if p.rate_per_sec > MAX_RATE_PER_SEC {
-                    bad("rate_per_sec", format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
-                } else if p.peak_rate_per_sec() > MAX_RATE_PER_SEC {
-                    bad(
-                        "pattern",
-                        format!(
-                            "the traffic pattern peaks at {} requests a second; at most 10,000,000",
-                            p.peak_rate_per_sec()
-                        ),
-                    );
-                }
-                if let Some(t) = p.timeout_ms
-                    && !(t.is_finite() && t > 0.0)
-                {
-                    bad("timeout_ms", format!("timeout_ms must be above 0, not {t}"));
-                }
-                if p.retries > MAX_RETRIES {
-                    bad("retries", format!("retries must be at most 100, not {}", p.retries));
-                }
-                if !finite_at_least(p.backoff_base_ms, 0.0) || !finite_at_least(p.backoff_max_ms, 0.0) {
-                    bad("backoff_base_ms", "backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
-                } else if p.retries > 0 && p.backoff_base_ms < 1.0 {
-                    // Retries at the same instant could keep simulated time from moving.
-                    bad(
-                        "backoff_base_ms",
-                        format!(
-                            "backoff_base_ms must be at least 1 ms when there are retries, not {}",
-                            p.backoff_base_ms
-                        ),
-                    );
-                } else if p.backoff_max_ms < p.backoff_base_ms {
-                    bad(
-                        "backoff_max_ms",
-                        format!(
-                            "backoff_max_ms ({}) is below backoff_base_ms ({})",
-                            p.backoff_max_ms, p.backoff_base_ms
-                        ),
-                    );
-                }
-                for t in &p.message_types {
-                    if !(t.weight.is_finite() && t.weight > 0.0) {
-                        bad("message_types", format!("message type '{}': weight must be above 0", t.name));
-                    }
-                }
-                check_pattern(&p.pattern, &mut bad);
-            }
-            NodeKind::Balancer(p) => {
-                if !(5.0..=300.0).contains(&p.health_check_interval_secs) {
-                    bad(
-                        "health_check_interval_secs",
-                        format!(
-                            "health_check_interval_secs must be between 5 and 300, not {}",
-                            p.health_check_interval_secs
-                        ),
-                    );
-                }
-                if p.rules_per_request > 100 {
-                    bad(
-                        "rules_per_request",
-                        format!(
-                            "rules_per_request must be at most 100 (a listener's limit), not {}",
-                            p.rules_per_request
-                        ),
-                    );
-                }
-                for (name, v) in
-                    [("unhealthy_threshold", p.unhealthy_threshold), ("healthy_threshold", p.healthy_threshold)]
-                {
-                    if !(2..=10).contains(&v) {
-                        bad(name, format!("{name} must be between 2 and 10, not {v}"));
-                    }
-                }
-            }
-            NodeKind::Instance(p) => {
-                if catalog.vcpus(&p.instance_type).is_none() {
-                    bad("instance_type", format!("instance type '{}' is not in the pricing catalog", p.instance_type));
-                }
-                if p.count == 0 {
-                    bad("count", "count must be at least 1".to_owned());
-                }
-                if p.count > 65_535 {
-                    bad("count", format!("count must be at most 65,535, not {}", p.count));
-                }
-                // Workers as the run will have them: the type's vCPUs unless given, on as many
-                // machines as the node can ever run (a group's maximum, raised by its actions).
-                let workers = workers_per_machine(p, catalog);
-                let machines = p.auto_scaling.as_ref().map_or(p.count, most_machines);
-                if u64::from(workers) * u64::from(machines) > MAX_WORKERS_PER_NODE {
-                    bad(
-                        "workers_per_instance",
-                        format!(
-                            "{machines} machines (the most this node can run) × {workers} workers each is {}; at most \
-                         1,000,000 workers per node",
-                            u64::from(workers) * u64::from(machines)
-                        ),
-                    );
-                }
-                match p.workers_per_instance {
-                    Some(0) => bad("workers_per_instance", "workers_per_instance must be at least 1".to_owned()),
-                    Some(w) if w > 65_535 => {
-                        bad("workers_per_instance", format!("workers_per_instance must be at most 65,535, not {w}"));
-                    }
-                    _ => {}
-                }
-                check_distribution("service_time", &p.service_time, &mut bad);
-                check_purchase(&p.instance_type, &p.purchase, "purchase", catalog, &mut bad);
-                if let Some(g) = &p.auto_scaling {
-                    check_scaling(g, ("count", p.count, super::InstanceParams::default().count), &mut bad);
-                }
-                let mut seen = BTreeSet::new();
-                for c in &p.components {
-                    if !seen.insert(c) {
-                        bad("components", format!("component '{c}' is listed twice"));
-                    }
-                }
-            }
-            NodeKind::Topic(p) => {
-                if p.http_delivery_retries > MAX_RETRIES {
-                    bad(
-                        "http_delivery_retries",
-                        format!("http_delivery_retries must be at most 100, not {}", p.http_delivery_retries),
-                    );
-                }
-                if !finite_at_least(p.http_retry_delay_secs, 0.0) {
-                    bad(
-                        "http_retry_delay_secs",
-                        format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs),
-                    );
-                } else if p.http_delivery_retries > 0 && p.http_retry_delay_secs < 0.001 {
-                    bad(
-                        "http_retry_delay_secs",
-                        format!(
-                            "http_retry_delay_secs must be at least 0.001 when there are retries, not {}",
-                            p.http_retry_delay_secs
-                        ),
-                    );
-                }
-            }
-            NodeKind::Queue(p) => {
-                if !(0.0..=43_200.0).contains(&p.visibility_timeout_secs) {
-                    bad(
-                        "visibility_timeout_secs",
-                        format!(
-                            "visibility_timeout_secs must be between 0 and 43,200 (12 h), not {}",
-                            p.visibility_timeout_secs
-                        ),
-                    );
-                }
-                if !(60.0..=1_209_600.0).contains(&p.retention_secs) {
-                    bad(
-                        "retention_secs",
-                        format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", p.retention_secs),
-                    );
-                }
-                if p.max_receives == Some(0) {
-                    bad("max_receives", "max_receives must be at least 1".to_owned());
-                }
-                if !(1..=10).contains(&p.batch_size) {
-                    bad("batch_size", format!("batch_size must be between 1 and 10, not {}", p.batch_size));
-                }
-                if p.message_groups == 0 || p.message_groups > MAX_FIFO_GROUPS {
-                    bad(
-                        "message_groups",
-                        format!("message_groups must be at least 1 and at most 100,000, not {}", p.message_groups),
-                    );
-                }
-            }
-            NodeKind::Containers(p) => check_containers(p, catalog, &mut bad),
-            NodeKind::Function(p) => {
-                if !(128..=10_240).contains(&p.memory_mb) {
-                    bad("memory_mb", format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
-                }
-                if p.concurrency_limit == 0 {
-                    bad("concurrency_limit", "concurrency_limit must be at least 1".to_owned());
-                }
-                check_distribution("duration", &p.duration, &mut bad);
-                if !finite_at_least(p.cold_start_ms, 0.0) {
-                    bad("cold_start_ms", format!("cold_start_ms must be 0 or more, not {}", p.cold_start_ms));
-                }
-                if !finite_at_least(p.idle_expiry_secs, 0.0) {
-                    bad("idle_expiry_secs", format!("idle_expiry_secs must be 0 or more, not {}", p.idle_expiry_secs));
-                }
-                if !(p.timeout_secs > 0.0 && p.timeout_secs <= 900.0) {
-                    bad(
-                        "timeout_secs",
-                        format!("timeout_secs must be above 0 and at most 900, not {}", p.timeout_secs),
-                    );
-                }
-            }
-        }
+        node.kind.params().check(catalog, &mut bad);
     }
     kinds
 }
@@ -726,14 +478,18 @@ pub fn workers_per_machine(p: &super::InstanceParams, catalog: &dyn Offerings) -
 }
 
 /// The most machines a group can ever run: its maximum, or more if a scheduled action raises it.
-fn most_machines(g: &super::AutoScaling) -> u32 {
+pub(crate) fn most_machines(g: &super::AutoScaling) -> u32 {
     g.scheduled.iter().flat_map(|a| [a.max, a.desired, a.min]).flatten().fold(g.max, u32::max)
 }
 
 /// An Auto Scaling group's bounds and times must make sense.
 /// `count` is the node's own count field — its name, value and default — which a group replaces,
 /// so it must be left at its default.
-fn check_scaling(g: &super::AutoScaling, count: (&'static str, u32, u32), bad: &mut impl FnMut(&'static str, String)) {
+pub(crate) fn check_scaling(
+    g: &super::AutoScaling,
+    count: (&'static str, u32, u32),
+    bad: &mut dyn FnMut(&'static str, String),
+) {
     if g.max == 0 || g.max > 65_535 {
         bad("auto_scaling.max", format!("auto_scaling.max must be between 1 and 65,535, not {}", g.max));
     }
@@ -848,58 +604,13 @@ fn check_scaling(g: &super::AutoScaling, count: (&'static str, u32, u32), bad: &
     }
 }
 
-/// A container service: its own checks (next to its parameters), then what needs the catalog —
-/// the cluster's instance type and purchase option, and whether a task fits on an instance.
-fn check_containers(p: &super::ContainersParams, catalog: &dyn Offerings, bad: &mut impl FnMut(&'static str, String)) {
-    for (field, message) in p.problems() {
-        bad(field, message);
-    }
-    check_distribution("service_time", &p.service_time, bad);
-    if let Some(g) = &p.auto_scaling {
-        check_scaling(g, ("tasks", p.tasks, super::ContainersParams::default().tasks), bad);
-    }
-    if p.auto_scaling.is_none() && p.tasks == 0 {
-        bad("tasks", "tasks must be at least 1 (or use auto_scaling with a minimum of 0)".to_owned());
-    }
-    let most = u64::from(p.auto_scaling.as_ref().map_or(p.tasks, most_machines));
-    if most * u64::from(p.workers_per_task) > MAX_WORKERS_PER_NODE {
-        bad(
-            "workers_per_task",
-            format!(
-                "{most} tasks (the most this service can run) × {} workers each is {}; at most 1,000,000 workers per node",
-                p.workers_per_task,
-                most * u64::from(p.workers_per_task)
-            ),
-        );
-    }
-    if p.launch_type != super::LaunchType::Ec2 {
-        return;
-    }
-    let c = &p.cluster;
-    let Some(vcpu) = catalog.vcpus(&c.instance_type) else {
-        bad("cluster.instance_type", format!("instance type '{}' is not in the pricing catalog", c.instance_type));
-        return;
-    };
-    check_purchase(&c.instance_type, &c.purchase, "cluster.purchase", catalog, bad);
-    let memory = catalog.memory_gib(&c.instance_type).unwrap_or(0.0);
-    if p.cpu > f64::from(vcpu) || p.memory_gb > memory {
-        bad(
-            "cpu",
-            format!(
-                "a task of {} vCPU / {} GB does not fit on a {} ({vcpu} vCPU, {memory} GiB): it would never be placed",
-                p.cpu, p.memory_gb, c.instance_type
-            ),
-        );
-    }
-}
-
 /// The purchase option must exist in the catalog for the node's type, with sensible figures.
-fn check_purchase(
+pub(crate) fn check_purchase(
     instance_type: &str,
     purchase: &super::PurchaseOption,
     field: &'static str,
     catalog: &dyn Offerings,
-    bad: &mut impl FnMut(&'static str, String),
+    bad: &mut dyn FnMut(&'static str, String),
 ) {
     use super::PurchaseOption;
     if catalog.vcpus(instance_type).is_none() {
@@ -936,7 +647,7 @@ fn check_purchase(
     }
 }
 
-fn check_pattern(pattern: &TrafficPattern, bad: &mut impl FnMut(&'static str, String)) {
+pub(crate) fn check_pattern(pattern: &TrafficPattern, bad: &mut dyn FnMut(&'static str, String)) {
     match pattern {
         TrafficPattern::Constant => {}
         TrafficPattern::Ramp { to_rate_per_sec, start_secs, ramp_secs } => {
@@ -1199,43 +910,11 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
         }
         let kind_of = |id: &NodeId| d.nodes.get(id).map(|n| &n.kind);
         match fault {
-            Fault::Crash { node, instance, .. } => match (kind_of(node), instance) {
-                (Some(NodeKind::Client(_)), _) => {
-                    bad("a client cannot crash; to stop traffic, change its rate or pattern".to_owned());
+            Fault::Crash { node, instance, .. } => {
+                if let Some(why) = kind_of(node).and_then(|k| k.params().crash_refusal(node, *instance)) {
+                    bad(why);
                 }
-                (Some(NodeKind::Queue(_) | NodeKind::Topic(_)), _) => {
-                    bad("queues and topics are managed services that stay available in this model; crash their consumers instead".to_owned());
-                }
-                (Some(NodeKind::Instance(p)), Some(k)) if *k >= p.initial_count() => {
-                    let n = p.initial_count();
-                    bad(format!(
-                        "instance {k} does not exist: node '{node}' starts with {n} (0 to {})",
-                        n.saturating_sub(1)
-                    ));
-                }
-                (Some(NodeKind::Containers(p)), Some(k)) if p.launch_type == super::LaunchType::Ec2 => {
-                    let n = p.cluster.instances;
-                    if *k >= n {
-                        let have =
-                            if n == 0 { "no instances".to_owned() } else { format!("{n} instances, 0 to {}", n - 1) };
-                        bad(format!(
-                            "cluster instance {k} does not exist: service '{node}' starts with {have} (on EC2, \
-                             instance names the cluster's instance)"
-                        ));
-                    }
-                }
-                (Some(NodeKind::Containers(p)), Some(k)) if *k >= p.initial_count() => {
-                    let n = p.initial_count();
-                    bad(format!(
-                        "task {k} does not exist: service '{node}' starts with {n} tasks (0 to {})",
-                        n.saturating_sub(1)
-                    ));
-                }
-                (Some(kind), Some(_)) if !matches!(kind.kind(), Kind::Instance | Kind::Containers) => {
-                    bad("only an instance node (or a container service's tasks) are numbered".to_owned());
-                }
-                _ => {}
-            },
+            }
             Fault::Slow { node, factor, .. } => {
                 if !kind_of(node).is_some_and(|k| k.kind().does_work()) {
                     bad("only an instance or a function node can be slowed".to_owned());

@@ -117,25 +117,25 @@ impl ChartKind {
         }
     }
 
-    /// The kinds of node whose series this chart plots one by one (none: a whole-system chart).
-    pub fn node_kinds(self) -> &'static [Kind] {
+    /// Whether this chart plots the series of nodes of `kind` one by one (no kind: a whole-system
+    /// chart). Asked of the kind's capabilities, so a new kind says once what it has.
+    pub fn plots(self, kind: Kind) -> bool {
         match self {
-            Self::Waiting => &[Kind::Queue, Kind::Instance, Kind::Containers],
-            Self::MessageAge => &[Kind::Queue],
-            Self::Instances => &[Kind::Instance, Kind::Containers],
-            Self::Utilisation => &[Kind::Instance, Kind::Containers, Kind::Function],
-            Self::Throughput | Self::Latency | Self::TimeToFulfil | Self::Cost | Self::CostRate => &[],
+            Self::Waiting => kind.has_backlog(),
+            Self::MessageAge => kind.keeps_messages(),
+            Self::Instances => kind.runs_machines(),
+            Self::Utilisation => kind.does_work(),
+            Self::Throughput | Self::Latency | Self::TimeToFulfil | Self::Cost | Self::CostRate => false,
         }
     }
 
     /// Whether a run of this engine can fill the chart: its diagram has the kinds it plots (time
     /// to fulfil needs work followed through a queue or topic).
     pub fn applies(self, engine: &Engine) -> bool {
-        let has = |kinds: &[Kind]| engine.diagram().nodes.iter().any(|n| kinds.contains(&n.kind.kind()));
         match self {
             Self::TimeToFulfil => engine.follows_work(),
             Self::Throughput | Self::Latency | Self::Cost | Self::CostRate => true,
-            other => has(other.node_kinds()),
+            other => engine.diagram().nodes.iter().any(|n| other.plots(n.kind.kind())),
         }
     }
 }
@@ -455,8 +455,7 @@ pub fn build(engine: &Engine, kind: ChartKind, options: &ChartOptions) -> Chart 
 /// is one of them (selecting a node of another kind, say a client, leaves the chart whole).
 fn plotted_nodes(engine: &Engine, kind: ChartKind, only: Option<usize>) -> Vec<usize> {
     let nodes = &engine.diagram().nodes;
-    let kinds = kind.node_kinds();
-    let all: Vec<usize> = (0..nodes.len()).filter(|&i| kinds.contains(&nodes[i].kind.kind())).collect();
+    let all: Vec<usize> = (0..nodes.len()).filter(|&i| kind.plots(nodes[i].kind.kind())).collect();
     match only {
         Some(i) if all.contains(&i) => vec![i],
         _ => all,
@@ -638,9 +637,10 @@ pub fn build_compare(sides: &[(&str, &Engine)], kind: CompareChart, max_points: 
 /// Queues' visible messages and instance nodes' backlogs summed at each sample of the run.
 fn total_waiting(engine: &Engine) -> Vec<[f64; 2]> {
     let nodes = &engine.diagram().nodes;
-    let kinds = ChartKind::Waiting.node_kinds();
-    let waiting: Vec<&[NodeSample]> =
-        (0..nodes.len()).filter(|&i| kinds.contains(&nodes[i].kind.kind())).map(|i| engine.node_series(i)).collect();
+    let waiting: Vec<&[NodeSample]> = (0..nodes.len())
+        .filter(|&i| ChartKind::Waiting.plots(nodes[i].kind.kind()))
+        .map(|i| engine.node_series(i))
+        .collect();
     engine
         .global_series()
         .iter()

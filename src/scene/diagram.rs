@@ -5,8 +5,9 @@
 //! per edge.
 
 use super::palette::{Palette, Rgb, kind_colour};
+pub use crate::model::IconPart;
 use crate::model::validate::is_synchronous_call;
-use crate::model::{BalancerAlgorithm, Diagram, Edge, Kind, Node, NodeKind};
+use crate::model::{Diagram, Edge, Kind, Node};
 use crate::sim::LiveNode;
 use std::fmt::Write as _;
 
@@ -22,23 +23,7 @@ pub fn trim(v: f64) -> String {
 
 /// A one-line summary of a node's main parameters, shown under its name.
 pub fn subtitle(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Client(p) => format!("{} req/s", trim(p.rate_per_sec)),
-        NodeKind::Balancer(p) => match p.algorithm {
-            BalancerAlgorithm::RoundRobin => "round robin",
-            BalancerAlgorithm::LeastOutstanding => "least outstanding",
-            BalancerAlgorithm::Random => "random",
-        }
-        .to_owned(),
-        NodeKind::Instance(p) => match &p.auto_scaling {
-            Some(g) => format!("{} to {} × {}", g.min, g.max, p.instance_type),
-            None => format!("{} × {}", p.count, p.instance_type),
-        },
-        NodeKind::Topic(_) => "fan-out".to_owned(),
-        NodeKind::Queue(p) => format!("{:?}", p.queue_type).to_lowercase(),
-        NodeKind::Function(p) => format!("{} MB, ≤ {}", p.memory_mb, p.concurrency_limit),
-        NodeKind::Containers(p) => p.summary(),
-    }
+    node.kind.params().summary()
 }
 
 /// `text` cut to `most` characters, the last of them "…" when it had more.
@@ -111,109 +96,6 @@ pub fn border_point(centre: (f32, f32), half: (f32, f32), toward: (f32, f32)) ->
     (centre.0 + d.0 * s, centre.1 + d.1 * s)
 }
 
-/// One stroke of a kind's icon, in units of half the icon's size around its centre.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum IconPart {
-    /// A circle outline.
-    Ring {
-        /// Centre.
-        at: (f32, f32),
-        /// Radius.
-        r: f32,
-    },
-    /// A filled circle.
-    Dot {
-        /// Centre.
-        at: (f32, f32),
-        /// Radius.
-        r: f32,
-    },
-    /// A straight line.
-    Line {
-        /// From.
-        a: (f32, f32),
-        /// To.
-        b: (f32, f32),
-    },
-    /// A rectangle outline.
-    Frame {
-        /// Centre.
-        at: (f32, f32),
-        /// Width and height.
-        size: (f32, f32),
-    },
-    /// A filled rectangle.
-    Block {
-        /// Centre.
-        at: (f32, f32),
-        /// Width and height.
-        size: (f32, f32),
-    },
-}
-
-/// The symbol of a node kind, drawn from shapes (not font glyphs) so that it looks the same
-/// whatever fonts a machine has.
-pub fn icon(kind: Kind) -> Vec<IconPart> {
-    use IconPart::{Block, Dot, Frame, Line, Ring};
-    match kind {
-        // Two people.
-        Kind::Client => [-0.35f32, 0.35]
-            .into_iter()
-            .flat_map(|dx| {
-                [
-                    Ring { at: (dx, -0.35), r: 0.25 },
-                    Line { a: (dx - 0.4, 0.75), b: (dx + 0.4, 0.75) },
-                    Line { a: (dx - 0.4, 0.75), b: (dx, 0.05) },
-                    Line { a: (dx + 0.4, 0.75), b: (dx, 0.05) },
-                ]
-            })
-            .collect(),
-        // One line in, three out.
-        Kind::Balancer => {
-            let hub = (-0.2, 0.0);
-            let mut parts = vec![Line { a: (-0.9, 0.0), b: hub }, Dot { at: hub, r: 0.18 }];
-            for dy in [-0.7, 0.0, 0.7] {
-                parts.push(Line { a: hub, b: (0.8, dy) });
-                parts.push(Dot { at: (0.8, dy), r: 0.13 });
-            }
-            parts
-        }
-        // A rack of servers.
-        Kind::Instance => [-0.55f32, 0.0, 0.55]
-            .into_iter()
-            .flat_map(|dy| [Frame { at: (0.0, dy), size: (1.6, 0.42) }, Dot { at: (0.55, dy), r: 0.08 }])
-            .collect(),
-        // One point fanning out to three.
-        Kind::Topic => {
-            let from = (-0.75, 0.0);
-            let mut parts = vec![Dot { at: from, r: 0.2 }];
-            for dy in [-0.7f32, 0.0, 0.7] {
-                let to = (0.8, dy);
-                parts.push(Line { a: from, b: to });
-                parts.push(Line { a: to, b: (to.0 - 0.25, dy - 0.12 - dy * 0.1) });
-                parts.push(Line { a: to, b: (to.0 - 0.25, dy + 0.12 - dy * 0.1) });
-            }
-            parts
-        }
-        // Messages waiting in line.
-        Kind::Queue => [-0.6f32, 0.0, 0.6].into_iter().map(|dx| Block { at: (dx, 0.0), size: (0.42, 1.2) }).collect(),
-        // A host holding four containers.
-        Kind::Containers => {
-            let mut parts = vec![Frame { at: (0.0, 0.0), size: (1.8, 1.6) }];
-            for (dx, dy) in [(-0.4f32, -0.35f32), (0.4, -0.35), (-0.4, 0.35), (0.4, 0.35)] {
-                parts.push(Block { at: (dx, dy), size: (0.6, 0.5) });
-            }
-            parts
-        }
-        // Lambda.
-        Kind::Function => vec![
-            Line { a: (-0.7, 0.8), b: (0.0, -0.1) },
-            Line { a: (-0.45, -0.8), b: (0.7, 0.8) },
-            Line { a: (-0.75, -0.8), b: (-0.45, -0.8) },
-        ],
-    }
-}
-
 /// What a node shows of a running simulation: its utilisation ring, the lines under its card,
 /// whether it is down.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,39 +113,37 @@ pub struct Badge {
 /// The badge of `node` in `state`.
 pub fn badge(node: &Node, state: &LiveNode) -> Badge {
     let kind = node.kind.kind();
+    let (running_word, waiting_word) = kind.badge_words();
     let mut items = Vec::new();
-    match kind {
-        Kind::Instance | Kind::Containers => {
-            let unit = if kind == Kind::Containers { "tasks" } else { "running" };
-            items.push(format!("{}/{} {unit}", state.running, state.capacity));
-            if state.warming > 0 {
-                items.push(format!("{} warming", state.warming));
-            }
-            // A scheduled action has moved the group's range away from the file's.
-            if let Some((min, max)) = state.range
-                && node.kind.auto_scaling().is_some_and(|g| (g.min, g.max) != (min, max))
-            {
-                items.push(format!("now {min} to {max}"));
-            }
-            if state.depth > 0 {
-                items.push(format!("{} waiting", state.depth));
-            }
-            if state.pending > 0 {
-                items.push(format!("{} pending", state.pending));
-            }
-            if let Some((running, booting)) = state.hosts {
-                let booting = if booting > 0 { format!(" (+{booting} booting)") } else { String::new() };
-                items.push(format!("{running} EC2{booting}"));
-            }
-        }
-        Kind::Function => items.push(format!("{}/{} executing", state.running, state.capacity)),
-        Kind::Queue => items.push(format!("{} in queue", state.depth)),
-        Kind::Client | Kind::Balancer | Kind::Topic => {}
+    if let Some(word) = running_word {
+        items.push(format!("{}/{} {word}", state.running, state.capacity));
+    }
+    if state.warming > 0 {
+        items.push(format!("{} warming", state.warming));
+    }
+    // A scheduled action has moved the group's range away from the file's.
+    if let Some((min, max)) = state.range
+        && node.kind.auto_scaling().is_some_and(|g| (g.min, g.max) != (min, max))
+    {
+        items.push(format!("now {min} to {max}"));
+    }
+    // Waiting work is news on a node that serves it, and the whole story of one that holds it.
+    if let Some(word) = waiting_word
+        && (state.depth > 0 || running_word.is_none())
+    {
+        items.push(format!("{} {word}", state.depth));
+    }
+    if state.pending > 0 {
+        items.push(format!("{} pending", state.pending));
+    }
+    if let Some((running, booting)) = state.hosts {
+        let booting = if booting > 0 { format!(" (+{booting} booting)") } else { String::new() };
+        items.push(format!("{running} EC2{booting}"));
     }
     Badge {
         ring: kind.does_work().then_some(state.utilization.clamp(0.0, 1.0)),
         lines: items.chunks(2).map(|pair| pair.join(" · ")).collect(),
-        short: matches!(kind, Kind::Instance | Kind::Containers) && state.running + state.warming < state.capacity,
+        short: kind.runs_machines() && state.running + state.warming < state.capacity,
         down: state.down,
     }
 }
@@ -497,7 +377,7 @@ fn icon_svg(out: &mut String, kind: Kind, centre: (f32, f32), size: f32, colour:
     let s = size / 2.0;
     let at = |(x, y): (f32, f32)| (centre.0 + x * s, centre.1 + y * s);
     let stroke = format!(r#"stroke="{colour}" stroke-width="{:.2}" fill="none""#, (size / 10.0).max(1.0));
-    for part in icon(kind) {
+    for part in kind.icon() {
         let _ = match part {
             IconPart::Ring { at: c, r } => {
                 let (cx, cy) = at(c);
@@ -581,7 +461,7 @@ mod tests {
 
     #[test]
     fn a_moved_group_range_is_shown_for_instances_and_for_container_services() {
-        use crate::model::{AutoScaling, ContainersParams, InstanceParams, NodeId};
+        use crate::model::{AutoScaling, ContainersParams, InstanceParams, NodeId, NodeKind};
         let group = Some(AutoScaling { min: 2, max: 6, ..AutoScaling::default() });
         let state = LiveNode { running: 4, capacity: 4, range: Some((4, 10)), ..LiveNode::default() };
         for kind in [

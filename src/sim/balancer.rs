@@ -362,6 +362,12 @@ impl Engine {
 }
 
 impl NodeBehaviour for BalancerState {
+    type Params = BalancerParams;
+
+    fn new_state(engine: &mut Engine, _node: &crate::model::Node, p: &BalancerParams) -> Self {
+        Self::new(p, engine.catalog.balancer.free_rules_per_request)
+    }
+
     fn start(engine: &mut Engine, node: u32) {
         let at = engine.now + engine.balancer(node).interval_ns;
         engine.events.push(at, Event::HealthCheck { balancer: node });

@@ -2,10 +2,8 @@
 //! purchase option (the what-if), by the hour on demand, and scaled to a month.
 
 use super::Engine;
-use super::containers::ContainersState;
-use super::instance::InstanceState;
-use super::kinds::KindState;
-use crate::cost::{Bill, BillOptions, NodeUsage};
+use super::kinds::for_kind;
+use crate::cost::{Bill, BillOptions};
 use crate::model::PurchaseOption;
 
 impl Engine {
@@ -20,37 +18,12 @@ impl Engine {
     /// no machine had been interrupted. `None` when a node's type has no such offering (a
     /// dedicated host for its family, say).
     pub fn what_if(&self, option: &PurchaseOption) -> Option<(Bill, Bill)> {
-        let now = self.now;
         let mut usages = Vec::with_capacity(self.nodes.len());
         for i in 0..self.nodes.len() as u32 {
-            // Only instance nodes (and container clusters) have purchase options; the rest bill as
-            // they are.
-            if let Some(s) = self.state_if::<ContainersState>(i) {
-                let option = match option {
-                    PurchaseOption::OnPremises { .. } => None,
-                    other => Some(other.clone()),
-                };
-                if let (Some(t), Some(o)) = (s.cluster_type(), &option) {
-                    self.catalog.machine_per_hour(t, o)?;
-                }
-                let usage = option.and_then(|o| s.usage_as(&o, now)).unwrap_or_else(|| self.usage_of(i));
-                usages.push(usage);
-                continue;
-            }
-            let usage = match self.state_if::<InstanceState>(i) {
-                Some(s) => {
-                    let option = match option {
-                        PurchaseOption::OnPremises { .. } => self.catalog.on_premises_for(&s.instance_type),
-                        other => other.clone(),
-                    };
-                    self.catalog.machine_per_hour(&s.instance_type, &option)?;
-                    NodeUsage::Instances(s.usage_as(&option, now))
-                }
-                None => self.usage_of(i),
-            };
-            usages.push(usage);
+            // Only nodes with machines bought by the hour change; the rest bill as they are.
+            usages.push(for_kind!(self, i, usage_as(self, i, option))?);
         }
-        let hours = now as f64 / 3.6e12;
+        let hours = self.now as f64 / 3.6e12;
         let free_tier = self.diagram.scenario.free_tier;
         let bill = Bill::compute(&usages, &self.catalog, BillOptions { free_tier, hours });
         let month = if hours > 0.0 {
@@ -66,13 +39,8 @@ impl Engine {
     /// length in hours), for savings plan recommendations.
     pub fn hourly_on_demand(&self) -> Vec<(f64, f64)> {
         let mut total: Vec<(f64, f64)> = Vec::new();
-        for node in &self.nodes {
-            // Only instance nodes and container clusters have machines bought by the hour.
-            let hours = match (InstanceState::of(&node.behaviour), ContainersState::of(&node.behaviour)) {
-                (Some(s), _) => s.meter.hourly_on_demand.hours_until(self.now),
-                (None, Some(c)) => c.hourly_on_demand(self.now),
-                (None, None) => Vec::new(),
-            };
+        for i in 0..self.nodes.len() as u32 {
+            let hours = for_kind!(self, i, hourly_on_demand(self, i));
             for (h, (dollars, length)) in hours.into_iter().enumerate() {
                 if total.len() <= h {
                     total.push((0.0, length));

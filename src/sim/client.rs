@@ -355,6 +355,14 @@ impl Engine {
 }
 
 impl NodeBehaviour for ClientState {
+    type Params = ClientParams;
+
+    fn new_state(engine: &mut Engine, node: &crate::model::Node, p: &ClientParams) -> Self {
+        let mut c = Self::new(p, &engine.message_types);
+        c.arrivals = Xoshiro256PlusPlus::seed_from_u64(super::client_stream_seed(engine.seed, &node.id.0));
+        c
+    }
+
     fn start(engine: &mut Engine, node: u32) {
         engine.schedule_next_request(node);
     }

@@ -667,6 +667,44 @@ impl Engine {
 }
 
 impl NodeBehaviour for ContainersState {
+    type Params = ContainersParams;
+
+    fn new_state(engine: &mut Engine, _node: &crate::model::Node, p: &ContainersParams) -> Self {
+        Self::new(p, &engine.catalog, engine.now)
+    }
+
+    #[inline]
+    fn pool(&self) -> Option<&InstanceState> {
+        Some(&self.pool)
+    }
+
+    #[inline]
+    fn pool_mut(&mut self) -> Option<&mut InstanceState> {
+        Some(&mut self.pool)
+    }
+
+    /// The cluster's instances bought as `option` (on premises is not offered for a cluster: the
+    /// service bills as it is); a Fargate service bills as it is.
+    fn usage_as(engine: &Engine, node: u32, option: &PurchaseOption) -> Option<NodeUsage> {
+        let s = engine.state::<Self>(node);
+        let option = match option {
+            PurchaseOption::OnPremises { .. } => None,
+            other => Some(other.clone()),
+        };
+        if let (Some(t), Some(o)) = (s.cluster_type(), &option) {
+            engine.catalog.machine_per_hour(t, o)?;
+        }
+        Some(
+            option
+                .and_then(|o| s.usage_as(&o, engine.now))
+                .unwrap_or_else(|| <Self as NodeBehaviour>::usage(engine, node)),
+        )
+    }
+
+    fn hourly_on_demand(engine: &Engine, node: u32) -> Vec<(f64, f64)> {
+        engine.state::<Self>(node).hourly_on_demand(engine.now)
+    }
+
     fn start(engine: &mut Engine, node: u32) {
         <InstanceState as NodeBehaviour>::start(engine, node);
         engine.start_cluster(node);

@@ -226,6 +226,12 @@ impl Engine {
 }
 
 impl NodeBehaviour for FunctionState {
+    type Params = FunctionParams;
+
+    fn new_state(_engine: &mut Engine, _node: &crate::model::Node, p: &FunctionParams) -> Self {
+        Self::new(p)
+    }
+
     fn start(engine: &mut Engine, node: u32) {
         let (now, from) = (engine.now, engine.measure_from);
         let f = engine.function(node);

@@ -126,29 +126,13 @@ pub(crate) struct InstanceState {
 /// The machines of a node that has them: an instance node's, or a container service's tasks.
 #[inline]
 pub(crate) fn pool(behaviour: &Behaviour) -> Option<&InstanceState> {
-    match behaviour {
-        Behaviour::Instance(s) => Some(s),
-        Behaviour::Containers(c) => Some(&c.pool),
-        Behaviour::Client(_)
-        | Behaviour::Balancer(_)
-        | Behaviour::Topic(_)
-        | Behaviour::Queue(_)
-        | Behaviour::Function(_) => None,
-    }
+    behaviour.pool()
 }
 
 /// The same, to change.
 #[inline]
 pub(crate) fn pool_mut(behaviour: &mut Behaviour) -> Option<&mut InstanceState> {
-    match behaviour {
-        Behaviour::Instance(s) => Some(s),
-        Behaviour::Containers(c) => Some(&mut c.pool),
-        Behaviour::Client(_)
-        | Behaviour::Balancer(_)
-        | Behaviour::Topic(_)
-        | Behaviour::Queue(_)
-        | Behaviour::Function(_) => None,
-    }
+    behaviour.pool_mut()
 }
 
 impl InstanceState {
@@ -718,6 +702,36 @@ fn m_restore_slot(engine: &mut Engine, node: u32, machine: u32, slot: u32) {
 }
 
 impl NodeBehaviour for InstanceState {
+    type Params = InstanceParams;
+
+    fn new_state(engine: &mut Engine, _node: &crate::model::Node, p: &InstanceParams) -> Self {
+        Self::new(p, &engine.catalog)
+    }
+
+    #[inline]
+    fn pool(&self) -> Option<&InstanceState> {
+        Some(self)
+    }
+
+    #[inline]
+    fn pool_mut(&mut self) -> Option<&mut InstanceState> {
+        Some(self)
+    }
+
+    fn usage_as(engine: &Engine, node: u32, option: &PurchaseOption) -> Option<NodeUsage> {
+        let s = engine.state::<Self>(node);
+        let option = match option {
+            PurchaseOption::OnPremises { .. } => engine.catalog.on_premises_for(&s.instance_type),
+            other => other.clone(),
+        };
+        engine.catalog.machine_per_hour(&s.instance_type, &option)?;
+        Some(NodeUsage::Instances(s.usage_as(&option, engine.now)))
+    }
+
+    fn hourly_on_demand(engine: &Engine, node: u32) -> Vec<(f64, f64)> {
+        engine.state::<Self>(node).meter.hourly_on_demand.hours_until(engine.now)
+    }
+
     fn start(engine: &mut Engine, node: u32) {
         let (now, from) = (engine.now, engine.measure_from);
         let s = engine.instance(node);

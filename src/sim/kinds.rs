@@ -31,7 +31,7 @@ use super::topic::TopicState;
 use super::{Engine, FailReason};
 use super::{LiveNode, NodeFigures};
 use crate::cost::NodeUsage;
-use crate::model::NodeKind;
+use crate::model::{Node, NodeKind, PurchaseOption};
 
 /// Calls [`NodeBehaviour`]'s `$method` of node `$node`'s kind: `for_kind!(engine, node,
 /// arrive(engine, node, call))` is `<QueueState as NodeBehaviour>::arrive(engine, node, call)` for
@@ -84,6 +84,31 @@ macro_rules! kinds {
         #[repr(u8)]
         pub(crate) enum Behaviour {
             $($variant($state)),*
+        }
+
+        impl Behaviour {
+            /// The node's machines, if its kind has any (see [`NodeBehaviour::pool`]).
+            #[inline]
+            pub(crate) fn pool(&self) -> Option<&InstanceState> {
+                match self {
+                    $(Self::$variant(s) => s.pool(),)*
+                }
+            }
+
+            /// The same, to change.
+            #[inline]
+            pub(crate) fn pool_mut(&mut self) -> Option<&mut InstanceState> {
+                match self {
+                    $(Self::$variant(s) => s.pool_mut(),)*
+                }
+            }
+
+            /// The running state of `node` (see [`NodeBehaviour::new_state`]).
+            pub(crate) fn new(engine: &mut Engine, node: &Node) -> Self {
+                match &node.kind {
+                    $(NodeKind::$variant(p) => Self::$variant(<$state as NodeBehaviour>::new_state(engine, node, p)),)*
+                }
+            }
         }
 
         $(
@@ -141,6 +166,14 @@ pub(crate) struct Gauges {
 /// queue, survives a zone outage and shows nothing beyond the counters every node keeps; a kind
 /// that is more than that overrides them.
 pub(crate) trait NodeBehaviour: KindState {
+    /// The kind's parameters, as `NodeKind` holds them.
+    type Params;
+
+    /// The running state of a node added to the engine with `params` (not yet wired or
+    /// started); it may tell the engine what the kind needs (a queue or topic turns following
+    /// work on).
+    fn new_state(engine: &mut Engine, node: &Node, params: &Self::Params) -> Self;
+
     /// Starts what the node does on its own: a client's first request, a balancer's health
     /// checks, an instance node's machines. Once, after the node is wired.
     fn start(engine: &mut Engine, node: u32);
@@ -215,6 +248,32 @@ pub(crate) trait NodeBehaviour: KindState {
 
     /// What the node has used so far, for billing.
     fn usage(engine: &Engine, node: u32) -> NodeUsage;
+
+    /// The usage so far had the node's machines been bought as `option` (the what-if), or `None`
+    /// when its instance type has no such offering. A kind without machines bought by the hour
+    /// uses what it uses.
+    fn usage_as(engine: &Engine, node: u32, _option: &PurchaseOption) -> Option<NodeUsage> {
+        Some(Self::usage(engine, node))
+    }
+
+    /// The on-demand value of the node's machines per clock hour so far: (dollars, the hour's
+    /// length in hours), for savings plan recommendations. None for a kind without machines.
+    fn hourly_on_demand(_engine: &Engine, _node: u32) -> Vec<(f64, f64)> {
+        Vec::new()
+    }
+
+    /// The machines of the node (an instance node's, a container service's tasks), which the
+    /// shared machine code of `instance.rs` drives; `None` for a kind without machines.
+    #[inline]
+    fn pool(&self) -> Option<&InstanceState> {
+        None
+    }
+
+    /// The same, to change.
+    #[inline]
+    fn pool_mut(&mut self) -> Option<&mut InstanceState> {
+        None
+    }
 
     /// What the node shows in a chart sample now.
     fn gauges(_engine: &Engine, _node: u32) -> Gauges {

@@ -55,17 +55,13 @@ pub use work::WorkTotals;
 
 use crate::cost::{Catalog, NodeUsage};
 use crate::model::validate::{self, Problem};
-use crate::model::{Diagram, Edge, Kind, Node, NodeKind};
-use balancer::BalancerState;
+use crate::model::{Diagram, Edge, Kind, Node};
 use call::{Call, Link};
-use client::{ClientState, Request};
-use containers::ContainersState;
+use client::Request;
 use events::{Event, EventQueue};
-use function::FunctionState;
-use instance::InstanceState;
 pub(crate) use kinds::Behaviour;
 use metrics::Metrics;
-use queue::{Message, QueueState, Receive, Sources};
+use queue::{Message, Receive, Sources};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
@@ -74,7 +70,7 @@ use stats::TimeAverage;
 use std::collections::BTreeMap;
 use thiserror::Error;
 use time::{ms_to_nanos, secs_to_nanos};
-use topic::{Delivery, TopicState};
+use topic::Delivery;
 
 /// Queues and topics one piece of work may pass through. A message or publish that has already
 /// passed through this many is refused where it arrives (counted as `loop_detected`, sent to the
@@ -371,27 +367,7 @@ impl Engine {
 
     /// Adds the state of one node (not yet wired or started).
     pub(crate) fn add_node(&mut self, node: &Node) -> u32 {
-        let behaviour = match &node.kind {
-            NodeKind::Client(p) => {
-                let mut c = ClientState::new(p, &self.message_types);
-                c.arrivals = Xoshiro256PlusPlus::seed_from_u64(client_stream_seed(self.seed, &node.id.0));
-                Behaviour::Client(c)
-            }
-            NodeKind::Balancer(p) => {
-                Behaviour::Balancer(BalancerState::new(p, self.catalog.balancer.free_rules_per_request))
-            }
-            NodeKind::Instance(p) => Behaviour::Instance(InstanceState::new(p, &self.catalog)),
-            NodeKind::Topic(p) => {
-                self.work.track = true;
-                Behaviour::Topic(TopicState::new(p))
-            }
-            NodeKind::Queue(p) => {
-                self.work.track = true;
-                Behaviour::Queue(QueueState::new(p))
-            }
-            NodeKind::Function(p) => Behaviour::Function(FunctionState::new(p)),
-            NodeKind::Containers(p) => Behaviour::Containers(ContainersState::new(p, &self.catalog, self.now)),
-        };
+        let behaviour = Behaviour::new(self, node);
         self.nodes.push(NodeState {
             behaviour,
             counters: NodeCounters::default(),

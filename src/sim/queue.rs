@@ -628,6 +628,13 @@ impl Engine {
 }
 
 impl NodeBehaviour for QueueState {
+    type Params = QueueParams;
+
+    fn new_state(engine: &mut Engine, _node: &crate::model::Node, p: &QueueParams) -> Self {
+        engine.work.track = true;
+        Self::new(p)
+    }
+
     fn start(_engine: &mut Engine, _node: u32) {}
 
     fn arrive(engine: &mut Engine, node: u32, call: Key) {

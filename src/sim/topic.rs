@@ -165,6 +165,13 @@ impl Engine {
 }
 
 impl NodeBehaviour for TopicState {
+    type Params = TopicParams;
+
+    fn new_state(engine: &mut Engine, _node: &crate::model::Node, p: &TopicParams) -> Self {
+        engine.work.track = true;
+        Self::new(p)
+    }
+
     fn start(_engine: &mut Engine, _node: u32) {}
 
     fn arrive(engine: &mut Engine, node: u32, call: Key) {

@@ -24,12 +24,12 @@ pub fn kind_colour(kind: Kind) -> Color32 {
 /// Paints the symbol of a node kind (the parts of [`crate::scene::diagram::icon`]), `size`
 /// points across, centred at `centre`.
 pub fn paint_icon(painter: &egui::Painter, kind: Kind, centre: egui::Pos2, size: f32, colour: Color32) {
-    use crate::scene::diagram::IconPart;
+    use crate::model::IconPart;
     use egui::{Stroke, vec2};
     let half = size / 2.0;
     let at = |(x, y): (f32, f32)| centre + vec2(x * half, y * half);
     let stroke = Stroke::new((size / 10.0).max(1.0), colour);
-    for part in crate::scene::diagram::icon(kind) {
+    for part in kind.icon() {
         match part {
             IconPart::Ring { at: middle, r } => {
                 painter.circle_stroke(at(middle), r * half, stroke);
