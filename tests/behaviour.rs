@@ -63,6 +63,7 @@ fn balancer_sends_to_a_dead_target_until_its_health_checks_fail() {
     d.scenario.faults.push(Fault::Crash {
         node: NodeId::new("s"),
         instance: Some(2),
+        task: None,
         at_secs: 100.0,
         for_secs: Some(200.0),
     });
@@ -90,7 +91,13 @@ fn a_message_taken_by_a_crashing_consumer_comes_back_after_the_visibility_timeou
         101.5,
         0.0,
     );
-    d.scenario.faults.push(Fault::Crash { node: NodeId::new("w"), instance: None, at_secs: 10.5, for_secs: Some(5.0) });
+    d.scenario.faults.push(Fault::Crash {
+        node: NodeId::new("w"),
+        instance: None,
+        task: None,
+        at_secs: 10.5,
+        for_secs: Some(5.0),
+    });
     let r = report(&d);
     let q = by_id(&r, "q").queue.unwrap();
     assert_eq!(q.sent, 50);

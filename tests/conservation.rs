@@ -197,18 +197,42 @@ fn random_diagram() -> impl Strategy<Value = Diagram> {
             for (target, at, len) in faults {
                 let n = &d.nodes[first_service + target % (d.nodes.len() - first_service)];
                 let fault = match &n.kind {
-                    NodeKind::Instance(p) if p.count > 1 && at > 30.0 => {
-                        Fault::Crash { node: n.id.clone(), instance: Some(1), at_secs: at, for_secs: Some(len) }
-                    }
+                    NodeKind::Instance(p) if p.count > 1 && at > 30.0 => Fault::Crash {
+                        node: n.id.clone(),
+                        instance: Some(1),
+                        task: None,
+                        at_secs: at,
+                        for_secs: Some(len),
+                    },
                     // On EC2 `instance` names the cluster's instance, on Fargate the task.
                     NodeKind::Containers(p)
                         if at > 20.0
                             && if p.launch_type == LaunchType::Ec2 { p.cluster.instances > 1 } else { p.tasks > 1 } =>
                     {
-                        Fault::Crash { node: n.id.clone(), instance: Some(1), at_secs: at, for_secs: Some(len) }
+                        Fault::Crash {
+                            node: n.id.clone(),
+                            instance: Some(1),
+                            task: None,
+                            at_secs: at,
+                            for_secs: Some(len),
+                        }
                     }
+                    // `task` names a task on any launch type (here, on EC2, beside its instance).
+                    NodeKind::Containers(p) if at > 10.0 && p.initial_count() > 1 => Fault::Crash {
+                        node: n.id.clone(),
+                        instance: None,
+                        task: Some(1),
+                        at_secs: at,
+                        for_secs: Some(len),
+                    },
                     NodeKind::Instance(_) | NodeKind::Function(_) | NodeKind::Balancer(_) | NodeKind::Containers(_) => {
-                        Fault::Crash { node: n.id.clone(), instance: None, at_secs: at, for_secs: Some(len) }
+                        Fault::Crash {
+                            node: n.id.clone(),
+                            instance: None,
+                            task: None,
+                            at_secs: at,
+                            for_secs: Some(len),
+                        }
                     }
                     _ => continue,
                 };
@@ -268,7 +292,11 @@ proptest! {
             }
         }
         let faulted = |id: &cloud_sandbox::model::NodeId| d.scenario.faults.iter().any(|f| f.nodes().contains(&id));
-        let instance_faults = d.scenario.faults.iter().any(|f| matches!(f, Fault::Crash { instance: Some(_), .. }));
+        let instance_faults = d
+            .scenario
+            .faults
+            .iter()
+            .any(|f| matches!(f, Fault::Crash { instance: Some(_), .. } | Fault::Crash { task: Some(_), .. }));
         if !instance_faults {
             prop_assert!(e.apply_live(&edited).is_ok(), "{:?}", e.apply_live(&edited));
             assert_identities(&e, "after a new instance count");

@@ -316,6 +316,7 @@ fn a_crashed_cluster_instance_takes_its_tasks_and_they_wait_for_room() {
     let crash = cloud_sandbox::model::Fault::Crash {
         node: cloud_sandbox::model::NodeId::new("svc"),
         instance: Some(0),
+        task: None,
         at_secs: 10.0,
         for_secs: Some(60.0),
     };
@@ -352,9 +353,72 @@ fn a_crashed_cluster_instance_takes_its_tasks_and_they_wait_for_room() {
     d.scenario.faults = vec![cloud_sandbox::model::Fault::Crash {
         node: cloud_sandbox::model::NodeId::new("svc"),
         instance: Some(2),
+        task: None,
         at_secs: 10.0,
         for_secs: None,
     }];
     let problems = cloud_sandbox::model::validate::check(&d, &Catalog::embedded());
     assert!(problems.iter().any(|p| p.message.contains("cluster instance 2 does not exist")), "{problems:?}");
+}
+
+#[test]
+fn a_crashed_task_on_ec2_leaves_its_instance_and_comes_back_where_it_was() {
+    // Two m5.large with two tasks of 1 vCPU / 4 GB each (full). Task 1 crashes at 10 s for 30 s:
+    // the other three serve, both instances stay up, nothing is pending or launched (its instance
+    // keeps its room), and at 40 s the task is back. Calls at 100/s of 5 ms each keep flowing.
+    let svc = ContainersParams {
+        launch_type: LaunchType::Ec2,
+        tasks: 4,
+        cpu: 1.0,
+        memory_gb: 4.0,
+        start_secs: Some(2.0),
+        service_time: Distribution::Constant { ms: 5.0 },
+        cluster: Cluster { instances: 2, max_instances: 4, boot_secs: 40.0, ..Cluster::default() },
+        ..ContainersParams::default()
+    };
+    let crash = |instance, task| cloud_sandbox::model::Fault::Crash {
+        node: cloud_sandbox::model::NodeId::new("svc"),
+        instance,
+        task,
+        at_secs: 10.0,
+        for_secs: Some(30.0),
+    };
+    let mut d = diagram(
+        vec![node("c", steady(100.0)), node("svc", NodeKind::Containers(svc))],
+        vec![edge("c", "svc")],
+        60.0,
+        0.0,
+    );
+    d.scenario.faults = vec![crash(None, Some(1))];
+    let problems = cloud_sandbox::model::validate::check(&d, &Catalog::embedded());
+    assert!(problems.iter().all(cloud_sandbox::model::validate::Problem::is_warning), "{problems:?}");
+    let mut e = Engine::new(&d, &Catalog::embedded(), &RunOptions::default()).unwrap();
+    let at = |e: &mut Engine, secs: f64| {
+        e.run_until(SimTime::from_secs(secs), u64::MAX);
+        e.live_nodes()[1]
+    };
+    let live = at(&mut e, 9.0);
+    assert_eq!((live.running, live.capacity, live.hosts), (4, 4, Some((2, 0))), "{live:?}");
+    let live = at(&mut e, 20.0);
+    assert_eq!((live.running, live.pending, live.hosts), (3, 0, Some((2, 0))), "{live:?}");
+    let live = at(&mut e, 41.0);
+    assert_eq!((live.running, live.pending, live.hosts), (4, 0, Some((2, 0))), "{live:?}");
+    let window = &e.fault_log()[0];
+    assert_eq!((window.what.as_str(), window.start_secs, window.end_secs), ("task 1 crashes", 10.0, Some(40.0)));
+
+    // A task that does not exist, both a task and an instance, a task of an instance node: refused.
+    let refused = |fault, kind: NodeKind| {
+        let mut d = diagram(vec![node("svc", kind)], vec![], 60.0, 0.0);
+        d.scenario.faults = vec![fault];
+        cloud_sandbox::model::validate::check(&d, &Catalog::embedded())
+            .into_iter()
+            .filter(|p| !p.is_warning())
+            .map(|p| p.message)
+            .collect::<Vec<_>>()
+    };
+    let four = || NodeKind::Containers(ContainersParams { tasks: 4, ..ContainersParams::default() });
+    assert!(refused(crash(None, Some(4)), four())[0].contains("task 4 does not exist"));
+    assert!(refused(crash(Some(0), Some(0)), four())[0].contains("not both"));
+    let instance = NodeKind::Instance(cloud_sandbox::model::InstanceParams::default());
+    assert!(refused(crash(None, Some(0)), instance)[0].contains("only a container service has tasks"));
 }

@@ -222,7 +222,8 @@ fn a_fault_injected_during_a_run_starts_at_once_and_can_be_ended_early() {
     let d = served(10.0, machines(2, 1.0), 100.0);
     let mut e = Engine::new(&d, &cloud_sandbox::cost::Catalog::embedded(), &RunOptions::default()).unwrap();
     e.run_until(SimTime(10_000_000_000), u64::MAX);
-    let crash = Fault::Crash { node: NodeId::new("s"), instance: None, at_secs: 99.0, for_secs: Some(20.0) };
+    let crash =
+        Fault::Crash { node: NodeId::new("s"), instance: None, task: None, at_secs: 99.0, for_secs: Some(20.0) };
     e.inject_fault(crash).unwrap();
     assert!(e.is_down(1), "down at once, whatever at_secs said");
     assert_eq!(e.fault_log()[0].start_secs, 10.0);
@@ -234,6 +235,6 @@ fn a_fault_injected_during_a_run_starts_at_once_and_can_be_ended_early() {
     let failed = e.client_totals().failed;
     assert!((49..=51).contains(&failed), "{failed}");
     assert_eq!(e.fault_log()[0].end_secs, Some(15.0));
-    let bad = Fault::Crash { node: NodeId::new("nope"), instance: None, at_secs: 0.0, for_secs: None };
+    let bad = Fault::Crash { node: NodeId::new("nope"), instance: None, task: None, at_secs: 0.0, for_secs: None };
     assert!(e.inject_fault(bad).unwrap_err().contains("'nope'"));
 }

@@ -155,14 +155,26 @@ fn check_names_each_kind_of_problem_with_its_place() {
     assert!(has(&problems_of(&d), "scenario", "warmup_secs (60) must be shorter"));
 
     let mut d = base();
-    d.scenario.faults.push(Fault::Crash { node: NodeId::new("nope"), instance: None, at_secs: 1.0, for_secs: None });
+    d.scenario.faults.push(Fault::Crash {
+        node: NodeId::new("nope"),
+        instance: None,
+        task: None,
+        at_secs: 1.0,
+        for_secs: None,
+    });
     d.scenario.faults.push(Fault::ComponentFailure {
         node: NodeId::new("s"),
         component: "db".into(),
         at_secs: 1.0,
         for_secs: Some(5.0),
     });
-    d.scenario.faults.push(Fault::Crash { node: NodeId::new("s"), instance: Some(3), at_secs: 1.0, for_secs: None });
+    d.scenario.faults.push(Fault::Crash {
+        node: NodeId::new("s"),
+        instance: Some(3),
+        task: None,
+        at_secs: 1.0,
+        for_secs: None,
+    });
     let p = problems_of(&d);
     assert!(has(&p, "fault 1", "'nope', which does not exist"), "{p:?}");
     assert!(has(&p, "fault 2", "no component 'db'"), "{p:?}");

@@ -349,6 +349,7 @@ fn a_shorter_visibility_timeout_applies_to_the_next_receives_while_earlier_ones_
     d.scenario.faults.push(cloud_sandbox::model::Fault::Crash {
         node: cloud_sandbox::model::NodeId::new("x"),
         instance: None,
+        task: None,
         at_secs: 0.0,
         for_secs: None,
     });

@@ -251,6 +251,7 @@ fn reserved_instances_are_billed_when_idle_or_down() {
     d.scenario.faults.push(Fault::Crash {
         node: NodeId::new("s"),
         instance: None,
+        task: None,
         at_secs: 600.0,
         for_secs: Some(1800.0),
     });

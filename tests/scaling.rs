@@ -104,6 +104,7 @@ fn a_machine_down_past_the_grace_period_is_replaced() {
     d.scenario.faults.push(Fault::Crash {
         node: NodeId::new("g"),
         instance: Some(0),
+        task: None,
         at_secs: 300.0,
         for_secs: Some(800.0),
     });

@@ -20,7 +20,7 @@ fn while_a_node_is_down_no_request_succeeds_and_failures_take_the_round_trip() {
         0.0,
     );
     d.scenario.faults =
-        vec![Fault::Crash { node: NodeId::new("s"), instance: None, at_secs: 30.0, for_secs: Some(20.0) }];
+        vec![Fault::Crash { node: NodeId::new("s"), instance: None, task: None, at_secs: 30.0, for_secs: Some(20.0) }];
     let engine = run(&d, &RunOptions::default());
     let global = engine.global_series();
     assert_eq!(global.len(), 80, "one sample per simulated second");

@@ -1224,3 +1224,36 @@ fn a_connection_from_a_queue_offers_no_latency_the_engine_would_ignore() {
     h.run();
     assert!(h.query_by_label("Latency").is_some());
 }
+
+#[test]
+fn the_faults_tab_shows_a_container_crash_without_changing_it_and_picks_tasks_and_instances() {
+    // Looking at a fault must not edit it: the tab used to clear `instance` of any crash not on an
+    // instance node, so showing a container service's task crash turned it into "all tasks".
+    use cloud_sandbox::model::Fault;
+    let mut h = harness(SandboxApp::headless(Some("saves/coffee-shop-containers.ron".into())));
+    let before = h.state().doc.diagram.scenario.faults.clone();
+    h.get_by_role_and_label(Role::Button, "Faults (1)").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.faults, before, "showing the fault left it as it was");
+    assert!(matches!(before[0], Fault::Crash { task: Some(1), instance: None, .. }));
+    // The picker offers the service's tasks (four on Fargate) and the whole service.
+    h.get_by_role_and_label(Role::ComboBox, "what").click();
+    h.run();
+    assert_eq!(h.query_all_by_label_contains("task ").count(), 4 + 1, "four tasks, and the chosen one shown");
+    h.get_by_label("all tasks").click();
+    h.run();
+    assert!(matches!(h.state().doc.diagram.scenario.faults[0], Fault::Crash { task: None, instance: None, .. }));
+    // A file's `instance: 1` on a Fargate service (task 1, as older files say it) is left alone too.
+    let old = Fault::Crash {
+        node: before[0].nodes()[0].clone(),
+        instance: Some(1),
+        task: None,
+        at_secs: 300.0,
+        for_secs: None,
+    };
+    h.state_mut().doc.diagram.scenario.faults[0] = old.clone();
+    h.run();
+    h.run();
+    assert_eq!(h.state().doc.diagram.scenario.faults[0], old);
+}

@@ -433,8 +433,21 @@ impl KindParams for ContainersParams {
         }
     }
 
-    /// On EC2 `instance` names the cluster's instance; on Fargate, a task.
-    fn crash_refusal(&self, id: &NodeId, instance: Option<u32>) -> Option<String> {
+    /// `task` names a task; `instance` on EC2 the cluster's instance, on Fargate a task.
+    fn crash_refusal(&self, id: &NodeId, instance: Option<u32>, task: Option<u32>) -> Option<String> {
+        let n = self.initial_count();
+        if let Some(k) = task {
+            return if instance.is_some() {
+                Some("name either a task or an instance to crash, not both".to_owned())
+            } else {
+                (k >= n).then(|| {
+                    format!(
+                        "task {k} does not exist: service '{id}' starts with {n} tasks (0 to {})",
+                        n.saturating_sub(1)
+                    )
+                })
+            };
+        }
         let k = instance?;
         if self.launch_type == LaunchType::Ec2 {
             let n = self.cluster.instances;
@@ -446,11 +459,17 @@ impl KindParams for ContainersParams {
                 )
             })
         } else {
-            let n = self.initial_count();
             (k >= n).then(|| {
                 format!("task {k} does not exist: service '{id}' starts with {n} tasks (0 to {})", n.saturating_sub(1))
             })
         }
+    }
+
+    fn crash_parts(&self) -> Vec<(String, Option<u32>, Option<u32>)> {
+        let tasks = (0..self.initial_count().min(64)).map(|k| (format!("task {k}"), None, Some(k)));
+        let hosts = if self.launch_type == LaunchType::Ec2 { self.cluster.instances.min(64) } else { 0 };
+        let hosts = (0..hosts).map(|k| (format!("cluster instance {k}"), Some(k), None));
+        std::iter::once(("all tasks".to_owned(), None, None)).chain(tasks).chain(hosts).collect()
     }
 
     fn auto_scaling(&self) -> Option<&AutoScaling> {

@@ -364,6 +364,7 @@ mod tests {
         s.faults.push(super::super::Fault::Crash {
             node: id("instance-1"),
             instance: None,
+            task: None,
             at_secs: 1.0,
             for_secs: None,
         });

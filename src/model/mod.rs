@@ -140,9 +140,15 @@ pub enum Fault {
     Crash {
         /// Which node.
         node: NodeId,
-        /// For an instance node, which instance (0-based); `None` means all of them.
+        /// For an instance node, which instance (0-based); for a container service on EC2, which
+        /// of the cluster's instances (its tasks stop with it); on Fargate, which task. `None`
+        /// means all of them.
         #[serde(default)]
         instance: Option<u32>,
+        /// For a container service, which task (0-based), on any launch type: it stops and comes
+        /// back when the crash ends, where it was placed. `None` with no `instance`: all tasks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task: Option<u32>,
         /// When it happens, in simulated seconds.
         at_secs: f64,
         /// How long it lasts; `None` means until the end of the run.
@@ -302,6 +308,7 @@ impl Fault {
     /// What the fault does, for a person: "crash of 'barista'", "zone b outage".
     pub fn describe(&self) -> String {
         match self {
+            Self::Crash { node, task: Some(t), .. } => format!("crash of '{node}' task {t}"),
             Self::Crash { node, instance: Some(i), .. } => format!("crash of '{node}' instance {i}"),
             Self::Crash { node, .. } => format!("crash of '{node}'"),
             Self::Slow { node, factor, .. } => format!("'{node}' {factor}× slower"),
@@ -774,10 +781,22 @@ pub trait KindParams {
         validate::Size::default()
     }
 
-    /// Why a crash fault cannot name this node — or its part `instance` (a machine, a task, a
-    /// cluster instance) — or `None` when it can. `id` is the node's, for the message.
-    fn crash_refusal(&self, _id: &NodeId, instance: Option<u32>) -> Option<String> {
-        instance.map(|_| "only an instance node (or a container service's tasks) are numbered".to_owned())
+    /// Why a crash fault cannot name this node — or its part `instance` (a machine, a cluster
+    /// instance) or `task` (a container service's) — or `None` when it can. `id` is the node's,
+    /// for the message.
+    fn crash_refusal(&self, _id: &NodeId, instance: Option<u32>, task: Option<u32>) -> Option<String> {
+        if task.is_some() {
+            Some("only a container service has tasks".to_owned())
+        } else {
+            instance.map(|_| "only an instance node (or a container service) has numbered machines".to_owned())
+        }
+    }
+
+    /// What a crash of this node can name, as a picker offers it: a label ("all machines",
+    /// "machine 2", "task 0", "cluster instance 1") with the fault's `instance` and `task`. Empty
+    /// for a kind whose crash is of the whole node; at most 64 of each numbered part.
+    fn crash_parts(&self) -> Vec<(String, Option<u32>, Option<u32>)> {
+        Vec::new()
     }
 
     /// The named parts that can fail inside the node (an instance node's components).

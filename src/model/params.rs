@@ -753,7 +753,7 @@ impl KindParams for ClientParams {
         out
     }
 
-    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>) -> Option<String> {
+    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>, _task: Option<u32>) -> Option<String> {
         Some("a client cannot crash; to stop traffic, change its rate or pattern".to_owned())
     }
 }
@@ -860,11 +860,19 @@ impl KindParams for InstanceParams {
         }
     }
 
-    fn crash_refusal(&self, id: &NodeId, instance: Option<u32>) -> Option<String> {
+    fn crash_refusal(&self, id: &NodeId, instance: Option<u32>, task: Option<u32>) -> Option<String> {
+        if task.is_some() {
+            return Some("only a container service has tasks; name a machine with instance".to_owned());
+        }
         let n = self.initial_count();
         instance
             .filter(|&k| k >= n)
             .map(|k| format!("instance {k} does not exist: node '{id}' starts with {n} (0 to {})", n.saturating_sub(1)))
+    }
+
+    fn crash_parts(&self) -> Vec<(String, Option<u32>, Option<u32>)> {
+        let machines = (0..self.initial_count().min(64)).map(|k| (format!("machine {k}"), Some(k), None));
+        std::iter::once(("all machines".to_owned(), None, None)).chain(machines).collect()
     }
 
     fn components(&self) -> &[String] {
@@ -913,7 +921,7 @@ impl KindParams for TopicParams {
         vec![("http_retry_delay_secs", self.http_retry_delay_secs)]
     }
 
-    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>) -> Option<String> {
+    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>, _task: Option<u32>) -> Option<String> {
         Some(MANAGED.to_owned())
     }
 }
@@ -963,7 +971,7 @@ impl KindParams for QueueParams {
         validate::Size { groups, ..validate::Size::default() }
     }
 
-    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>) -> Option<String> {
+    fn crash_refusal(&self, _id: &NodeId, _instance: Option<u32>, _task: Option<u32>) -> Option<String> {
         Some(MANAGED.to_owned())
     }
 }

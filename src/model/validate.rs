@@ -910,8 +910,8 @@ fn problems_of_fault(d: &Lookup<'_>, fault: &Fault) -> Vec<String> {
         }
         let kind_of = |id: &NodeId| d.nodes.get(id).map(|n| &n.kind);
         match fault {
-            Fault::Crash { node, instance, .. } => {
-                if let Some(why) = kind_of(node).and_then(|k| k.params().crash_refusal(node, *instance)) {
+            Fault::Crash { node, instance, task, .. } => {
+                if let Some(why) = kind_of(node).and_then(|k| k.params().crash_refusal(node, *instance, *task)) {
                     bad(why);
                 }
             }

@@ -72,11 +72,11 @@ pub fn retarget(fault: &Fault, d: &Diagram) -> Result<Fault, String> {
     let component = |name: &str| component_owner(d, name).map(|n| n.id.clone());
     let mut f = fault.clone();
     match &mut f {
-        Fault::Crash { node, instance, at_secs, for_secs } => {
+        Fault::Crash { node, instance, task, at_secs, for_secs } => {
             if let Some(n) = node_named(d, &node.0) {
                 *node = n.id.clone();
             } else if let Some(owner) = component(&node.0) {
-                if instance.is_some() {
+                if instance.is_some() || task.is_some() {
                     return Err(format!("'{node}' is a component of '{owner}' there, which has no numbered instances"));
                 }
                 return Ok(Fault::ComponentFailure {
@@ -96,7 +96,13 @@ pub fn retarget(fault: &Fault, d: &Diagram) -> Result<Fault, String> {
             } else if let Some(owner) = component(c) {
                 *node = owner;
             } else if let Some(n) = node_named(d, c) {
-                return Ok(Fault::Crash { node: n.id.clone(), instance: None, at_secs: *at_secs, for_secs: *for_secs });
+                return Ok(Fault::Crash {
+                    node: n.id.clone(),
+                    instance: None,
+                    task: None,
+                    at_secs: *at_secs,
+                    for_secs: *for_secs,
+                });
             } else {
                 return Err(format!("there is no component or node named '{c}'"));
             }
@@ -298,7 +304,13 @@ mod tests {
     fn faults_are_matched_by_node_or_component_name() {
         let mono = example("coffee-shop-monolith.ron");
         let micro = example("coffee-shop-microservices.ron");
-        let crash = Fault::Crash { node: NodeId::new("barista"), instance: None, at_secs: 1.0, for_secs: Some(2.0) };
+        let crash = Fault::Crash {
+            node: NodeId::new("barista"),
+            instance: None,
+            task: None,
+            at_secs: 1.0,
+            for_secs: Some(2.0),
+        };
         // A node in one design is a component in the other, both ways.
         assert_eq!(
             retarget(&crash, &mono),
@@ -337,7 +349,8 @@ mod tests {
         // By label, whatever the case.
         let by_label = Fault::Slow { node: NodeId::new("barista service"), at_secs: 0.0, for_secs: None, factor: 2.0 };
         assert!(matches!(retarget(&by_label, &micro), Ok(Fault::Slow { node, .. }) if node.0 == "barista"));
-        let missing = Fault::Crash { node: NodeId::new("roaster"), instance: None, at_secs: 1.0, for_secs: None };
+        let missing =
+            Fault::Crash { node: NodeId::new("roaster"), instance: None, task: None, at_secs: 1.0, for_secs: None };
         assert!(retarget(&missing, &micro).unwrap_err().contains("'roaster'"));
     }
 
@@ -351,6 +364,7 @@ mod tests {
             faults: Some(vec![Fault::Crash {
                 node: NodeId::new("roaster"),
                 instance: None,
+                task: None,
                 at_secs: 1.0,
                 for_secs: None,
             }]),

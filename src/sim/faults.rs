@@ -161,6 +161,11 @@ impl Engine {
         let node = f.nodes().first().and_then(|id| self.live_index(&id.0));
         let subject = fault_subject(&f);
         match (&f, node) {
+            (Fault::Crash { task: Some(k), .. }, Some(n)) => {
+                // A task is one machine of the service's pool, wherever it runs.
+                self.log_fault_start(subject, format!("task {k} crashes"), Some(fault), 0);
+                for_kind!(self, n, take_down(self, n, Some(*k), FailReason::NodeDown));
+            }
             (Fault::Crash { instance, .. }, Some(n)) => {
                 let what = instance.map_or_else(|| "crashes".to_owned(), |i| format!("instance {i} crashes"));
                 self.log_fault_start(subject, what, Some(fault), 0);
@@ -227,6 +232,7 @@ impl Engine {
             self.log_fault_end(&fault_subject(&f), Some(fault), 0);
         }
         match (&f, node) {
+            (Fault::Crash { task: Some(k), .. }, Some(n)) => for_kind!(self, n, bring_up(self, n, Some(*k))),
             (Fault::Crash { instance, .. }, Some(n)) => for_kind!(self, n, recover(self, n, *instance)),
             (Fault::ComponentFailure { .. }, Some(n)) => self.bring_up(n, None),
             (Fault::Slow { .. }, Some(n)) => self.nodes[n as usize].slow_factor = 1.0,

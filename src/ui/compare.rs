@@ -229,7 +229,7 @@ impl CompareView {
     fn fail_both(&mut self, side: usize, id: &NodeId, secs: Option<f64>) {
         let Some(node) = self.sides[side].diagram.node(id) else { return };
         let name = node.label().to_owned();
-        let crash = Fault::Crash { node: id.clone(), instance: None, at_secs: 0.0, for_secs: secs };
+        let crash = Fault::Crash { node: id.clone(), instance: None, task: None, at_secs: 0.0, for_secs: secs };
         let mut said = Vec::new();
         for (k, s) in self.sides.iter_mut().enumerate() {
             let fault = if k == side { Ok(crash.clone()) } else { matched(&crash, &name, &s.diagram) };
@@ -252,7 +252,7 @@ impl CompareView {
             let target = if k == side {
                 Some(id.clone())
             } else {
-                let crash = Fault::Crash { node: id.clone(), instance: None, at_secs: 0.0, for_secs: None };
+                let crash = Fault::Crash { node: id.clone(), instance: None, task: None, at_secs: 0.0, for_secs: None };
                 matched(&crash, &name, &s.diagram).ok().and_then(|f| f.nodes().first().map(|n| (*n).clone()))
             };
             if let Some(target) = target {
@@ -290,9 +290,13 @@ impl CompareView {
 fn matched(crash: &Fault, label: &str, other: &Diagram) -> Result<Fault, String> {
     compare::retarget(crash, other).or_else(|_| {
         let by_label = match crash {
-            Fault::Crash { instance, at_secs, for_secs, .. } => {
-                Fault::Crash { node: NodeId::new(label), instance: *instance, at_secs: *at_secs, for_secs: *for_secs }
-            }
+            Fault::Crash { instance, task, at_secs, for_secs, .. } => Fault::Crash {
+                node: NodeId::new(label),
+                instance: *instance,
+                task: *task,
+                at_secs: *at_secs,
+                for_secs: *for_secs,
+            },
             other => other.clone(),
         };
         compare::retarget(&by_label, other)

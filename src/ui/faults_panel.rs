@@ -6,7 +6,7 @@ use super::action::Action;
 use super::live::LiveRun;
 use super::theme::Palette;
 use crate::model::edit::Edit;
-use crate::model::{Diagram, Fault, Kind, Location, NodeId, NodeKind};
+use crate::model::{Diagram, Fault, Kind, Location, NodeId};
 use egui::{Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke, pos2, vec2};
 
 /// The kinds offered by "Add", with a short hint each.
@@ -31,7 +31,13 @@ fn new_fault(kind: usize, d: &Diagram) -> Option<Fault> {
     let first = |kinds: &[Kind]| d.nodes.iter().find(|n| kinds.contains(&n.kind.kind())).map(|n| n.id.clone());
     let (at_secs, for_secs) = (60.0_f64.min(d.scenario.duration_secs / 2.0), Some(60.0));
     Some(match kind {
-        0 => Fault::Crash { node: first(&Kind::all_that(Kind::can_fail))?, instance: None, at_secs, for_secs },
+        0 => Fault::Crash {
+            node: first(&Kind::all_that(Kind::can_fail))?,
+            instance: None,
+            task: None,
+            at_secs,
+            for_secs,
+        },
         1 => Fault::Slow { node: first(&Kind::all_that(Kind::does_work))?, at_secs, for_secs, factor: 3.0 },
         2 => {
             let (node, component) =
@@ -245,18 +251,34 @@ fn number(
 fn target_fields(ui: &mut egui::Ui, f: &mut Fault, d: &Diagram, i: usize) {
     let failing = Kind::all_that(Kind::can_fail);
     match f {
-        Fault::Crash { node, instance, .. } => {
+        Fault::Crash { node, instance, task, .. } => {
+            let before = node.clone();
             node_combo(ui, ("fault-node", i), node, d, &failing);
-            if let Some(NodeKind::Instance(p)) = d.node(node).map(|n| &n.kind) {
-                let text = instance.map_or_else(|| "all machines".to_owned(), |k| format!("machine {k}"));
-                labelled_combo(ui, "machine", ("fault-instance", i), text, |ui| {
-                    ui.selectable_value(instance, None, "all machines");
-                    for k in 0..p.initial_count().min(64) {
-                        ui.selectable_value(instance, Some(k), format!("machine {k}"));
+            if *node != before {
+                // Another node: its parts are numbered differently (or not at all).
+                (*instance, *task) = (None, None);
+            }
+            let parts = d.node(node).map(|n| n.kind.params().crash_parts()).unwrap_or_default();
+            if !parts.is_empty() {
+                let chosen = (*instance, *task);
+                let text = parts.iter().find(|p| (p.1, p.2) == chosen).map_or_else(
+                    // A part the picker does not list (beyond its first 64): named as the file does.
+                    || {
+                        format!(
+                            "{} {}",
+                            if task.is_some() { "task" } else { "instance" },
+                            task.or(*instance).unwrap_or(0)
+                        )
+                    },
+                    |p| p.0.clone(),
+                );
+                labelled_combo(ui, "what", ("fault-instance", i), text, |ui| {
+                    for (label, k, t) in parts {
+                        if ui.selectable_label(chosen == (k, t), label).clicked() {
+                            (*instance, *task) = (k, t);
+                        }
                     }
                 });
-            } else {
-                *instance = None;
             }
         }
         Fault::Slow { node, factor, .. } => {
