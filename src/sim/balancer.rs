@@ -156,8 +156,21 @@ impl BalancerState {
 
     /// The traffic of the clock hour of `t`. A connection that opened in an hour already folded
     /// (over [`OPEN_HOURS`] ago) counts in the oldest open one.
+    #[inline]
     fn hour(&mut self, t: u64, catalog: &crate::cost::Catalog) -> &mut BalancerHour {
         let h = (t / 3_600_000_000_000) as usize;
+        // Nearly always the newest open hour.
+        if h + 1 == self.first_hour + self.hours.len() {
+            let last = self.hours.len() - 1;
+            return &mut self.hours[last];
+        }
+        self.open_hour(h, catalog)
+    }
+
+    /// [`Self::hour`] when `h` is not the newest open hour: hours are opened up to it, and those
+    /// beyond the last [`OPEN_HOURS`] folded into the closed total.
+    #[cold]
+    fn open_hour(&mut self, h: usize, catalog: &crate::cost::Catalog) -> &mut BalancerHour {
         while self.first_hour + self.hours.len() <= h {
             self.hours.push(BalancerHour::default());
         }
@@ -247,9 +260,6 @@ impl Engine {
         let payload = call.payload;
         let Behaviour::Balancer(b) = &mut self.nodes[node as usize].behaviour else { return };
         let billed_rules = u64::from(b.rules_per_request.saturating_sub(b.free_rules));
-        let hour = b.hour(now, &self.catalog);
-        hour.new_connections += 1;
-        hour.rule_evaluations += billed_rules;
         let n = b.targets.len();
         if b.healthy_stale {
             b.healthy.clear();
@@ -281,6 +291,11 @@ impl Engine {
                 }
             }
         };
+        // The connection and its rules are billed whether or not a target takes it.
+        let to_function = chosen.is_some_and(|t| b.targets[t].instance == NO_INSTANCE && b.targets[t].function);
+        let hour = b.hour(now, &self.catalog);
+        hour.new_connections += 1;
+        hour.rule_evaluations += billed_rules;
         let Some(t) = chosen else {
             if measured {
                 b.no_target += 1;
@@ -289,16 +304,13 @@ impl Engine {
             return;
         };
         let bytes = u64::from(payload.request_bytes) + u64::from(payload.response_bytes);
-        let target = &mut b.targets[t];
-        target.outstanding += 1;
-        let to_function = target.instance == NO_INSTANCE && target.function;
-        let hour = b.hour(now, &self.catalog);
         if to_function {
             hour.lambda_bytes += bytes;
         } else {
             hour.processed_bytes += bytes;
         }
         let target = &mut b.targets[t];
+        target.outstanding += 1;
         let (link, instance) = (target.link, target.instance);
         if let Some(call) = self.calls.get_mut(key) {
             call.instance = t as u32;
