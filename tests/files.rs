@@ -430,3 +430,36 @@ fn each_problem_names_the_field_it_is_about() {
     d.nodes.push(node("s", servers(1, 1, 1.0)));
     assert_eq!(field_of(&d, "more than one node"), Some(None));
 }
+
+#[test]
+fn every_pair_of_kinds_is_wired_by_the_rules() {
+    // The rules, written out by hand from the file format's documentation: nothing sends to a
+    // client; a queue is read by instances, container services and functions (and forwards to a
+    // queue only as its dead-letter queue); a topic does not subscribe to a topic; everything
+    // else may be connected. Only queue → queue may be a dead-letter edge.
+    use cloud_sandbox::model::Kind;
+    use cloud_sandbox::model::validate::wiring_refusal;
+    for from in Kind::ALL {
+        for to in Kind::ALL {
+            let allowed = match (from, to) {
+                (_, Kind::Client)
+                | (Kind::Queue, Kind::Queue | Kind::Topic | Kind::Balancer)
+                | (Kind::Topic, Kind::Topic) => false,
+                (
+                    Kind::Client | Kind::Balancer | Kind::Instance | Kind::Containers | Kind::Function | Kind::Topic,
+                    _,
+                )
+                | (Kind::Queue, Kind::Instance | Kind::Containers | Kind::Function) => true,
+            };
+            let refusal = wiring_refusal(from, to, false);
+            assert_eq!(refusal.is_none(), allowed, "{from} → {to}: {refusal:?}");
+            let dead_letter = wiring_refusal(from, to, true);
+            assert_eq!(dead_letter.is_none(), from == Kind::Queue && to == Kind::Queue, "{from} → {to} dead letter");
+        }
+    }
+    let why = wiring_refusal(Kind::Queue, Kind::Balancer, false).unwrap_or_default();
+    assert_eq!(
+        why,
+        "a queue is read by its consumers (instance, containers or function nodes); it does not push to a balancer"
+    );
+}

@@ -111,9 +111,12 @@ pub fn wiring_refusal(from: Kind, to: Kind, dead_letter: bool) -> Option<String>
     } else if from == Kind::Queue && to == Kind::Queue {
         Some("a queue-to-queue edge must be marked dead_letter (queues do not forward messages)".to_owned())
     } else if from == Kind::Queue && !to.consumes_queues() {
-        Some(
-            "a queue is read by consumers (instances or functions); it does not push to a topic or balancer".to_owned(),
-        )
+        let readers: Vec<&str> = Kind::all_that(Kind::consumes_queues).into_iter().map(Kind::name).collect();
+        let (last, rest) = readers.split_last().map_or(("", &[][..]), |(l, r)| (*l, r));
+        Some(format!(
+            "a queue is read by its consumers ({} or {last} nodes); it does not push to a {to}",
+            rest.join(", ")
+        ))
     } else if from == Kind::Topic && to == Kind::Topic {
         Some("a topic cannot subscribe to another topic".to_owned())
     } else {
