@@ -359,28 +359,6 @@ impl ContainersState {
         u
     }
 
-    /// What the service has used so far had its cluster's instances been bought as `option`
-    /// (`None` when the service runs on Fargate: it has no instances to buy otherwise).
-    pub fn usage_as(&self, option: &PurchaseOption, now: u64) -> Option<NodeUsage> {
-        // A type without that offering is refused by the caller (see `cluster_type`).
-        let c = self.cluster.as_ref()?;
-        let mut u = self.usage(now);
-        u.hosts.clone_from(&self.closed.hosts);
-        u.hosts.extend(c.meter.usage_as(option, &c.launches(), now));
-        Some(NodeUsage::Containers(u))
-    }
-
-    /// The instance type of the cluster, if the service runs on one.
-    pub fn cluster_type(&self) -> Option<&str> {
-        self.cluster.as_ref().map(|c| c.params.instance_type.as_str())
-    }
-
-    /// The on-demand value of the cluster's instances per clock hour (see
-    /// [`Engine::hourly_on_demand`]).
-    pub fn hourly_on_demand(&self, now: u64) -> Vec<(f64, f64)> {
-        self.cluster.as_ref().map_or_else(Vec::new, |c| c.meter.hourly_on_demand.hours_until(now))
-    }
-
     fn pending(&self) -> u32 {
         self.cluster.as_ref().map_or(0, |c| c.pending.len() as u32)
     }
@@ -683,26 +661,24 @@ impl NodeBehaviour for ContainersState {
         Some(&mut self.pool)
     }
 
-    /// The cluster's instances bought as `option` (on premises is not offered for a cluster: the
-    /// service bills as it is); a Fargate service bills as it is.
+    /// The cluster's instances bought as `option` (on premises is not offered for a cluster); a
+    /// Fargate service, or a cluster on premises, bills as it is.
     fn usage_as(engine: &Engine, node: u32, option: &PurchaseOption) -> Option<NodeUsage> {
         let s = engine.state::<Self>(node);
-        let option = match option {
-            PurchaseOption::OnPremises { .. } => None,
-            other => Some(other.clone()),
+        let Some(c) = s.cluster.as_ref().filter(|_| !option.on_premises()) else {
+            return Some(<Self as NodeBehaviour>::usage(engine, node));
         };
-        if let (Some(t), Some(o)) = (s.cluster_type(), &option) {
-            engine.catalog.machine_per_hour(t, o)?;
-        }
-        Some(
-            option
-                .and_then(|o| s.usage_as(&o, engine.now))
-                .unwrap_or_else(|| <Self as NodeBehaviour>::usage(engine, node)),
-        )
+        // A type without that offering makes the whole what-if unavailable.
+        engine.catalog.machine_per_hour(&c.params.instance_type, option)?;
+        let mut u = s.usage(engine.now);
+        u.hosts.clone_from(&s.closed.hosts);
+        u.hosts.extend(c.meter.usage_as(option, &c.launches(), engine.now));
+        Some(NodeUsage::Containers(u))
     }
 
     fn hourly_on_demand(engine: &Engine, node: u32) -> Vec<(f64, f64)> {
-        engine.state::<Self>(node).hourly_on_demand(engine.now)
+        let s = engine.state::<Self>(node);
+        s.cluster.as_ref().map_or_else(Vec::new, |c| c.meter.hourly_on_demand.hours_until(engine.now))
     }
 
     fn start(engine: &mut Engine, node: u32) {
@@ -932,8 +908,8 @@ mod tests {
     use proptest::prelude::*;
 
     /// Every instance's tasks fit within its vCPU and memory (counted without the cluster's own
-    /// arithmetic, which would underflow first), a task is on one instance at most, a serving task is on one, and a pending one is on none and
-    /// does not serve.
+    /// arithmetic, which would underflow first), a task is on one instance at most, a serving task
+    /// is on one, and a pending one is on none and does not serve.
     fn assert_placement(engine: &Engine) {
         let s = engine.state::<ContainersState>(0);
         let Some(c) = &s.cluster else { return };

@@ -3,7 +3,6 @@
 //! hand, and the fault log (windows for the report, the Activity tab and the chart bands).
 
 use super::events::Event;
-use super::instance::pool;
 use super::kinds::for_kind;
 use super::time::{ms_to_nanos, secs_to_nanos};
 use super::{Behaviour, Engine, FailReason};
@@ -270,7 +269,7 @@ impl Engine {
             if !self.outage_covers(&outage.scope, node, None) {
                 continue;
             }
-            if let Some(s) = pool(&self.nodes[node as usize].behaviour) {
+            if let Some(s) = self.nodes[node as usize].behaviour.pool() {
                 let hit: Vec<(u32, u32)> = s
                     .present_machines()
                     .filter(|&m| self.outage_covers(&outage.scope, node, Some(s.machines[m as usize].zone)))
@@ -294,7 +293,7 @@ impl Engine {
             if self.nodes[node as usize].removed {
                 continue;
             }
-            let Some(s) = pool(&self.nodes[node as usize].behaviour) else { continue };
+            let Some(s) = self.nodes[node as usize].behaviour.pool() else { continue };
             if s.machines.get(m as usize).is_some_and(|x| x.launch == launch && !x.terminated) {
                 self.instance_up(node, Some(m));
             }
@@ -307,7 +306,7 @@ impl Engine {
     /// The zone a new machine of `node` goes to: the one with the fewest machines among the zones
     /// not in an outage (all zones if every one is); ties go to the first.
     pub(crate) fn zone_for_launch(&self, node: u32) -> u8 {
-        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return 0 };
+        let Some(s) = self.nodes[node as usize].behaviour.pool() else { return 0 };
         let zones = s.zones.len().max(1);
         let count = s.present_per_zone();
         let healthy: Vec<usize> = (0..zones)
@@ -320,7 +319,7 @@ impl Engine {
     /// A machine was just launched: an outage covering its zone takes it down at once, and random
     /// failures in force for its node start for it too.
     pub(crate) fn launched_into_faults(&mut self, node: u32, machine: u32) {
-        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = self.nodes[node as usize].behaviour.pool() else { return };
         let (zone, launch) = (s.machines[machine as usize].zone, s.machines[machine as usize].launch);
         let covering = self.active_faults.outages.iter().position(|o| self.outage_covers(&o.scope, node, Some(zone)));
         if let Some(i) = covering {

@@ -15,7 +15,7 @@ use super::scaling::ScalingState;
 use super::slab::Key;
 use super::stats::TimeAverage;
 use super::time::secs_to_nanos;
-use super::{Behaviour, Engine, FailReason};
+use super::{Engine, FailReason};
 use super::{InstanceFigures, LiveNode, NodeFigures};
 use crate::cost::{Catalog, NodeUsage};
 use crate::model::{InstanceParams, Location, NodeKind, PurchaseOption};
@@ -121,18 +121,6 @@ pub(crate) struct InstanceState {
     /// A container service keeps its task count without Auto Scaling too: lost tasks (interrupted,
     /// on a failed instance) are replaced up to this count.
     pub keeps: Option<u32>,
-}
-
-/// The machines of a node that has them: an instance node's, or a container service's tasks.
-#[inline]
-pub(crate) fn pool(behaviour: &Behaviour) -> Option<&InstanceState> {
-    behaviour.pool()
-}
-
-/// The same, to change.
-#[inline]
-pub(crate) fn pool_mut(behaviour: &mut Behaviour) -> Option<&mut InstanceState> {
-    behaviour.pool_mut()
 }
 
 impl InstanceState {
@@ -269,13 +257,13 @@ impl Engine {
     /// The machines of `node`, an instance node or a container service (to read).
     #[inline]
     pub(crate) fn pool(&self, node: u32) -> &InstanceState {
-        pool(&self.nodes[node as usize].behaviour).unwrap_or_else(|| no_pool(node))
+        self.nodes[node as usize].behaviour.pool().unwrap_or_else(|| no_pool(node))
     }
 
     /// The machines of `node`, an instance node or a container service.
     #[inline]
     pub(crate) fn instance(&mut self, node: u32) -> &mut InstanceState {
-        pool_mut(&mut self.nodes[node as usize].behaviour).unwrap_or_else(|| no_pool(node))
+        self.nodes[node as usize].behaviour.pool_mut().unwrap_or_else(|| no_pool(node))
     }
 
     /// A call reaches an instance node: a worker takes it, or it waits, or it is refused.
@@ -283,7 +271,7 @@ impl Engine {
         let (now, from) = (self.now, self.measure_from);
         // The call and the machines are borrowed side by side (one lookup of each on the hot path).
         let Some(call) = self.calls.get_mut(key) else { return };
-        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = self.nodes[node as usize].behaviour.pool_mut() else { return };
         let machine = if call.instance == NO_INSTANCE {
             // Called directly: round robin over the running machines.
             let n = s.machines.len();
@@ -324,7 +312,7 @@ impl Engine {
         call.phase = Phase::Working;
         call.started_at = now;
         let arrived_at = call.arrived_at;
-        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = self.nodes[node as usize].behaviour.pool_mut() else { return };
         let m = &mut s.machines[machine as usize];
         m.slots[slot as usize] = Some(key);
         let epoch = m.epoch;
@@ -474,7 +462,7 @@ impl Engine {
     pub(crate) fn retune_instance(&mut self, node: u32, p: &InstanceParams) {
         let workers = crate::model::validate::workers_per_machine(p, &self.catalog);
         let now = self.now;
-        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = self.nodes[node as usize].behaviour.pool_mut() else { return };
         s.backlog_limit = p.backlog_limit;
         s.zones = p.zone_names().into_iter().take(255).collect();
         s.on_premises = p.purchase.on_premises();

@@ -11,7 +11,7 @@
 
 use super::client::ClientState;
 use super::events::Event;
-use super::instance::{InstanceState, pool, pool_mut};
+use super::instance::InstanceState;
 use super::queue::QueueState;
 use super::time::secs_to_nanos;
 use super::{Behaviour, Engine, FailReason};
@@ -83,7 +83,7 @@ impl ScalingState {
 
 impl Engine {
     fn scaling(&mut self, node: u32) -> Option<&mut ScalingState> {
-        pool_mut(&mut self.nodes[node as usize].behaviour).and_then(|s| s.scaling.as_mut())
+        self.nodes[node as usize].behaviour.pool_mut().and_then(|s| s.scaling.as_mut())
     }
 
     /// Starts a group's evaluations and scheduled actions.
@@ -132,7 +132,7 @@ impl Engine {
                 })
             }
             Some((m, v)) => {
-                let serving = pool(&self.nodes[node as usize].behaviour).map_or(0, InstanceState::running);
+                let serving = self.nodes[node as usize].behaviour.pool().map_or(0, InstanceState::running);
                 // Target tracking: the capacity that would bring the metric to the target.
                 let base = f64::from(serving.max(1));
                 let wanted = ((base * v / params.target.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
@@ -176,7 +176,7 @@ impl Engine {
         let sources = self.nodes[node as usize].sources.queues.clone();
         let arrivals = self.nodes[node as usize].counters.arrivals_all;
         let period = self.scaling(node).map_or(1.0, |g| g.params.evaluation_secs.max(1e-9));
-        let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour) else { return 0.0 };
+        let Some(s) = self.nodes[node as usize].behaviour.pool_mut() else { return 0.0 };
         let serving = s.running();
         let (busy, capacity) = (s.busy.total_area_until(now), s.capacity.total_area_until(now));
         let backlog = s.backlog_now();
@@ -255,7 +255,7 @@ impl Engine {
         let clients = self.feeders(node);
         let arrivals = self.nodes[node as usize].counters.arrivals_all;
         let slow = self.nodes[node as usize].slow_factor;
-        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return (0, String::new()) };
+        let Some(s) = self.nodes[node as usize].behaviour.pool() else { return (0, String::new()) };
         let (workers, service_secs) = (f64::from(s.workers.max(1)), s.mean_service_ms / 1000.0 * slow);
         let Some(g) = s.scaling.as_ref() else { return (0, String::new()) };
         let (arrived_before, sent_before) = g.last_forecast;
@@ -266,7 +266,7 @@ impl Engine {
         let ahead = now.saturating_add(secs_to_nanos(p.lead_secs));
         let demand = ratio * self.planned_rate(&clients, ahead);
         let need = (demand * service_secs / (workers * p.utilization.max(1e-9)) - 1e-9).ceil().max(0.0) as u32;
-        if let Some(s) = pool_mut(&mut self.nodes[node as usize].behaviour)
+        if let Some(s) = self.nodes[node as usize].behaviour.pool_mut()
             && let Some(g) = s.scaling.as_mut()
         {
             g.last_forecast = (arrivals, sent);
@@ -311,13 +311,13 @@ impl Engine {
 
     /// Launches (with `warmup`) or terminates machines until `desired` are present.
     pub(crate) fn match_capacity(&mut self, node: u32, desired: u32, warmup: u64) {
-        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = self.nodes[node as usize].behaviour.pool() else { return };
         let present = s.desired();
         for _ in present..desired {
             self.launch_machine_warming(node, warmup);
         }
         if desired < present {
-            let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
+            let Some(s) = self.nodes[node as usize].behaviour.pool() else { return };
             // Down machines go first, then the newest.
             let (down, up): (Vec<u32>, Vec<u32>) = s.present_machines().partition(|&m| !s.machines[m as usize].is_up());
             let victims: Vec<u32> =
@@ -330,7 +330,7 @@ impl Engine {
     fn replace_unhealthy(&mut self, node: u32, params: &AutoScaling) {
         let now = self.now;
         let grace = secs_to_nanos(params.health_check_grace_secs);
-        let Some(s) = pool(&self.nodes[node as usize].behaviour) else { return };
+        let Some(s) = self.nodes[node as usize].behaviour.pool() else { return };
         let doomed: Vec<u32> = s
             .present_machines()
             .filter(|&m| s.machines[m as usize].down_since().is_some_and(|t| now >= t + grace))
