@@ -438,7 +438,7 @@ pub fn show(
         )
         .show(|ui| {
             ui.strong(node.label());
-            ui.label(format!("{} · id {}", theme::kind_title(node.kind.kind()), node.id));
+            ui.label(format!("{} · id {}", node.kind.kind().title(), node.id));
             let index = diagram.nodes.iter().position(|n| n.id == id);
             let engine_index = live.zip(index).and_then(|(l, i)| l.nodes.get(i).copied().flatten()).map(|(_, i)| i);
             if let Some(f) = live.zip(engine_index).and_then(|(l, i)| l.engine.node_figures().get(i).copied()) {

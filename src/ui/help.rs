@@ -1,11 +1,5 @@
-//! Short explanations of each node kind and its options, shown in the inspector.
-
-use crate::model::Kind;
-
-/// What a node kind stands for, for someone learning cloud architecture (the kind's own text).
-pub fn kind_help(kind: Kind) -> &'static str {
-    kind.help()
-}
+//! Short explanations of edges and the scenario, shown in the inspector (each kind's own is
+//! `Kind::help`).
 
 /// Help for edges, shown when an edge is selected.
 pub const EDGE_HELP: &str = "A solid arrow is a synchronous call: the caller waits for the answer, and a failure \

@@ -206,12 +206,12 @@ impl<'a> Form<'a> {
     }
 }
 
-/// A drop-down of `options` for `value`, named by `label` for screen readers (one label may name
-/// several drop-downs with different options).
 /// The processor architectures a function or a Fargate task can run on.
 const ARCHITECTURES: &[(FunctionArchitecture, &str)] =
     &[(FunctionArchitecture::X86_64, "x86_64"), (FunctionArchitecture::Arm64, "arm64")];
 
+/// A drop-down of `options` for `value`, named by `label` for screen readers (one label may name
+/// several drop-downs with different options).
 pub(super) fn combo<T: PartialEq + Copy>(ui: &mut Ui, label: egui::Id, value: &mut T, options: &[(T, &str)]) -> bool {
     let mut changed = false;
     let current = options.iter().find(|(v, _)| v == value).map_or("?", |(_, n)| n);
@@ -282,9 +282,9 @@ fn node_inspector(ui: &mut Ui, node: &Node, catalog: &Catalog, mut form: Form<'_
     ui.horizontal(|ui| {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 24.0), egui::Sense::hover());
         theme::paint_icon(ui.painter(), kind, rect.center(), 20.0, theme::kind_colour(kind));
-        ui.heading(theme::kind_title(kind));
+        ui.heading(kind.title());
     });
-    egui::CollapsingHeader::new("What is this?").default_open(false).show(ui, |ui| ui.label(help::kind_help(kind)));
+    egui::CollapsingHeader::new("What is this?").default_open(false).show(ui, |ui| ui.label(kind.help()));
     ui.add_space(4.0);
     let mut edited = node.clone();
     egui::Grid::new("node-form").num_columns(2).spacing([10.0, 6.0]).striped(true).show(ui, |ui| {

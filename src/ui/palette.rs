@@ -2,7 +2,7 @@
 
 use super::action::Action;
 use super::canvas::CanvasView;
-use super::{help, theme};
+use super::theme;
 use crate::model::Kind;
 
 /// Shows the palette.
@@ -12,7 +12,7 @@ pub fn show(ui: &mut egui::Ui, view: &CanvasView, actions: &mut Vec<Action>) {
     ui.weak("Drag onto the canvas, or click to add");
     ui.add_space(6.0);
     for kind in Kind::ALL {
-        let title = theme::kind_title(kind);
+        let title = kind.title();
         let response = ui
             .horizontal(|ui| {
                 let (icon, _) = ui.allocate_exact_size(egui::vec2(22.0, 30.0), egui::Sense::hover());
@@ -25,7 +25,7 @@ pub fn show(ui: &mut egui::Ui, view: &CanvasView, actions: &mut Vec<Action>) {
         // The accessible name says what the button does, and differs from node names.
         let name = format!("Add {title}");
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
-        let response = response.on_hover_text(help::kind_help(kind)).on_hover_cursor(egui::CursorIcon::Grab);
+        let response = response.on_hover_text(kind.help()).on_hover_cursor(egui::CursorIcon::Grab);
         if response.drag_started() {
             egui::DragAndDrop::set_payload(ui.ctx(), kind);
         }

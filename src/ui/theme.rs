@@ -21,7 +21,7 @@ pub fn kind_colour(kind: Kind) -> Color32 {
     colour(palette::kind_colour(kind))
 }
 
-/// Paints the symbol of a node kind (the parts of [`crate::scene::diagram::icon`]), `size`
+/// Paints the symbol of a node kind (the parts of [`Kind::icon`]), `size`
 /// points across, centred at `centre`.
 pub fn paint_icon(painter: &egui::Painter, kind: Kind, centre: egui::Pos2, size: f32, colour: Color32) {
     use crate::model::IconPart;
@@ -50,11 +50,6 @@ pub fn paint_icon(painter: &egui::Painter, kind: Kind, centre: egui::Pos2, size:
             }
         }
     }
-}
-
-/// The kind's name as shown to people.
-pub fn kind_title(kind: Kind) -> &'static str {
-    kind.title()
 }
 
 /// Colours that depend on dark or light mode (those of [`crate::scene::palette::Palette`], as

@@ -3,7 +3,6 @@
 #![cfg(feature = "gui")]
 
 use cloud_sandbox::model::Kind;
-use cloud_sandbox::ui::theme::kind_title;
 use cloud_sandbox::ui::{Action, SandboxApp};
 use egui::{Key, Modifiers, Pos2, Role};
 use egui_kittest::Harness;
@@ -29,7 +28,7 @@ pub fn empty() -> Harness<'static, SandboxApp> {
 
 /// The label of a kind's palette button.
 pub fn palette_button(kind: Kind) -> String {
-    format!("Add {}", kind_title(kind))
+    format!("Add {}", kind.title())
 }
 
 /// Adds a node of `kind` by clicking its palette button.
