@@ -285,59 +285,64 @@ impl KindParams for ContainersParams {
     /// The task's size and times, the service's count and scaling, and — on EC2 — the cluster's
     /// instance type and purchase option, and whether a task fits on an instance.
     fn check(&self, catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if !p.launch_type.is_fargate() {
-            if !(p.cpu.is_finite() && p.cpu > 0.0 && p.cpu <= 192.0) {
-                bad("cpu", format!("cpu must be above 0 and at most 192 vCPU, not {}", p.cpu));
+        if !self.launch_type.is_fargate() {
+            if !(self.cpu.is_finite() && self.cpu > 0.0 && self.cpu <= 192.0) {
+                bad("cpu", format!("cpu must be above 0 and at most 192 vCPU, not {}", self.cpu));
             }
-        } else if fargate_memory_sizes(p.cpu).is_empty() {
-            bad("cpu", format!("Fargate has no task of {} vCPU: use 0.25, 0.5, 1, 2, 4, 8 or 16", p.cpu));
-        } else if !p.orchestrator.is_eks() && !is_fargate_size(p.cpu, p.memory_gb) {
-            let sizes: Vec<String> = fargate_memory_sizes(p.cpu).iter().map(|m| format!("{m}")).collect();
+        } else if fargate_memory_sizes(self.cpu).is_empty() {
+            bad("cpu", format!("Fargate has no task of {} vCPU: use 0.25, 0.5, 1, 2, 4, 8 or 16", self.cpu));
+        } else if !self.orchestrator.is_eks() && !is_fargate_size(self.cpu, self.memory_gb) {
+            let sizes: Vec<String> = fargate_memory_sizes(self.cpu).iter().map(|m| format!("{m}")).collect();
             bad(
                 "memory_gb",
                 format!(
                     "Fargate has no task of {} vCPU with {} GB: with {} vCPU the memory is one of {} GB",
-                    p.cpu,
-                    p.memory_gb,
-                    p.cpu,
+                    self.cpu,
+                    self.memory_gb,
+                    self.cpu,
                     sizes.join(", ")
                 ),
             );
         }
-        if !(p.memory_gb.is_finite() && p.memory_gb > 0.0 && p.memory_gb <= 120.0) {
-            bad("memory_gb", format!("memory_gb must be above 0 and at most 120, not {}", p.memory_gb));
-        } else if p.launch_type.is_fargate() && p.orchestrator.is_eks() && p.billed_size().is_none() {
+        if !(self.memory_gb.is_finite() && self.memory_gb > 0.0 && self.memory_gb <= 120.0) {
+            bad("memory_gb", format!("memory_gb must be above 0 and at most 120, not {}", self.memory_gb));
+        } else if self.launch_type.is_fargate() && self.orchestrator.is_eks() && self.billed_size().is_none() {
             bad(
                 "memory_gb",
                 format!(
                     "an EKS pod of {} GB plus the 256 MB Fargate adds fits no Fargate size (at most 120 GB)",
-                    p.memory_gb
+                    self.memory_gb
                 ),
             );
         }
-        let storage_max = if p.orchestrator.is_eks() { 175.0 } else { 200.0 };
-        if !(p.storage_gb.is_finite() && (FARGATE_INCLUDED_STORAGE_GB..=storage_max).contains(&p.storage_gb)) {
-            bad("storage_gb", format!("storage_gb must be from 20 to {storage_max}, not {}", p.storage_gb));
+        let storage_max = if self.orchestrator.is_eks() { 175.0 } else { 200.0 };
+        if !(self.storage_gb.is_finite() && (FARGATE_INCLUDED_STORAGE_GB..=storage_max).contains(&self.storage_gb)) {
+            bad("storage_gb", format!("storage_gb must be from 20 to {storage_max}, not {}", self.storage_gb));
         }
-        if p.launch_type == LaunchType::FargateSpot && p.orchestrator.is_eks() {
+        if self.launch_type == LaunchType::FargateSpot && self.orchestrator.is_eks() {
             bad("launch_type", "Fargate Spot is for ECS only: EKS runs pods on regular Fargate".to_owned());
         }
-        if p.architecture == FunctionArchitecture::Arm64 && p.orchestrator.is_eks() && p.launch_type.is_fargate() {
+        if self.architecture == FunctionArchitecture::Arm64
+            && self.orchestrator.is_eks()
+            && self.launch_type.is_fargate()
+        {
             bad("architecture", "EKS on Fargate runs Linux on x86 only: use x86_64".to_owned());
         }
-        if p.workers_per_task == 0 || p.workers_per_task > 65_535 {
-            bad("workers_per_task", format!("workers_per_task must be from 1 to 65,535, not {}", p.workers_per_task));
+        if self.workers_per_task == 0 || self.workers_per_task > 65_535 {
+            bad(
+                "workers_per_task",
+                format!("workers_per_task must be from 1 to 65,535, not {}", self.workers_per_task),
+            );
         }
-        if p.auto_scaling.is_none() && p.tasks > 65_535 {
-            bad("tasks", format!("tasks must be at most 65,535, not {}", p.tasks));
+        if self.auto_scaling.is_none() && self.tasks > 65_535 {
+            bad("tasks", format!("tasks must be at most 65,535, not {}", self.tasks));
         }
-        if let Some(s) = p.start_secs
+        if let Some(s) = self.start_secs
             && !(s.is_finite() && (0.0..=3600.0).contains(&s))
         {
             bad("start_secs", format!("start_secs must be from 0 to 3,600 s, not {s}"));
         }
-        if let Some(g) = &p.auto_scaling
+        if let Some(g) = &self.auto_scaling
             && g.warmup_secs != AutoScaling::default().warmup_secs
         {
             bad(
@@ -347,8 +352,8 @@ impl KindParams for ContainersParams {
                     .to_owned(),
             );
         }
-        if p.launch_type == LaunchType::Ec2 {
-            let c = &p.cluster;
+        if self.launch_type == LaunchType::Ec2 {
+            let c = &self.cluster;
             if c.instances > 10_000 || c.max_instances > 10_000 {
                 bad("cluster.max_instances", "a cluster has at most 10,000 instances here".to_owned());
             }
@@ -374,42 +379,42 @@ impl KindParams for ContainersParams {
                 bad("cluster.purchase", "a cluster runs in the cloud: ECS Anywhere is not modelled".to_owned());
             }
         }
-        validate::check_distribution("service_time", &p.service_time, bad);
-        if let Some(g) = &p.auto_scaling {
-            validate::check_scaling(g, ("tasks", p.tasks, Self::default().tasks), bad);
+        validate::check_distribution("service_time", &self.service_time, bad);
+        if let Some(g) = &self.auto_scaling {
+            validate::check_scaling(g, ("tasks", self.tasks, Self::default().tasks), bad);
         }
-        if p.auto_scaling.is_none() && p.tasks == 0 {
+        if self.auto_scaling.is_none() && self.tasks == 0 {
             bad("tasks", "tasks must be at least 1 (or use auto_scaling with a minimum of 0)".to_owned());
         }
-        let most = u64::from(p.auto_scaling.as_ref().map_or(p.tasks, validate::most_machines));
-        if most * u64::from(p.workers_per_task) > validate::MAX_WORKERS_PER_NODE {
+        let most = u64::from(self.auto_scaling.as_ref().map_or(self.tasks, validate::most_machines));
+        if most * u64::from(self.workers_per_task) > validate::MAX_WORKERS_PER_NODE {
             bad(
                 "workers_per_task",
                 format!(
                     "{most} tasks (the most this service can run) × {} workers each is {}; at most 1,000,000 workers \
                      per node",
-                    p.workers_per_task,
-                    most * u64::from(p.workers_per_task)
+                    self.workers_per_task,
+                    most * u64::from(self.workers_per_task)
                 ),
             );
         }
-        if p.launch_type != LaunchType::Ec2 {
+        if self.launch_type != LaunchType::Ec2 {
             return;
         }
-        let c = &p.cluster;
+        let c = &self.cluster;
         let Some(vcpu) = catalog.vcpus(&c.instance_type) else {
             bad("cluster.instance_type", format!("instance type '{}' is not in the pricing catalog", c.instance_type));
             return;
         };
         validate::check_purchase(&c.instance_type, &c.purchase, "cluster.purchase", catalog, bad);
         let memory = catalog.memory_gib(&c.instance_type).unwrap_or(0.0);
-        if p.cpu > f64::from(vcpu) || p.memory_gb > memory {
+        if self.cpu > f64::from(vcpu) || self.memory_gb > memory {
             bad(
                 "cpu",
                 format!(
                     "a task of {} vCPU / {} GB does not fit on a {} ({vcpu} vCPU, {memory} GiB): it would never be \
                      placed",
-                    p.cpu, p.memory_gb, c.instance_type
+                    self.cpu, self.memory_gb, c.instance_type
                 ),
             );
         }
@@ -435,34 +440,28 @@ impl KindParams for ContainersParams {
 
     /// `task` names a task; `instance` on EC2 the cluster's instance, on Fargate a task.
     fn crash_refusal(&self, id: &NodeId, instance: Option<u32>, task: Option<u32>) -> Option<String> {
-        let n = self.initial_count();
-        if let Some(k) = task {
-            return if instance.is_some() {
-                Some("name either a task or an instance to crash, not both".to_owned())
-            } else {
-                (k >= n).then(|| {
+        let on_ec2 = self.launch_type == LaunchType::Ec2;
+        // On Fargate `instance` names a task too.
+        let task = match (task, instance) {
+            (Some(_), Some(_)) => return Some("name either a task or an instance to crash, not both".to_owned()),
+            (Some(k), None) => k,
+            (None, Some(k)) if !on_ec2 => k,
+            (None, Some(k)) => {
+                let n = self.cluster.instances;
+                let have = if n == 0 { "no instances".to_owned() } else { format!("{n} instances, 0 to {}", n - 1) };
+                return (k >= n).then(|| {
                     format!(
-                        "task {k} does not exist: service '{id}' starts with {n} tasks (0 to {})",
-                        n.saturating_sub(1)
+                        "cluster instance {k} does not exist: service '{id}' starts with {have} (on EC2, instance \
+                         names the cluster's instance)"
                     )
-                })
-            };
-        }
-        let k = instance?;
-        if self.launch_type == LaunchType::Ec2 {
-            let n = self.cluster.instances;
-            let have = if n == 0 { "no instances".to_owned() } else { format!("{n} instances, 0 to {}", n - 1) };
-            (k >= n).then(|| {
-                format!(
-                    "cluster instance {k} does not exist: service '{id}' starts with {have} (on EC2, instance names \
-                     the cluster's instance)"
-                )
-            })
-        } else {
-            (k >= n).then(|| {
-                format!("task {k} does not exist: service '{id}' starts with {n} tasks (0 to {})", n.saturating_sub(1))
-            })
-        }
+                });
+            }
+            (None, None) => return None,
+        };
+        let n = self.initial_count();
+        (task >= n).then(|| {
+            format!("task {task} does not exist: service '{id}' starts with {n} tasks (0 to {})", n.saturating_sub(1))
+        })
     }
 
     fn crash_parts(&self) -> Vec<(String, Option<u32>, Option<u32>)> {

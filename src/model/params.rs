@@ -682,46 +682,49 @@ impl KindParams for ClientParams {
     }
 
     fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if !validate::finite_at_least(p.rate_per_sec, 0.0) {
-            bad("rate_per_sec", format!("rate_per_sec must be 0 or more, not {}", p.rate_per_sec));
+        if !validate::finite_at_least(self.rate_per_sec, 0.0) {
+            bad("rate_per_sec", format!("rate_per_sec must be 0 or more, not {}", self.rate_per_sec));
         }
-        if p.rate_per_sec > validate::MAX_RATE_PER_SEC {
-            bad("rate_per_sec", format!("rate_per_sec must be at most 10,000,000, not {}", p.rate_per_sec));
-        } else if p.peak_rate_per_sec() > validate::MAX_RATE_PER_SEC {
+        if self.rate_per_sec > validate::MAX_RATE_PER_SEC {
+            bad("rate_per_sec", format!("rate_per_sec must be at most 10,000,000, not {}", self.rate_per_sec));
+        } else if self.peak_rate_per_sec() > validate::MAX_RATE_PER_SEC {
             bad(
                 "pattern",
-                format!("the traffic pattern peaks at {} requests a second; at most 10,000,000", p.peak_rate_per_sec()),
+                format!(
+                    "the traffic pattern peaks at {} requests a second; at most 10,000,000",
+                    self.peak_rate_per_sec()
+                ),
             );
         }
-        if let Some(t) = p.timeout_ms
+        if let Some(t) = self.timeout_ms
             && !(t.is_finite() && t > 0.0)
         {
             bad("timeout_ms", format!("timeout_ms must be above 0, not {t}"));
         }
-        if p.retries > validate::MAX_RETRIES {
-            bad("retries", format!("retries must be at most 100, not {}", p.retries));
+        if self.retries > validate::MAX_RETRIES {
+            bad("retries", format!("retries must be at most 100, not {}", self.retries));
         }
-        if !validate::finite_at_least(p.backoff_base_ms, 0.0) || !validate::finite_at_least(p.backoff_max_ms, 0.0) {
+        if !validate::finite_at_least(self.backoff_base_ms, 0.0) || !validate::finite_at_least(self.backoff_max_ms, 0.0)
+        {
             bad("backoff_base_ms", "backoff_base_ms and backoff_max_ms must be 0 or more".to_owned());
-        } else if p.retries > 0 && p.backoff_base_ms < 1.0 {
+        } else if self.retries > 0 && self.backoff_base_ms < 1.0 {
             // Retries at the same instant could keep simulated time from moving.
             bad(
                 "backoff_base_ms",
-                format!("backoff_base_ms must be at least 1 ms when there are retries, not {}", p.backoff_base_ms),
+                format!("backoff_base_ms must be at least 1 ms when there are retries, not {}", self.backoff_base_ms),
             );
-        } else if p.backoff_max_ms < p.backoff_base_ms {
+        } else if self.backoff_max_ms < self.backoff_base_ms {
             bad(
                 "backoff_max_ms",
-                format!("backoff_max_ms ({}) is below backoff_base_ms ({})", p.backoff_max_ms, p.backoff_base_ms),
+                format!("backoff_max_ms ({}) is below backoff_base_ms ({})", self.backoff_max_ms, self.backoff_base_ms),
             );
         }
-        for t in &p.message_types {
+        for t in &self.message_types {
             if !(t.weight.is_finite() && t.weight > 0.0) {
                 bad("message_types", format!("message type '{}': weight must be above 0", t.name));
             }
         }
-        validate::check_pattern(&p.pattern, bad);
+        validate::check_pattern(&self.pattern, bad);
     }
 
     fn texts(&self) -> Vec<(&'static str, &str)> {
@@ -769,20 +772,24 @@ impl KindParams for BalancerParams {
     }
 
     fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if !(5.0..=300.0).contains(&p.health_check_interval_secs) {
+        if !(5.0..=300.0).contains(&self.health_check_interval_secs) {
             bad(
                 "health_check_interval_secs",
-                format!("health_check_interval_secs must be between 5 and 300, not {}", p.health_check_interval_secs),
+                format!(
+                    "health_check_interval_secs must be between 5 and 300, not {}",
+                    self.health_check_interval_secs
+                ),
             );
         }
-        if p.rules_per_request > 100 {
+        if self.rules_per_request > 100 {
             bad(
                 "rules_per_request",
-                format!("rules_per_request must be at most 100 (a listener's limit), not {}", p.rules_per_request),
+                format!("rules_per_request must be at most 100 (a listener's limit), not {}", self.rules_per_request),
             );
         }
-        for (name, v) in [("unhealthy_threshold", p.unhealthy_threshold), ("healthy_threshold", p.healthy_threshold)] {
+        for (name, v) in
+            [("unhealthy_threshold", self.unhealthy_threshold), ("healthy_threshold", self.healthy_threshold)]
+        {
             if !(2..=10).contains(&v) {
                 bad(name, format!("{name} must be between 2 and 10, not {v}"));
             }
@@ -799,44 +806,44 @@ impl KindParams for InstanceParams {
     }
 
     fn check(&self, catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if catalog.vcpus(&p.instance_type).is_none() {
-            bad("instance_type", format!("instance type '{}' is not in the pricing catalog", p.instance_type));
+        if catalog.vcpus(&self.instance_type).is_none() {
+            bad("instance_type", format!("instance type '{}' is not in the pricing catalog", self.instance_type));
         }
-        if p.count == 0 {
+        if self.count == 0 {
             bad("count", "count must be at least 1".to_owned());
         }
-        if p.count > 65_535 {
-            bad("count", format!("count must be at most 65,535, not {}", p.count));
+        if self.count > 65_535 {
+            bad("count", format!("count must be at most 65,535, not {}", self.count));
         }
         // Workers as the run will have them: the type's vCPUs unless given, on as many
         // machines as the node can ever run (a group's maximum, raised by its actions).
-        let workers = validate::workers_per_machine(p, catalog);
-        let machines = p.auto_scaling.as_ref().map_or(p.count, validate::most_machines);
-        if u64::from(workers) * u64::from(machines) > validate::MAX_WORKERS_PER_NODE {
+        let most = self.size(catalog);
+        if most.workers > validate::MAX_WORKERS_PER_NODE {
             bad(
                 "workers_per_instance",
                 format!(
-                    "{machines} machines (the most this node can run) × {workers} workers each is {}; at most \
-                     1,000,000 workers per node",
-                    u64::from(workers) * u64::from(machines)
+                    "{} machines (the most this node can run) × {} workers each is {}; at most 1,000,000 workers \
+                     per node",
+                    most.machines,
+                    validate::workers_per_machine(self, catalog),
+                    most.workers
                 ),
             );
         }
-        match p.workers_per_instance {
+        match self.workers_per_instance {
             Some(0) => bad("workers_per_instance", "workers_per_instance must be at least 1".to_owned()),
             Some(w) if w > 65_535 => {
                 bad("workers_per_instance", format!("workers_per_instance must be at most 65,535, not {w}"));
             }
             _ => {}
         }
-        validate::check_distribution("service_time", &p.service_time, bad);
-        validate::check_purchase(&p.instance_type, &p.purchase, "purchase", catalog, bad);
-        if let Some(g) = &p.auto_scaling {
-            validate::check_scaling(g, ("count", p.count, InstanceParams::default().count), bad);
+        validate::check_distribution("service_time", &self.service_time, bad);
+        validate::check_purchase(&self.instance_type, &self.purchase, "purchase", catalog, bad);
+        if let Some(g) = &self.auto_scaling {
+            validate::check_scaling(g, ("count", self.count, InstanceParams::default().count), bad);
         }
         let mut seen = std::collections::BTreeSet::new();
-        for c in &p.components {
+        for c in &self.components {
             if !seen.insert(c) {
                 bad("components", format!("component '{c}' is listed twice"));
             }
@@ -894,24 +901,23 @@ impl KindParams for TopicParams {
     }
 
     fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if p.http_delivery_retries > validate::MAX_RETRIES {
+        if self.http_delivery_retries > validate::MAX_RETRIES {
             bad(
                 "http_delivery_retries",
-                format!("http_delivery_retries must be at most 100, not {}", p.http_delivery_retries),
+                format!("http_delivery_retries must be at most 100, not {}", self.http_delivery_retries),
             );
         }
-        if !validate::finite_at_least(p.http_retry_delay_secs, 0.0) {
+        if !validate::finite_at_least(self.http_retry_delay_secs, 0.0) {
             bad(
                 "http_retry_delay_secs",
-                format!("http_retry_delay_secs must be 0 or more, not {}", p.http_retry_delay_secs),
+                format!("http_retry_delay_secs must be 0 or more, not {}", self.http_retry_delay_secs),
             );
-        } else if p.http_delivery_retries > 0 && p.http_retry_delay_secs < 0.001 {
+        } else if self.http_delivery_retries > 0 && self.http_retry_delay_secs < 0.001 {
             bad(
                 "http_retry_delay_secs",
                 format!(
                     "http_retry_delay_secs must be at least 0.001 when there are retries, not {}",
-                    p.http_retry_delay_secs
+                    self.http_retry_delay_secs
                 ),
             );
         }
@@ -936,32 +942,31 @@ impl KindParams for QueueParams {
     }
 
     fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if !(0.0..=43_200.0).contains(&p.visibility_timeout_secs) {
+        if !(0.0..=43_200.0).contains(&self.visibility_timeout_secs) {
             bad(
                 "visibility_timeout_secs",
                 format!(
                     "visibility_timeout_secs must be between 0 and 43,200 (12 h), not {}",
-                    p.visibility_timeout_secs
+                    self.visibility_timeout_secs
                 ),
             );
         }
-        if !(60.0..=1_209_600.0).contains(&p.retention_secs) {
+        if !(60.0..=1_209_600.0).contains(&self.retention_secs) {
             bad(
                 "retention_secs",
-                format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", p.retention_secs),
+                format!("retention_secs must be between 60 and 1,209,600 (14 days), not {}", self.retention_secs),
             );
         }
-        if p.max_receives == Some(0) {
+        if self.max_receives == Some(0) {
             bad("max_receives", "max_receives must be at least 1".to_owned());
         }
-        if !(1..=10).contains(&p.batch_size) {
-            bad("batch_size", format!("batch_size must be between 1 and 10, not {}", p.batch_size));
+        if !(1..=10).contains(&self.batch_size) {
+            bad("batch_size", format!("batch_size must be between 1 and 10, not {}", self.batch_size));
         }
-        if p.message_groups == 0 || p.message_groups > validate::MAX_FIFO_GROUPS {
+        if self.message_groups == 0 || self.message_groups > validate::MAX_FIFO_GROUPS {
             bad(
                 "message_groups",
-                format!("message_groups must be at least 1 and at most 100,000, not {}", p.message_groups),
+                format!("message_groups must be at least 1 and at most 100,000, not {}", self.message_groups),
             );
         }
     }
@@ -982,22 +987,21 @@ impl KindParams for FunctionParams {
     }
 
     fn check(&self, _catalog: &dyn validate::Offerings, bad: &mut dyn FnMut(&'static str, String)) {
-        let p = self;
-        if !(128..=10_240).contains(&p.memory_mb) {
-            bad("memory_mb", format!("memory_mb must be between 128 and 10,240, not {}", p.memory_mb));
+        if !(128..=10_240).contains(&self.memory_mb) {
+            bad("memory_mb", format!("memory_mb must be between 128 and 10,240, not {}", self.memory_mb));
         }
-        if p.concurrency_limit == 0 {
+        if self.concurrency_limit == 0 {
             bad("concurrency_limit", "concurrency_limit must be at least 1".to_owned());
         }
-        validate::check_distribution("duration", &p.duration, bad);
-        if !validate::finite_at_least(p.cold_start_ms, 0.0) {
-            bad("cold_start_ms", format!("cold_start_ms must be 0 or more, not {}", p.cold_start_ms));
+        validate::check_distribution("duration", &self.duration, bad);
+        if !validate::finite_at_least(self.cold_start_ms, 0.0) {
+            bad("cold_start_ms", format!("cold_start_ms must be 0 or more, not {}", self.cold_start_ms));
         }
-        if !validate::finite_at_least(p.idle_expiry_secs, 0.0) {
-            bad("idle_expiry_secs", format!("idle_expiry_secs must be 0 or more, not {}", p.idle_expiry_secs));
+        if !validate::finite_at_least(self.idle_expiry_secs, 0.0) {
+            bad("idle_expiry_secs", format!("idle_expiry_secs must be 0 or more, not {}", self.idle_expiry_secs));
         }
-        if !(p.timeout_secs > 0.0 && p.timeout_secs <= 900.0) {
-            bad("timeout_secs", format!("timeout_secs must be above 0 and at most 900, not {}", p.timeout_secs));
+        if !(self.timeout_secs > 0.0 && self.timeout_secs <= 900.0) {
+            bad("timeout_secs", format!("timeout_secs must be above 0 and at most 900, not {}", self.timeout_secs));
         }
     }
 
